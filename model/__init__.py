@@ -1,0 +1,1 @@
+"""Jobtavlen's application: tables, database, and the domain functions the pages call."""

@@ -1,0 +1,63 @@
+"""Roles and what each may do. Pages hide what a role may not use; these checks refuse it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from model.errors import AccessDenied
+
+ALL_ROLES = frozenset({"admin", "leader", "consultant", "caseworker", "mentor", "screen"})
+STAFF_ROLES = ALL_ROLES - {"screen"}
+EDITORS = frozenset({"admin", "leader", "consultant"})
+
+# Which roles may do what; model functions call require() with one of these.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "sprint.read": STAFF_ROLES,
+    "sprint.edit": EDITORS,
+    "sprint.close": frozenset({"admin", "leader", "consultant"}),
+    "card.move": EDITORS,
+    "citizen.read": STAFF_ROLES,
+    "citizen.write": EDITORS,
+    "screen.read": ALL_ROLES,
+    "staff.read": STAFF_ROLES,
+}
+
+# Which roles see which page in the navigation (and pass the page guard).
+PAGES: dict[str, frozenset[str]] = {
+    "overblik": STAFF_ROLES,
+    "sprinttavle": STAFF_ROLES,
+    "moedeskaerm": ALL_ROLES,
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user acting through the app."""
+
+    user_id: int
+    username: str
+    role: str
+    staff_id: int | None = None
+    team_id: int | None = None
+    name: str = ""
+    must_change_password: bool = False
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def sees_all_teams(self) -> bool:
+        return self.role in {"admin", "leader"}
+
+
+def can(actor: Actor | None, permission: str) -> bool:
+    return actor is not None and actor.role in PERMISSIONS[permission]
+
+
+def require(actor: Actor | None, permission: str) -> Actor:
+    """Return the actor if its role has the permission, else raise AccessDenied."""
+    if not can(actor, permission):
+        raise AccessDenied("error.access_denied", permission=permission)
+    return actor
+
+
+def page_allowed(actor: Actor | None, page: str) -> bool:
+    return actor is not None and actor.role in PAGES[page]

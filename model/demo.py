@@ -1,0 +1,310 @@
+"""The demo: a deterministic generator (same seed, same rows), filled in on first start.
+
+Run `python -m model.demo --reset` to wipe the database and fill the demo again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+from model import auth
+from model.metrics import LOCAL_TZ
+from model.tables import (
+    AgendaItem,
+    AppUser,
+    Citizen,
+    Company,
+    HousingArea,
+    Initiative,
+    Placement,
+    Sprint,
+    SprintCard,
+    SprintConsultant,
+    Staff,
+    StageChange,
+    Team,
+)
+
+SEED = 39
+DEMO_MARK = "[DEMO]"
+UGE39_MONDAY = date(2026, 9, 21)
+
+FIRST_NAMES = [
+    "Aisha", "Ali", "Amalie", "Anders", "Ayse", "Bashir", "Camilla", "Dennis", "Emine", "Fatima",
+    "Frederik", "Hassan", "Ida", "Jamal", "Jonas", "Kasper", "Laila", "Lars", "Mads", "Maria",
+    "Mette", "Mohammed", "Nadia", "Omar", "Rasmus", "Sara", "Sofie", "Tobias", "Yasmin", "Zainab",
+]
+LAST_NAMES = [
+    "Andersen", "Benali", "Christensen", "Demir", "Hansen", "Hussein", "Jensen", "Karimi",
+    "Larsen", "Madsen", "Nielsen", "Olsen", "Pedersen", "Rasmussen", "Sørensen", "Thomsen",
+    "Yilmaz", "Ahmadi", "Kristensen", "Poulsen",
+]
+STAFF_NAMES = [
+    "Birgitte Holm", "Søren Dahl", "Mona Kjær", "Tariq Aziz", "Lene Vestergaard", "Peter Lund",
+    "Hanne Friis", "Kim Bach",
+]
+COMPANIES = [
+    ("Strandens Bageri ApS", "Bager og kiosk", "samarbejdsaftale"),
+    ("Vestegnens VVS ApS", "Bygge og anlæg", "partnerskabsaftale"),
+    ("Kirkebjerg Lager A/S", "Lager og logistik", "virksomhedscenter"),
+    ("Park Allé Plejecenter", "Pleje og omsorg", "virksomhedscenter"),
+    ("Brøndby Kantine & Café", "Køkken og kantine", "samarbejdsaftale"),
+    ("Søndre Vej Autoværksted", "Auto og mekanik", "none"),
+    ("Grøn Have Anlæg", "Grønne områder", "samarbejdsaftale"),
+    ("Vestvolden Rengøring ApS", "Rengøring", "partnerskabsaftale"),
+    ("Nørregårds Kontorservice", "Kontor og administration", "none"),
+    ("Byggeriets Genbrug ApS", "Genbrug og affald", "samarbejdsaftale"),
+    ("Strand Café", "Køkken og kantine", "none"),
+    ("Boligselskabets Ejendomskontor", "Ejendomsservice", "partnerskabsaftale"),
+]
+UGE39_PROGRAMME = [
+    (0, "formiddag", "Opstart: hver konsulent præsenterer sine tre borgere, og teamet sætter målet"),
+    (0, "eftermiddag", "Faglig sparring konsulenterne imellem om borgernes muligheder"),
+    (1, "formiddag", "Brug af virksomhedscentre og behovet for nye samarbejdsaftaler"),
+    (1, "eftermiddag", "Opsøgende arbejde med virksomhederne"),
+    (2, "hele dagen", "Opsøgende arbejde med virksomhederne"),
+    (2, "eftermiddag", "Fællesmøde: hvilke krav stiller vi til borgerne i praktikforløb?"),
+    (3, "hele dagen", "Opsøgende arbejde med virksomhederne"),
+    (4, "formiddag", "Opsøgende arbejde med virksomhederne"),
+    (4, "eftermiddag", "Fælles opsamling med sagsbehandlere og mentorer"),
+]
+# Secured per day of uge 39 (Tuesday to Friday): 3, 7, 7, 4 = 21 of 24.
+SECURED_PER_DAY = {1: 3, 2: 7, 3: 7, 4: 4}
+DEMO_ACCOUNTS = [
+    ("admin", "admin", None),
+    ("leder", "leader", "Maja Rosendahl"),
+    ("konsulent", "consultant", STAFF_NAMES[0]),
+    ("sagsbehandler", "caseworker", "Jette Brandt"),
+    ("mentor", "mentor", "Ole Svendsen"),
+    ("skaerm", "screen", None),
+]
+
+
+def cvr_with_check(rng: random.Random) -> str:
+    """A random 8-digit number that passes the CVR modulus-11 check."""
+    weights = (2, 7, 6, 5, 4, 3, 2, 1)
+    while True:
+        digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(6)]
+        rest = sum(d * w for d, w in zip(digits, weights)) % 11
+        check = (11 - rest) % 11
+        if check < 10:
+            return "".join(map(str, digits + [check]))
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), LOCAL_TZ)
+
+
+def _initials(name: str) -> str:
+    parts = name.split()
+    return (parts[0][0] + parts[-1][0]).upper()
+
+
+def generate(session: Session, seed: int = SEED) -> dict[str, int]:
+    """Add the demo rows to an empty database; the same seed gives the same rows."""
+    rng = random.Random(seed)
+    team = Team(name="STV-teamet, Jobcenter Brøndby")
+    session.add(team)
+    session.flush()
+
+    stv = Initiative(name="STV", description=f"{DEMO_MARK} Særligt Tilrettelagt Virksomhedsforløb",
+                     start_date=date(2026, 1, 1), end_date=date(2027, 12, 31),
+                     funder="Styrelsen for Arbejdsmarked og Rekruttering")
+    area = HousingArea(name="Brøndby Strand", municipality="Brøndby")
+    session.add_all([stv, area])
+    session.flush()
+
+    consultants = [Staff(name=n, initials=_initials(n), role="consultant", team_id=team.id)
+                   for n in STAFF_NAMES]
+    others = [Staff(name="Maja Rosendahl", initials="MR", role="leader", team_id=team.id),
+              Staff(name="Jette Brandt", initials="JB", role="caseworker", team_id=team.id),
+              Staff(name="Ole Svendsen", initials="OS", role="mentor", team_id=team.id)]
+    session.add_all(consultants + others)
+    session.flush()
+
+    companies = [Company(name=n, cvr=cvr_with_check(rng), industry=i, municipality="Brøndby",
+                         agreement_kind=a, contact_person=f"{rng.choice(FIRST_NAMES)} "
+                         f"{rng.choice(LAST_NAMES)}", housing_supplier=rng.random() < 0.3)
+                 for n, i, a in COMPANIES]
+    session.add_all(companies)
+    session.flush()
+
+    used: set[tuple[str, str]] = set()
+
+    def new_citizen(consultant: Staff) -> Citizen:
+        while True:
+            name = (rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
+            if name not in used:
+                used.add(name)
+                break
+        citizen = Citizen(
+            first_name=name[0], last_name=name[1], birth_year=rng.randint(1968, 2000),
+            target_group="aktivitetsparat kontanthjælp", benefit_type="kontanthjaelp",
+            match_group=rng.choice([2, 3]), housing_area_id=area.id, team_id=team.id,
+            initiative_id=stv.id, consultant_id=consultant.id,
+            wishes=rng.sample(["lager", "køkken", "rengøring", "pleje", "butik", "byg"], 2),
+            qualifications=rng.sample(["truckcertifikat", "hygiejnebevis", "kørekort B",
+                                       "dansk 2"], 1),
+        )
+        session.add(citizen)
+        return citizen
+
+    uge39 = Sprint(name="Uge 39 – Brøndby", team_id=team.id, start_date=UGE39_MONDAY,
+                   end_date=UGE39_MONDAY + timedelta(days=4), goal_count=16,
+                   focus="Virksomhedsrettede forløb til aktivitetsparate kontanthjælpsmodtagere",
+                   kind="intensive_week", status="running")
+    session.add(uge39)
+    session.flush()
+    for offset, part, title in UGE39_PROGRAMME:
+        session.add(AgendaItem(sprint_id=uge39.id, day=UGE39_MONDAY + timedelta(days=offset),
+                               part=part, title=title))
+
+    cards: list[tuple[SprintCard, Staff, Citizen]] = []
+    for consultant in consultants:
+        session.add(SprintConsultant(sprint_id=uge39.id, staff_id=consultant.id))
+        for _ in range(3):
+            citizen = new_citizen(consultant)
+            session.flush()
+            card = SprintCard(sprint_id=uge39.id, citizen_id=citizen.id,
+                              consultant_id=consultant.id)
+            session.add(card)
+            cards.append((card, consultant, citizen))
+    session.flush()
+
+    order = list(range(len(cards)))
+    rng.shuffle(order)
+    secured_day = {}
+    position = 0
+    for day, n in SECURED_PER_DAY.items():
+        for index in order[position:position + n]:
+            secured_day[index] = day
+        position += n
+    # The three who were not secured: two still in dialogue, one parked with a reason.
+    unsecured = order[position:]
+    for index, (card, consultant, citizen) in enumerate(cards):
+        moves = [("selected", _at(UGE39_MONDAY, 9, rng.randint(0, 50))),
+                 ("clarified", _at(UGE39_MONDAY, rng.randint(12, 15), rng.randint(0, 59)))]
+        company = rng.choice(companies)
+        if index in secured_day:
+            day = secured_day[index]
+            dialogue_day = UGE39_MONDAY + timedelta(days=max(1, day - rng.randint(0, 1)))
+            moves.append(("dialogue", _at(dialogue_day, rng.randint(9, 11), rng.randint(0, 59))))
+            moves.append(("secured", _at(UGE39_MONDAY + timedelta(days=day),
+                                         rng.randint(12, 15), rng.randint(0, 59))))
+        elif index == unsecured[-1]:
+            moves.append(("parked", _at(UGE39_MONDAY + timedelta(days=2), 14)))
+            card.park_reason = "Sygdom i ugen – tages op i månedlig sparring"
+            company = None
+        else:
+            moves.append(("dialogue", _at(UGE39_MONDAY + timedelta(days=3), 10)))
+        previous = None
+        for stage, at in moves:
+            session.add(StageChange(card_id=card.id, from_stage=previous, to_stage=stage,
+                                    changed_at=at, changed_by=consultant.id))
+            previous = stage
+        card.stage, card.stage_since = previous, moves[-1][1]
+        card.company_id = company.id if company else None
+        card.version = len(moves)
+        if previous == "secured":
+            kind = rng.choice(["virksomhedspraktik"] * 3 + ["ordinaere_timer", "loentilskud"])
+            start = UGE39_MONDAY + timedelta(days=7 + rng.randint(0, 7))
+            placement = Placement(citizen_id=citizen.id, company_id=company.id,
+                                  consultant_id=consultant.id, kind=kind, start_date=start,
+                                  planned_end_date=start + timedelta(weeks=rng.choice([4, 8, 13])),
+                                  hours_per_week=rng.choice([10, 15, 20, 25]), status="active",
+                                  sprint_id=uge39.id)
+            session.add(placement)
+            session.flush()
+            card.placement_id = placement.id
+
+    sparring = Sprint(name="Månedlig sparring – oktober", team_id=team.id,
+                      start_date=date(2026, 10, 28), end_date=date(2026, 10, 28), goal_count=2,
+                      focus="Tre udvalgte borgere i fokus", kind="monthly_sparring",
+                      status="closed", closed_at=_at(date(2026, 10, 28), 15))
+    session.add(sparring)
+    session.flush()
+    session.add(AgendaItem(sprint_id=sparring.id, day=sparring.start_date, part="formiddag",
+                           title="Sparring om tre borgere"))
+    for i, consultant in enumerate(consultants[:3]):
+        session.add(SprintConsultant(sprint_id=sparring.id, staff_id=consultant.id))
+        citizen = new_citizen(consultant)
+        session.flush()
+        stage = "secured" if i < 2 else "dialogue"
+        card = SprintCard(sprint_id=sparring.id, citizen_id=citizen.id,
+                          consultant_id=consultant.id, stage=stage,
+                          stage_since=_at(sparring.start_date, 13 + i), version=2)
+        session.add(card)
+        session.flush()
+        session.add(StageChange(card_id=card.id, to_stage="selected",
+                                changed_at=_at(sparring.start_date, 9), changed_by=consultant.id))
+        session.add(StageChange(card_id=card.id, from_stage="selected", to_stage=stage,
+                                changed_at=_at(sparring.start_date, 13 + i),
+                                changed_by=consultant.id))
+
+    session.add(Sprint(name="Uge 12 – fokus på fastholdelse", team_id=team.id,
+                       start_date=date(2027, 3, 22), end_date=date(2027, 3, 26), goal_count=12,
+                       focus="Fastholdelse og ordinære timer", kind="intensive_week",
+                       status="planned"))
+    session.flush()
+    return {"team_id": team.id, "uge39_id": uge39.id}
+
+
+def create_demo_accounts(session: Session) -> dict[str, str]:
+    """One account per role with a freshly generated password; returns username -> password."""
+    by_name = {s.name: s for s in session.exec(Staff.__table__.select()).all()}
+    passwords = {}
+    for username, role, staff_name in DEMO_ACCOUNTS:
+        password = auth.generate_password()
+        staff_id = by_name[staff_name].id if staff_name else None
+        auth.create_user(session, username=username, role=role, password=password,
+                         staff_id=staff_id)
+        passwords[username] = password
+    return passwords
+
+
+def fill(engine: Engine, seed: int = SEED) -> dict[str, str]:
+    """Fill the demo and its accounts in one transaction; returns the generated passwords."""
+    with Session(engine) as session:
+        generate(session, seed)
+        passwords = create_demo_accounts(session)
+        session.commit()
+    return passwords
+
+
+def wipe(engine: Engine) -> None:
+    """Delete every row of every table, children first, in one transaction."""
+    with Session(engine) as session:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            session.execute(delete(table))
+        session.commit()
+
+
+def print_accounts(passwords: dict[str, str], out=print) -> None:
+    roles = {u: r for u, r, _ in DEMO_ACCOUNTS}
+    out("Jobtavlen demo-konti (adgangskoder genereret nu, vises kun her):")
+    for username, password in passwords.items():
+        out(f"  JOBTAVLEN-LOGIN {username} {password}  ({roles.get(username, '')})")
+
+
+def main() -> None:
+    from model.db import make_engine, migrate
+
+    parser = argparse.ArgumentParser(description="Jobtavlen demo data")
+    parser.add_argument("--reset", action="store_true", help="wipe the database and fill the demo")
+    args = parser.parse_args()
+    engine = make_engine()
+    migrate(engine)
+    if args.reset:
+        wipe(engine)
+    passwords = fill(engine)
+    print_accounts(passwords)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,493 @@
+"""Sprints (intensive weeks and monthly sparring), their board, moves, programme and results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import func, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from model import audit, metrics
+from model.access import Actor, require
+from model.errors import StaleVersion, ValidationError
+from model.people import check_free_text, create_citizen_in
+from model.tables import (
+    SECURED,
+    SPRINT_KINDS,
+    STAGES,
+    AgendaItem,
+    Citizen,
+    Company,
+    Sprint,
+    SprintCard,
+    SprintConsultant,
+    Staff,
+    StageChange,
+    utcnow,
+)
+
+STALE_DAYS = 2
+
+
+@dataclass(frozen=True)
+class SprintResult:
+    secured: int
+    goal: int
+
+    @property
+    def reached(self) -> bool:
+        return metrics.goal_reached(self.secured, self.goal)
+
+
+def _visible(actor: Actor, stmt):
+    """Limit a sprint query to the actor's team unless the role sees all teams."""
+    if actor.sees_all_teams or actor.role == "screen" or actor.team_id is None:
+        return stmt
+    return stmt.where((Sprint.team_id == actor.team_id) | (Sprint.team_id.is_(None)))
+
+
+def list_sprints(engine: Engine, actor: Actor) -> pd.DataFrame:
+    """The sprints the actor may see, newest first."""
+    require(actor, "screen.read")
+    stmt = _visible(actor, select(Sprint.id, Sprint.name, Sprint.status, Sprint.kind,
+                                  Sprint.start_date, Sprint.end_date, Sprint.goal_count))
+    with Session(engine) as session:
+        rows = session.exec(stmt.order_by(Sprint.start_date.desc(), Sprint.id.desc())).all()
+    return pd.DataFrame(rows, columns=["id", "name", "status", "kind", "start_date", "end_date",
+                                       "goal_count"])
+
+
+def current_sprint_id(engine: Engine, actor: Actor, today: date | None = None) -> int | None:
+    """The running sprint: one that covers today, else the latest running, else the latest."""
+    sprints = list_sprints(engine, actor)
+    if sprints.empty:
+        return None
+    today = today or date.today()
+    running = sprints[sprints["status"] == "running"]
+    covering = running[(running["start_date"] <= today) & (running["end_date"] >= today)]
+    for candidates in (covering, running, sprints):
+        if not candidates.empty:
+            return int(candidates.iloc[0]["id"])
+    return None
+
+
+def get_sprint(engine: Engine, actor: Actor, sprint_id: int) -> Sprint:
+    require(actor, "screen.read")
+    with Session(engine) as session:
+        sprint = session.exec(_visible(actor, select(Sprint).where(Sprint.id == sprint_id))).first()
+    if sprint is None:
+        raise ValidationError("error.not_found")
+    return sprint
+
+
+def stage_labels(sprint: Sprint, default: dict[str, str]) -> dict[str, str]:
+    """The sprint's own stage names where it renamed them, else the catalogue's."""
+    return {stage: (sprint.stage_names or {}).get(stage) or default[stage] for stage in STAGES}
+
+
+def _validate_sprint(name: str, start: date, end: date, goal: int, kind: str, focus: str) -> None:
+    if not name.strip():
+        raise ValidationError("error.name_required")
+    if end < start:
+        raise ValidationError("error.end_before_start")
+    if goal < 1:
+        raise ValidationError("error.goal_positive")
+    if kind not in SPRINT_KINDS:
+        raise ValidationError("error.unknown_kind")
+    check_free_text(name, focus)
+
+
+def create_sprint(
+    engine: Engine,
+    actor: Actor,
+    *,
+    name: str,
+    start: date,
+    end: date,
+    goal: int,
+    focus: str = "",
+    kind: str = "intensive_week",
+    stage_names: dict[str, str] | None = None,
+    team_id: int | None = None,
+    consultant_ids: list[int] | None = None,
+) -> int:
+    """Create a sprint with its participating consultants in one transaction; return its id."""
+    require(actor, "sprint.edit")
+    _validate_sprint(name, start, end, goal, kind, focus)
+    with Session(engine) as session:
+        sprint = Sprint(
+            name=name.strip(), start_date=start, end_date=end, goal_count=goal, focus=focus.strip(),
+            kind=kind, status="running", team_id=team_id if team_id is not None else actor.team_id,
+            stage_names={k: v.strip() for k, v in (stage_names or {}).items() if v and v.strip()},
+        )
+        session.add(sprint)
+        session.flush()
+        for staff_id in consultant_ids or []:
+            session.add(SprintConsultant(sprint_id=sprint.id, staff_id=staff_id))
+        audit.log(session, actor, "create", "sprint", sprint.id, detail=name.strip())
+        session.commit()
+        return sprint.id
+
+
+def update_sprint(
+    engine: Engine,
+    actor: Actor,
+    sprint_id: int,
+    *,
+    expected_version: int,
+    name: str,
+    start: date,
+    end: date,
+    goal: int,
+    focus: str,
+    kind: str,
+    stage_names: dict[str, str],
+) -> None:
+    """Edit a sprint; refused if someone else saved it first."""
+    require(actor, "sprint.edit")
+    _validate_sprint(name, start, end, goal, kind, focus)
+    get_sprint(engine, actor, sprint_id)
+    with Session(engine) as session:
+        result = session.execute(
+            update(Sprint)
+            .where(Sprint.id == sprint_id, Sprint.version == expected_version)
+            .values(name=name.strip(), start_date=start, end_date=end, goal_count=goal,
+                    focus=focus.strip(), kind=kind, version=Sprint.version + 1,
+                    stage_names={k: v.strip() for k, v in stage_names.items() if v and v.strip()})
+        )
+        if result.rowcount != 1:
+            raise StaleVersion("error.stale_sprint")
+        audit.log(session, actor, "update", "sprint", sprint_id)
+        session.commit()
+
+
+def close_sprint(engine: Engine, actor: Actor, sprint_id: int) -> SprintResult:
+    """Close the sprint and return its result ("21 af 16 – mål nået")."""
+    require(actor, "sprint.close")
+    get_sprint(engine, actor, sprint_id)
+    with Session(engine) as session:
+        sprint = session.get(Sprint, sprint_id)
+        sprint.status = "closed"
+        sprint.closed_at = utcnow()
+        sprint.version += 1
+        audit.log(session, actor, "close", "sprint", sprint_id)
+        session.commit()
+    return sprint_result(engine, actor, sprint_id)
+
+
+def reopen_sprint(engine: Engine, actor: Actor, sprint_id: int) -> None:
+    require(actor, "sprint.close")
+    get_sprint(engine, actor, sprint_id)
+    with Session(engine) as session:
+        sprint = session.get(Sprint, sprint_id)
+        sprint.status = "running"
+        sprint.closed_at = None
+        sprint.version += 1
+        audit.log(session, actor, "reopen", "sprint", sprint_id)
+        session.commit()
+
+
+def sprint_result(engine: Engine, actor: Actor, sprint_id: int) -> SprintResult:
+    sprint = get_sprint(engine, actor, sprint_id)
+    with Session(engine) as session:
+        secured = session.exec(
+            select(func.count(SprintCard.id)).where(
+                SprintCard.sprint_id == sprint_id, SprintCard.stage == SECURED
+            )
+        ).one()
+    return SprintResult(secured=int(secured), goal=sprint.goal_count)
+
+
+def consultants(engine: Engine, actor: Actor, sprint_id: int) -> pd.DataFrame:
+    """The consultants taking part in the sprint."""
+    require(actor, "sprint.read")
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Staff.id, Staff.name, Staff.initials)
+            .join(SprintConsultant, SprintConsultant.staff_id == Staff.id)
+            .where(SprintConsultant.sprint_id == sprint_id)
+            .order_by(Staff.name)
+        ).all()
+    return pd.DataFrame(rows, columns=["id", "name", "initials"])
+
+
+def add_consultant(engine: Engine, actor: Actor, sprint_id: int, staff_id: int) -> None:
+    require(actor, "sprint.edit")
+    get_sprint(engine, actor, sprint_id)
+    with Session(engine) as session:
+        if session.get(SprintConsultant, (sprint_id, staff_id)) is None:
+            session.add(SprintConsultant(sprint_id=sprint_id, staff_id=staff_id))
+            audit.log(session, actor, "add_consultant", "sprint", sprint_id, detail=f"staff={staff_id}")
+            session.commit()
+
+
+def _add_card(session: Session, actor: Actor, sprint_id: int, citizen_id: int,
+              consultant_id: int, now: datetime) -> int:
+    exists = session.exec(select(SprintCard.id).where(
+        SprintCard.sprint_id == sprint_id, SprintCard.citizen_id == citizen_id)).first()
+    if exists is not None:
+        raise ValidationError("error.citizen_already_on_board")
+    if session.get(SprintConsultant, (sprint_id, consultant_id)) is None:
+        session.add(SprintConsultant(sprint_id=sprint_id, staff_id=consultant_id))
+    card = SprintCard(sprint_id=sprint_id, citizen_id=citizen_id, consultant_id=consultant_id,
+                      stage="selected", stage_since=now)
+    session.add(card)
+    session.flush()
+    session.add(StageChange(card_id=card.id, from_stage=None, to_stage="selected",
+                            changed_at=now, changed_by=actor.staff_id))
+    audit.log(session, actor, "create", "sprint_card", card.id, detail=f"citizen={citizen_id}")
+    return card.id
+
+
+def add_card(engine: Engine, actor: Actor, sprint_id: int, *, citizen_id: int,
+             consultant_id: int, now: datetime | None = None) -> int:
+    """Put an existing citizen on the board, brought by a consultant."""
+    require(actor, "sprint.edit")
+    require(actor, "citizen.write")
+    get_sprint(engine, actor, sprint_id)
+    with Session(engine) as session:
+        card_id = _add_card(session, actor, sprint_id, citizen_id, consultant_id, now or utcnow())
+        session.commit()
+        return card_id
+
+
+def add_new_citizen_card(engine: Engine, actor: Actor, sprint_id: int, *, consultant_id: int,
+                         now: datetime | None = None, **citizen_fields) -> int:
+    """Create a citizen and put them on the board in one transaction."""
+    require(actor, "sprint.edit")
+    sprint = get_sprint(engine, actor, sprint_id)
+    with Session(engine) as session:
+        citizen = create_citizen_in(session, actor, consultant_id=consultant_id,
+                                    team_id=sprint.team_id, **citizen_fields)
+        card_id = _add_card(session, actor, sprint_id, citizen.id, consultant_id, now or utcnow())
+        session.commit()
+        return card_id
+
+
+def move_card(engine: Engine, actor: Actor, card_id: int, to_stage: str, *,
+              expected_version: int, park_reason: str = "", company_id: int | None = None,
+              now: datetime | None = None) -> int:
+    """Move a card to a stage and write its stage_change; refused if someone moved it first.
+
+    Returns the card's new version.
+    """
+    require(actor, "card.move")
+    if to_stage not in STAGES:
+        raise ValidationError("error.unknown_stage")
+    if to_stage == "parked" and not park_reason.strip():
+        raise ValidationError("error.park_reason_required")
+    check_free_text(park_reason)
+    now = now or utcnow()
+    with Session(engine) as session:
+        card = session.get(SprintCard, card_id)
+        if card is None:
+            raise ValidationError("error.not_found")
+        get_sprint(engine, actor, card.sprint_id)
+        from_stage = card.stage
+        values = {"stage": to_stage, "stage_since": now, "version": SprintCard.version + 1,
+                  "park_reason": park_reason.strip() if to_stage == "parked" else ""}
+        if company_id is not None:
+            values["company_id"] = company_id
+        result = session.execute(
+            update(SprintCard)
+            .where(SprintCard.id == card_id, SprintCard.version == expected_version)
+            .values(**values)
+        )
+        if result.rowcount != 1:
+            session.rollback()
+            raise StaleVersion("error.stale_card")
+        session.add(StageChange(card_id=card_id, from_stage=from_stage, to_stage=to_stage,
+                                changed_at=now, changed_by=actor.staff_id))
+        audit.log(session, actor, "move", "sprint_card", card_id,
+                  detail=f"{from_stage}->{to_stage}")
+        session.commit()
+        return expected_version + 1
+
+
+def set_card_company(engine: Engine, actor: Actor, card_id: int, company_id: int | None,
+                     *, expected_version: int) -> int:
+    """Record which company the card's citizen is in dialogue with."""
+    require(actor, "card.move")
+    with Session(engine) as session:
+        result = session.execute(
+            update(SprintCard)
+            .where(SprintCard.id == card_id, SprintCard.version == expected_version)
+            .values(company_id=company_id, version=SprintCard.version + 1)
+        )
+        if result.rowcount != 1:
+            raise StaleVersion("error.stale_card")
+        audit.log(session, actor, "update", "sprint_card", card_id, detail=f"company={company_id}")
+        session.commit()
+    return expected_version + 1
+
+
+BOARD_COLUMNS = ["card_id", "version", "stage", "stage_since", "park_reason", "citizen_id",
+                 "first_name", "last_name", "consultant_id", "consultant", "consultant_initials",
+                 "company", "placement_id"]
+
+
+def _board_rows(engine: Engine, sprint_id: int) -> pd.DataFrame:
+    stmt = (
+        select(SprintCard.id, SprintCard.version, SprintCard.stage, SprintCard.stage_since,
+               SprintCard.park_reason, Citizen.id, Citizen.first_name, Citizen.last_name,
+               Staff.id, Staff.name, Staff.initials, Company.name, SprintCard.placement_id)
+        .join(Citizen, Citizen.id == SprintCard.citizen_id)
+        .outerjoin(Staff, Staff.id == SprintCard.consultant_id)
+        .outerjoin(Company, Company.id == SprintCard.company_id)
+        .where(SprintCard.sprint_id == sprint_id)
+        .order_by(Staff.name, Citizen.last_name, Citizen.first_name)
+    )
+    with Session(engine) as session:
+        rows = session.exec(stmt).all()
+    return pd.DataFrame(rows, columns=BOARD_COLUMNS)
+
+
+def _with_days(board: pd.DataFrame, sprint: Sprint, now: datetime) -> pd.DataFrame:
+    # A finished sprint's clock stops at its last day, so old cards don't look weeks stale.
+    end_of_sprint = datetime.combine(sprint.end_date, datetime.max.time(), metrics.LOCAL_TZ)
+    clock = min(now, end_of_sprint)
+    board["days_in_stage"] = [metrics.days_in_stage(s, clock) for s in board["stage_since"]]
+    board["stale"] = [metrics.is_stale(st, d, STALE_DAYS)
+                      for st, d in zip(board["stage"], board["days_in_stage"])]
+    return board
+
+
+def board(engine: Engine, actor: Actor, sprint_id: int, *,
+          now: datetime | None = None) -> pd.DataFrame:
+    """The sprint's cards with citizen names, for staff; the view is logged."""
+    require(actor, "citizen.read")
+    sprint = get_sprint(engine, actor, sprint_id)
+    rows = _with_days(_board_rows(engine, sprint_id), sprint, now or utcnow())
+    with Session(engine) as session:
+        audit.log(session, actor, "view_board", "sprint", sprint_id, detail=f"cards={len(rows)}")
+        session.commit()
+    return rows
+
+
+def screen_board(engine: Engine, actor: Actor, sprint_id: int, *,
+                 now: datetime | None = None) -> pd.DataFrame:
+    """The board for a shared screen: initials only, no names or ids of citizens."""
+    require(actor, "screen.read")
+    sprint = get_sprint(engine, actor, sprint_id)
+    rows = _with_days(_board_rows(engine, sprint_id), sprint, now or utcnow())
+    rows["citizen"] = [metrics.initials(f, l) for f, l in zip(rows["first_name"], rows["last_name"])]
+    return rows[["card_id", "stage", "citizen", "consultant_initials", "days_in_stage", "stale",
+                 "company"]]
+
+
+def _changes(engine: Engine, sprint_id: int) -> pd.DataFrame:
+    stmt = (
+        select(StageChange.card_id, StageChange.to_stage, StageChange.changed_at)
+        .join(SprintCard, SprintCard.id == StageChange.card_id)
+        .where(SprintCard.sprint_id == sprint_id)
+        .order_by(StageChange.changed_at, StageChange.id)
+    )
+    with Session(engine) as session:
+        rows = session.exec(stmt).all()
+    return pd.DataFrame(rows, columns=["card_id", "to_stage", "changed_at"])
+
+
+def burn_up(engine: Engine, actor: Actor, sprint_id: int) -> pd.DataFrame:
+    """Secured placements at the end of each sprint day, with the goal."""
+    sprint = get_sprint(engine, actor, sprint_id)
+    days = metrics.sprint_days(sprint.start_date, sprint.end_date)
+    return metrics.burn_up(_changes(engine, sprint_id), days, sprint.goal_count)
+
+
+def stage_funnel(engine: Engine, actor: Actor, sprint_id: int) -> pd.DataFrame:
+    """How many cards reached each stage, and how many are parked."""
+    get_sprint(engine, actor, sprint_id)
+    with Session(engine) as session:
+        reached = session.exec(
+            select(StageChange.card_id, StageChange.to_stage).distinct()
+            .join(SprintCard, SprintCard.id == StageChange.card_id)
+            .where(SprintCard.sprint_id == sprint_id)
+        ).all()
+        current = session.exec(
+            select(SprintCard.id, SprintCard.stage).where(SprintCard.sprint_id == sprint_id)
+        ).all()
+    return metrics.funnel(pd.DataFrame(reached, columns=["card_id", "to_stage"]),
+                          pd.DataFrame(current, columns=["card_id", "stage"]))
+
+
+def stage_counts(engine: Engine, actor: Actor, sprint_id: int) -> dict[str, int]:
+    """Cards per stage now, counted in SQL."""
+    get_sprint(engine, actor, sprint_id)
+    with Session(engine) as session:
+        rows = session.exec(
+            select(SprintCard.stage, func.count(SprintCard.id))
+            .where(SprintCard.sprint_id == sprint_id).group_by(SprintCard.stage)
+        ).all()
+    counts = dict.fromkeys(STAGES, 0)
+    counts.update({stage: int(n) for stage, n in rows})
+    return counts
+
+
+def latest_secured(engine: Engine, actor: Actor, sprint_id: int, limit: int = 5) -> pd.DataFrame:
+    """The most recent moves to "secured", with initials only (for the meeting screen too)."""
+    get_sprint(engine, actor, sprint_id)
+    stmt = (
+        select(StageChange.changed_at, Citizen.first_name, Citizen.last_name, Staff.initials,
+               Company.name)
+        .join(SprintCard, SprintCard.id == StageChange.card_id)
+        .join(Citizen, Citizen.id == SprintCard.citizen_id)
+        .outerjoin(Staff, Staff.id == SprintCard.consultant_id)
+        .outerjoin(Company, Company.id == SprintCard.company_id)
+        .where(SprintCard.sprint_id == sprint_id, StageChange.to_stage == SECURED,
+               SprintCard.stage == SECURED)
+        .order_by(StageChange.changed_at.desc(), StageChange.id.desc())
+        .limit(limit)
+    )
+    with Session(engine) as session:
+        rows = session.exec(stmt).all()
+    return pd.DataFrame(
+        [(at, metrics.initials(f, l), c, co) for at, f, l, c, co in rows],
+        columns=["changed_at", "citizen", "consultant_initials", "company"],
+    )
+
+
+def agenda(engine: Engine, actor: Actor, sprint_id: int) -> pd.DataFrame:
+    """The sprint's day programme, in order."""
+    get_sprint(engine, actor, sprint_id)
+    with Session(engine) as session:
+        rows = session.exec(
+            select(AgendaItem.id, AgendaItem.day, AgendaItem.part, AgendaItem.title, AgendaItem.note)
+            .where(AgendaItem.sprint_id == sprint_id).order_by(AgendaItem.day, AgendaItem.id)
+        ).all()
+    return pd.DataFrame(rows, columns=["id", "day", "part", "title", "note"])
+
+
+def save_agenda(engine: Engine, actor: Actor, sprint_id: int, items: pd.DataFrame) -> None:
+    """Replace the programme with the edited rows in one transaction; bad rows write nothing."""
+    require(actor, "sprint.edit")
+    sprint = get_sprint(engine, actor, sprint_id)
+    clean = []
+    for row in items.to_dict("records"):
+        title = str(row.get("title") or "").strip()
+        day = row.get("day")
+        if not title and day is None:
+            continue
+        if not title:
+            raise ValidationError("error.agenda_title_required")
+        if isinstance(day, (pd.Timestamp, datetime)):
+            day = day.date()
+        if not isinstance(day, date) or not sprint.start_date <= day <= sprint.end_date:
+            raise ValidationError("error.agenda_day_outside")
+        note = str(row.get("note") or "").strip()
+        part = str(row.get("part") or "").strip()
+        check_free_text(title, note, part)
+        clean.append(AgendaItem(sprint_id=sprint_id, day=day, part=part, title=title, note=note))
+    with Session(engine) as session:
+        for item in session.exec(select(AgendaItem).where(AgendaItem.sprint_id == sprint_id)):
+            session.delete(item)
+        session.add_all(clean)
+        audit.log(session, actor, "update", "agenda_item", sprint_id, detail=f"items={len(clean)}")
+        session.commit()
+
+
+def today_programme(engine: Engine, actor: Actor, sprint_id: int, today: date) -> pd.DataFrame:
+    items = agenda(engine, actor, sprint_id)
+    return items[items["day"] == today]

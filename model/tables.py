@@ -1,0 +1,335 @@
+"""All SQLModel tables of Jobtavlen, with the table names of DESIGN.md."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+STAGES = ("selected", "clarified", "dialogue", "secured", "parked")
+SECURED = "secured"
+ROLES = ("admin", "leader", "consultant", "caseworker", "mentor", "screen")
+SPRINT_KINDS = ("intensive_week", "monthly_sparring")
+SPRINT_STATUSES = ("planned", "running", "closed")
+PLACEMENT_KINDS = (
+    "virksomhedspraktik",
+    "loentilskud",
+    "ordinaere_timer",
+    "ordinaert_job",
+    "laerlingeplads",
+    "lommepengejob",
+    "jobsamtaletraening",
+    "virksomhedsbesoeg",
+)
+BENEFIT_TYPES = ("dagpenge", "kontanthjaelp", "uddannelseshjaelp", "sygedagpenge", "none")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# A team of staff; citizens and sprints belong to one.
+class Team(SQLModel, table=True):
+    __tablename__ = "team"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+
+
+# People who use Jobtavlen (jobkonsulent, sagsbehandler, mentor, leder).
+class Staff(SQLModel, table=True):
+    __tablename__ = "staff"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    initials: str = Field(index=True)
+    role: str = Field(index=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    active: bool = Field(default=True, index=True)
+
+
+# Indsats / projekt: STV, Lommepengejob, Jobløft, Energi til hinanden, ...
+class Initiative(SQLModel, table=True):
+    __tablename__ = "initiative"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    description: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    funder: str = ""
+
+
+# Boligområde: a social-housing area.
+class HousingArea(SQLModel, table=True):
+    __tablename__ = "housing_area"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    municipality: str = Field(index=True)
+
+
+# Residents of working age and unemployed in an area, entered per period.
+class HousingAreaFigure(SQLModel, table=True):
+    __tablename__ = "housing_area_figure"
+    __table_args__ = (UniqueConstraint("housing_area_id", "period_start"),)
+    id: int | None = Field(default=None, primary_key=True)
+    housing_area_id: int = Field(foreign_key="housing_area.id", index=True)
+    period_start: date
+    working_age_residents: int
+    unemployed: int
+
+
+# Borger: the person the effort is for. Never a CPR number.
+class Citizen(SQLModel, table=True):
+    __tablename__ = "citizen"
+    id: int | None = Field(default=None, primary_key=True)
+    first_name: str
+    last_name: str = Field(index=True)
+    birth_year: int
+    target_group: str = Field(default="", index=True)
+    benefit_type: str = Field(default="none", index=True)
+    match_group: int | None = Field(default=None, index=True)
+    dagpenge_end_date: date | None = Field(default=None, index=True)
+    housing_area_id: int | None = Field(default=None, foreign_key="housing_area.id", index=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    initiative_id: int | None = Field(default=None, foreign_key="initiative.id", index=True)
+    consultant_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    wishes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    qualifications: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    external_ref: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
+    version: int = 1
+
+
+# Virksomhed, identified by its CVR number when known.
+class Company(SQLModel, table=True):
+    __tablename__ = "company"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    cvr: str | None = Field(default=None, unique=True)
+    industry: str = Field(default="", index=True)
+    municipality: str = Field(default="", index=True)
+    contact_person: str = ""
+    agreement_kind: str = Field(default="none", index=True)
+    housing_supplier: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# A sprint: an intensive week ("uge 39") or a monthly sparring session with a team goal.
+class Sprint(SQLModel, table=True):
+    __tablename__ = "sprint"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    start_date: date = Field(index=True)
+    end_date: date = Field(index=True)
+    goal_count: int
+    focus: str = ""
+    kind: str = "intensive_week"
+    status: str = Field(default="running", index=True)
+    stage_names: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    closed_at: datetime | None = None
+    version: int = 1
+
+
+# A consultant taking part in a sprint.
+class SprintConsultant(SQLModel, table=True):
+    __tablename__ = "sprint_consultant"
+    sprint_id: int = Field(foreign_key="sprint.id", primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True, index=True)
+
+
+# A citizen in focus in a sprint, brought by a consultant.
+class SprintCard(SQLModel, table=True):
+    __tablename__ = "sprint_card"
+    __table_args__ = (UniqueConstraint("sprint_id", "citizen_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    sprint_id: int = Field(foreign_key="sprint.id", index=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    consultant_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    stage: str = Field(default="selected", index=True)
+    stage_since: datetime = Field(default_factory=utcnow)
+    company_id: int | None = Field(default=None, foreign_key="company.id", index=True)
+    placement_id: int | None = Field(default=None, foreign_key="placement.id", index=True)
+    park_reason: str = ""
+    version: int = 1
+
+
+# Every move of a sprint card, so the board can be drawn for any past moment.
+class StageChange(SQLModel, table=True):
+    __tablename__ = "stage_change"
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="sprint_card.id", index=True)
+    from_stage: str | None = None
+    to_stage: str = Field(index=True)
+    changed_at: datetime = Field(default_factory=utcnow, index=True)
+    changed_by: int | None = Field(default=None, foreign_key="staff.id", index=True)
+
+
+# The day programme of a sprint.
+class AgendaItem(SQLModel, table=True):
+    __tablename__ = "agenda_item"
+    id: int | None = Field(default=None, primary_key=True)
+    sprint_id: int = Field(foreign_key="sprint.id", index=True)
+    day: date = Field(index=True)
+    part: str = "hele dagen"
+    title: str
+    note: str = ""
+
+
+# Opsøgende kontakt: outreach to a company, optionally about one citizen.
+class Contact(SQLModel, table=True):
+    __tablename__ = "contact"
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    citizen_id: int | None = Field(default=None, foreign_key="citizen.id", index=True)
+    contacted_at: datetime = Field(default_factory=utcnow, index=True)
+    channel: str = "phone"
+    outcome: str = ""
+    note: str = ""
+    next_step_date: date | None = Field(default=None, index=True)
+
+
+# Partnership behind an effort (e.g. pocket-money jobs paid by housing organisations).
+class Partnership(SQLModel, table=True):
+    __tablename__ = "partnership"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    initiative_id: int | None = Field(default=None, foreign_key="initiative.id", index=True)
+    target_reach: int | None = None
+
+
+# A partner in a partnership and what it pays for.
+class Partner(SQLModel, table=True):
+    __tablename__ = "partner"
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", index=True)
+    name: str
+    kind: str = ""
+    pays_for: str = ""
+
+
+# Virksomhedsrettet forløb: a company-based placement.
+class Placement(SQLModel, table=True):
+    __tablename__ = "placement"
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    consultant_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    kind: str = Field(index=True)
+    start_date: date = Field(index=True)
+    planned_end_date: date | None = None
+    actual_end_date: date | None = Field(default=None, index=True)
+    hours_per_week: float | None = None
+    hourly_wage: float | None = None
+    status: str = Field(default="planned", index=True)
+    result: str | None = Field(default=None, index=True)
+    sprint_id: int | None = Field(default=None, foreign_key="sprint.id", index=True)
+    payer_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+# Opfølgning: a planned or done follow-up of a placement.
+class FollowUp(SQLModel, table=True):
+    __tablename__ = "follow_up"
+    id: int | None = Field(default=None, primary_key=True)
+    placement_id: int = Field(foreign_key="placement.id", index=True)
+    due_date: date = Field(index=True)
+    done_at: datetime | None = Field(default=None, index=True)
+    done_by: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    note: str = ""
+
+
+# Company engagement beyond placements: visit, talk, job-interview training, craftsman café.
+class Event(SQLModel, table=True):
+    __tablename__ = "event"
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int | None = Field(default=None, foreign_key="company.id", index=True)
+    kind: str = Field(index=True)
+    event_date: date = Field(index=True)
+    title: str = ""
+    note: str = ""
+
+
+# A citizen taking part in an event.
+class EventParticipant(SQLModel, table=True):
+    __tablename__ = "event_participant"
+    event_id: int = Field(foreign_key="event.id", primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", primary_key=True, index=True)
+
+
+# The citizen's status at a point in time (job, education, ...), months after start.
+class Outcome(SQLModel, table=True):
+    __tablename__ = "outcome"
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    measured_at: date = Field(index=True)
+    months_after_start: int = Field(index=True)
+    status: str = Field(index=True)
+
+
+# Self-rated progression (for example livsmestring 1-10).
+class Progression(SQLModel, table=True):
+    __tablename__ = "progression"
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    measured_at: date = Field(index=True)
+    scale: str = "livsmestring"
+    score: int
+
+
+# A goal set by a leader.
+class Goal(SQLModel, table=True):
+    __tablename__ = "goal"
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(index=True)
+    sprint_id: int | None = Field(default=None, foreign_key="sprint.id", index=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    initiative_id: int | None = Field(default=None, foreign_key="initiative.id", index=True)
+    metric: str
+    target: float
+    period_start: date | None = None
+    period_end: date | None = None
+    owner_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# Outcome figure for a comparison group (the normal effort).
+class ComparisonGroup(SQLModel, table=True):
+    __tablename__ = "comparison_group"
+    id: int | None = Field(default=None, primary_key=True)
+    initiative_id: int | None = Field(default=None, foreign_key="initiative.id", index=True)
+    label: str
+    month: int
+    n: int
+    reached: int
+    source: str = ""
+
+
+# A login: local (argon2 hash) or OIDC (provider's sub).
+class AppUser(SQLModel, table=True):
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True)
+    password_hash: str | None = None
+    oidc_sub: str | None = Field(default=None, unique=True)
+    role: str = Field(index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    active: bool = True
+    must_change_password: bool = False
+    failed_logins: int = 0
+    last_login_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# Who did what to which row, when (UTC).
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    action: str = Field(index=True)
+    table_name: str = Field(default="", index=True)
+    row_id: int | None = Field(default=None, index=True)
+    detail: str = ""
