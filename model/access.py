@@ -18,7 +18,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "card.move": EDITORS,
     "citizen.read": STAFF_ROLES,
     "citizen.write": EDITORS,
-    "screen.read": ALL_ROLES,
+    "sprint.screen": ALL_ROLES,
     "staff.read": STAFF_ROLES,
 }
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from model import audit
 from model.access import ALL_ROLES, Actor
+from model.db import write_session
 from model.errors import ValidationError
 from model.tables import AppUser, Staff, utcnow
 
@@ -79,7 +80,7 @@ def create_user(
 
 def authenticate(engine: Engine, username: str, password: str) -> Actor | None:
     """Check a local login; log success and failure; return the actor or None."""
-    with Session(engine) as session:
+    with write_session(engine) as session:
         user = session.exec(
             select(AppUser).where(AppUser.username == username.strip().lower())
         ).first()
@@ -109,7 +110,7 @@ def actor_for_user(engine: Engine, user_id: int) -> Actor | None:
 
 def actor_for_oidc(engine: Engine, sub: str) -> Actor | None:
     """Map an OIDC provider's `sub` to an active account; None when no account is linked."""
-    with Session(engine) as session:
+    with write_session(engine) as session:
         user = session.exec(select(AppUser).where(AppUser.oidc_sub == sub)).first()
         if user is None or not user.active:
             audit.log(session, None, "login_refused", "app_user", user.id if user else None,
@@ -121,7 +122,7 @@ def actor_for_oidc(engine: Engine, sub: str) -> Actor | None:
 
 
 def log_oidc_login(engine: Engine, actor: Actor) -> None:
-    with Session(engine) as session:
+    with write_session(engine) as session:
         user = session.get(AppUser, actor.user_id)
         user.last_login_at = utcnow()
         audit.log(session, actor, "login", "app_user", actor.user_id, detail="oidc")

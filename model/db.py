@@ -35,8 +35,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    # Take the write lock at the start, so two writers never deadlock on an upgrade.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Writers take the lock at the start, so two writers never deadlock on a lock upgrade;
+    # readers stay deferred and, with WAL, never wait for a writer.
+    immediate = conn.get_execution_options().get("sqlite_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -52,6 +54,11 @@ def make_engine(url: str | None = None) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     return engine
+
+
+def write_session(engine: Engine) -> Session:
+    """A session for a unit of work that writes (BEGIN IMMEDIATE on SQLite)."""
+    return Session(engine.execution_options(sqlite_immediate=True))
 
 
 def migrate(engine: Engine) -> None:

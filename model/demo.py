@@ -14,10 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from model import auth
+from model.db import write_session
 from model.metrics import LOCAL_TZ
 from model.tables import (
     AgendaItem,
-    AppUser,
     Citizen,
     Company,
     HousingArea,
@@ -270,7 +270,7 @@ def create_demo_accounts(session: Session) -> dict[str, str]:
 
 def fill(engine: Engine, seed: int = SEED) -> dict[str, str]:
     """Fill the demo and its accounts in one transaction; returns the generated passwords."""
-    with Session(engine) as session:
+    with write_session(engine) as session:
         generate(session, seed)
         passwords = create_demo_accounts(session)
         session.commit()
@@ -279,7 +279,7 @@ def fill(engine: Engine, seed: int = SEED) -> dict[str, str]:
 
 def wipe(engine: Engine) -> None:
     """Delete every row of every table, children first, in one transaction."""
-    with Session(engine) as session:
+    with write_session(engine) as session:
         for table in reversed(SQLModel.metadata.sorted_tables):
             session.execute(delete(table))
         session.commit()

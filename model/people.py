@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from model import audit
 from model.access import Actor, require
+from model.db import write_session
 from model.errors import ValidationError
 from model.tables import BENEFIT_TYPES, Citizen, Staff
 
@@ -88,7 +89,7 @@ def search_citizens(engine: Engine, actor: Actor, query: str = "", limit: int = 
         like = f"%{word}%"
         stmt = stmt.where(or_(Citizen.first_name.ilike(like), Citizen.last_name.ilike(like)))
     stmt = _visible_citizens(actor, stmt).order_by(Citizen.last_name, Citizen.first_name).limit(limit)
-    with Session(engine) as session:
+    with write_session(engine) as session:
         rows = session.exec(stmt).all()
         audit.log(session, actor, "search", "citizen", None, detail=f"q={query.strip()[:80]}")
         session.commit()

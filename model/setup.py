@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from model import auth, demo
-from model.db import is_empty, is_sqlite, migrate
+from model.db import is_empty, is_sqlite, migrate, write_session
 from model.tables import AppUser
 
 
@@ -28,7 +28,7 @@ def prepare(engine: Engine, out=print) -> None:
     if demo_wanted(engine):
         demo.print_accounts(demo.fill(engine), out)
         return
-    with Session(engine) as session:
+    with write_session(engine) as session:
         if session.exec(select(AppUser.id).limit(1)).first() is None:
             password = auth.generate_password()
             auth.create_user(session, username="admin", role="admin", password=password,

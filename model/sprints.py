@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from model import audit, metrics
 from model.access import Actor, require
+from model.db import write_session
 from model.errors import StaleVersion, ValidationError
 from model.people import check_free_text, create_citizen_in
 from model.tables import (
@@ -51,7 +52,7 @@ def _visible(actor: Actor, stmt):
 
 def list_sprints(engine: Engine, actor: Actor) -> pd.DataFrame:
     """The sprints the actor may see, newest first."""
-    require(actor, "screen.read")
+    require(actor, "sprint.screen")
     stmt = _visible(actor, select(Sprint.id, Sprint.name, Sprint.status, Sprint.kind,
                                   Sprint.start_date, Sprint.end_date, Sprint.goal_count))
     with Session(engine) as session:
@@ -75,7 +76,7 @@ def current_sprint_id(engine: Engine, actor: Actor, today: date | None = None) -
 
 
 def get_sprint(engine: Engine, actor: Actor, sprint_id: int) -> Sprint:
-    require(actor, "screen.read")
+    require(actor, "sprint.screen")
     with Session(engine) as session:
         sprint = session.exec(_visible(actor, select(Sprint).where(Sprint.id == sprint_id))).first()
     if sprint is None:
@@ -117,7 +118,7 @@ def create_sprint(
     """Create a sprint with its participating consultants in one transaction; return its id."""
     require(actor, "sprint.edit")
     _validate_sprint(name, start, end, goal, kind, focus)
-    with Session(engine) as session:
+    with write_session(engine) as session:
         sprint = Sprint(
             name=name.strip(), start_date=start, end_date=end, goal_count=goal, focus=focus.strip(),
             kind=kind, status="running", team_id=team_id if team_id is not None else actor.team_id,
@@ -150,7 +151,7 @@ def update_sprint(
     require(actor, "sprint.edit")
     _validate_sprint(name, start, end, goal, kind, focus)
     get_sprint(engine, actor, sprint_id)
-    with Session(engine) as session:
+    with write_session(engine) as session:
         result = session.execute(
             update(Sprint)
             .where(Sprint.id == sprint_id, Sprint.version == expected_version)
@@ -168,7 +169,7 @@ def close_sprint(engine: Engine, actor: Actor, sprint_id: int) -> SprintResult:
     """Close the sprint and return its result ("21 af 16 – mål nået")."""
     require(actor, "sprint.close")
     get_sprint(engine, actor, sprint_id)
-    with Session(engine) as session:
+    with write_session(engine) as session:
         sprint = session.get(Sprint, sprint_id)
         sprint.status = "closed"
         sprint.closed_at = utcnow()
@@ -181,7 +182,7 @@ def close_sprint(engine: Engine, actor: Actor, sprint_id: int) -> SprintResult:
 def reopen_sprint(engine: Engine, actor: Actor, sprint_id: int) -> None:
     require(actor, "sprint.close")
     get_sprint(engine, actor, sprint_id)
-    with Session(engine) as session:
+    with write_session(engine) as session:
         sprint = session.get(Sprint, sprint_id)
         sprint.status = "running"
         sprint.closed_at = None
@@ -217,7 +218,7 @@ def consultants(engine: Engine, actor: Actor, sprint_id: int) -> pd.DataFrame:
 def add_consultant(engine: Engine, actor: Actor, sprint_id: int, staff_id: int) -> None:
     require(actor, "sprint.edit")
     get_sprint(engine, actor, sprint_id)
-    with Session(engine) as session:
+    with write_session(engine) as session:
         if session.get(SprintConsultant, (sprint_id, staff_id)) is None:
             session.add(SprintConsultant(sprint_id=sprint_id, staff_id=staff_id))
             audit.log(session, actor, "add_consultant", "sprint", sprint_id, detail=f"staff={staff_id}")
@@ -248,7 +249,7 @@ def add_card(engine: Engine, actor: Actor, sprint_id: int, *, citizen_id: int,
     require(actor, "sprint.edit")
     require(actor, "citizen.write")
     get_sprint(engine, actor, sprint_id)
-    with Session(engine) as session:
+    with write_session(engine) as session:
         card_id = _add_card(session, actor, sprint_id, citizen_id, consultant_id, now or utcnow())
         session.commit()
         return card_id
@@ -259,7 +260,7 @@ def add_new_citizen_card(engine: Engine, actor: Actor, sprint_id: int, *, consul
     """Create a citizen and put them on the board in one transaction."""
     require(actor, "sprint.edit")
     sprint = get_sprint(engine, actor, sprint_id)
-    with Session(engine) as session:
+    with write_session(engine) as session:
         citizen = create_citizen_in(session, actor, consultant_id=consultant_id,
                                     team_id=sprint.team_id, **citizen_fields)
         card_id = _add_card(session, actor, sprint_id, citizen.id, consultant_id, now or utcnow())
@@ -281,7 +282,7 @@ def move_card(engine: Engine, actor: Actor, card_id: int, to_stage: str, *,
         raise ValidationError("error.park_reason_required")
     check_free_text(park_reason)
     now = now or utcnow()
-    with Session(engine) as session:
+    with write_session(engine) as session:
         card = session.get(SprintCard, card_id)
         if card is None:
             raise ValidationError("error.not_found")
@@ -311,7 +312,7 @@ def set_card_company(engine: Engine, actor: Actor, card_id: int, company_id: int
                      *, expected_version: int) -> int:
     """Record which company the card's citizen is in dialogue with."""
     require(actor, "card.move")
-    with Session(engine) as session:
+    with write_session(engine) as session:
         result = session.execute(
             update(SprintCard)
             .where(SprintCard.id == card_id, SprintCard.version == expected_version)
@@ -342,7 +343,10 @@ def _board_rows(engine: Engine, sprint_id: int) -> pd.DataFrame:
     )
     with Session(engine) as session:
         rows = session.exec(stmt).all()
-    return pd.DataFrame(rows, columns=BOARD_COLUMNS)
+    board = pd.DataFrame(rows, columns=BOARD_COLUMNS)
+    board["company"] = board["company"].fillna("")
+    board["placement_id"] = board["placement_id"].astype("Int64")
+    return board
 
 
 def _with_days(board: pd.DataFrame, sprint: Sprint, now: datetime) -> pd.DataFrame:
@@ -361,7 +365,7 @@ def board(engine: Engine, actor: Actor, sprint_id: int, *,
     require(actor, "citizen.read")
     sprint = get_sprint(engine, actor, sprint_id)
     rows = _with_days(_board_rows(engine, sprint_id), sprint, now or utcnow())
-    with Session(engine) as session:
+    with write_session(engine) as session:
         audit.log(session, actor, "view_board", "sprint", sprint_id, detail=f"cards={len(rows)}")
         session.commit()
     return rows
@@ -370,7 +374,7 @@ def board(engine: Engine, actor: Actor, sprint_id: int, *,
 def screen_board(engine: Engine, actor: Actor, sprint_id: int, *,
                  now: datetime | None = None) -> pd.DataFrame:
     """The board for a shared screen: initials only, no names or ids of citizens."""
-    require(actor, "screen.read")
+    require(actor, "sprint.screen")
     sprint = get_sprint(engine, actor, sprint_id)
     rows = _with_days(_board_rows(engine, sprint_id), sprint, now or utcnow())
     rows["citizen"] = [metrics.initials(f, l) for f, l in zip(rows["first_name"], rows["last_name"])]
@@ -480,7 +484,7 @@ def save_agenda(engine: Engine, actor: Actor, sprint_id: int, items: pd.DataFram
         part = str(row.get("part") or "").strip()
         check_free_text(title, note, part)
         clean.append(AgendaItem(sprint_id=sprint_id, day=day, part=part, title=title, note=note))
-    with Session(engine) as session:
+    with write_session(engine) as session:
         for item in session.exec(select(AgendaItem).where(AgendaItem.sprint_id == sprint_id)):
             session.delete(item)
         session.add_all(clean)
@@ -491,3 +495,30 @@ def save_agenda(engine: Engine, actor: Actor, sprint_id: int, items: pd.DataFram
 def today_programme(engine: Engine, actor: Actor, sprint_id: int, today: date) -> pd.DataFrame:
     items = agenda(engine, actor, sprint_id)
     return items[items["day"] == today]
+
+
+def stale_count(engine: Engine, actor: Actor, sprint_id: int, *,
+                now: datetime | None = None) -> int:
+    """Cards still on their way that have not moved for STALE_DAYS days."""
+    sprint = get_sprint(engine, actor, sprint_id)
+    with Session(engine) as session:
+        rows = session.exec(
+            select(SprintCard.stage, SprintCard.stage_since).where(SprintCard.sprint_id == sprint_id)
+        ).all()
+    board = _with_days(pd.DataFrame(rows, columns=["stage", "stage_since"]), sprint, now or utcnow())
+    return int(board["stale"].sum())
+
+
+def sprint_summaries(engine: Engine, actor: Actor) -> pd.DataFrame:
+    """Every visible sprint with its secured count, counted in SQL."""
+    require(actor, "sprint.read")
+    secured = func.count(SprintCard.id).filter(SprintCard.stage == SECURED)
+    stmt = _visible(actor, select(Sprint.id, Sprint.name, Sprint.status, Sprint.start_date,
+                                  Sprint.end_date, Sprint.goal_count, secured)
+                    .outerjoin(SprintCard, SprintCard.sprint_id == Sprint.id)
+                    .group_by(Sprint.id)
+                    .order_by(Sprint.start_date.desc()))
+    with Session(engine) as session:
+        rows = session.exec(stmt).all()
+    return pd.DataFrame(rows, columns=["id", "name", "status", "start_date", "end_date",
+                                       "goal_count", "secured"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -26,7 +26,7 @@ BENEFIT_TYPES = ("dagpenge", "kontanthjaelp", "uddannelseshjaelp", "sygedagpenge
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # A team of staff; citizens and sprints belong to one.

@@ -1,0 +1,46 @@
+"""Jobtavlen: the frame and router. Page config, language switch, sign-in state, navigation."""
+
+import streamlit as st
+
+from model import access, i18n
+from pages import ui
+
+st.set_page_config(page_title="Jobtavlen", page_icon=":material/view_kanban:", layout="wide")
+
+actor = ui.current_actor()
+t = ui.t
+
+PAGES = {
+    "overblik": st.Page("pages/overblik.py", title=t("nav.overview"), icon=":material/dashboard:",
+                        default=True),
+    "sprinttavle": st.Page("pages/sprinttavle.py", title=t("nav.board"),
+                           icon=":material/view_kanban:"),
+    "moedeskaerm": st.Page("pages/moedeskaerm.py", title=t("nav.screen"), icon=":material/tv:"),
+}
+SECTIONS = {"nav.sprint": ["overblik", "sprinttavle", "moedeskaerm"]}
+
+if actor is None:
+    # Every page is routable but none is listed: each page's guard shows the login.
+    navigation = st.navigation(list(PAGES.values()), position="hidden")
+else:
+    allowed = {
+        t(section): [PAGES[key] for key in keys if access.page_allowed(actor, key)]
+        for section, keys in SECTIONS.items()
+    }
+    allowed = {section: pages for section, pages in allowed.items() if pages}
+    if actor.role == "screen":
+        allowed = {"": [PAGES["moedeskaerm"]]}
+    navigation = st.navigation(allowed, position="hidden" if actor.role == "screen" else "sidebar")
+    with st.sidebar:
+        st.caption(t("app.signed_in_as", name=actor.name, role=t(f"role.{actor.role}")))
+        st.selectbox(t("app.language"), i18n.LANGUAGES, index=i18n.LANGUAGES.index(ui.lang()),
+                     key="lang_choice", format_func=i18n.LANGUAGE_NAMES.get,
+                     on_change=lambda: st.session_state.update(lang=st.session_state.lang_choice))
+        if st.button(t("app.logout"), icon=":material/logout:"):
+            ui.sign_out()
+            if st.user.get("is_logged_in"):
+                st.logout()
+            st.rerun()
+        st.caption(t("app.logged_notice"))
+
+navigation.run()

@@ -1,0 +1,121 @@
+"""Shared fixtures: a migrated database on SQLite and on a throwaway PostgreSQL cluster, and actors."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from model import auth, demo
+from model.access import Actor
+from model.db import make_engine, migrate
+from model.tables import Staff, Team
+
+PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None) \
+    if Path("/usr/lib/postgresql").exists() else None
+_database_numbers = itertools.count()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    # initdb refuses to run as root; run the cluster as the postgres user where we are root.
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A throwaway PostgreSQL cluster for the whole run; yields its base URL."""
+    if PG_BIN is None or not (PG_BIN / "initdb").exists():
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    workdir = Path(tempfile.mkdtemp(prefix="jobtavlen-pg-"))
+    data = workdir / "data"
+    if os.geteuid() == 0:
+        shutil.chown(workdir, "postgres", "postgres")
+    port = _free_port()
+    subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust",
+                                 "-U", "postgres", "-E", "UTF8"]),
+                   check=True, capture_output=True)
+    subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l",
+                                 str(workdir / "log"), "-o",
+                                 f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 "
+                                 "-c fsync=off -c synchronous_commit=off", "-w", "start"]),
+                   check=True, capture_output=True)
+    yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                                 "stop"]), capture_output=True)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    """A freshly migrated, empty database: the same tests run on SQLite and PostgreSQL."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    else:
+        base = request.getfixturevalue("postgres_cluster")
+        name = f"test_{os.getpid()}_{next(_database_numbers)}"
+        admin = make_engine(f"{base}/postgres")
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        eng = make_engine(f"{base}/{name}")
+    migrate(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def demo_engine(engine):
+    """The migrated database with the demo filled in."""
+    demo.fill(engine)
+    return engine
+
+
+def make_actor(engine, role: str, *, team_id: int | None = None, name: str | None = None) -> Actor:
+    """A user with a staff row of the given role, returned as the acting user."""
+    with Session(engine) as session:
+        if team_id is None:
+            team = Team(name=f"Team {role} {time.monotonic_ns()}")
+            session.add(team)
+            session.flush()
+            team_id = team.id
+        staff = Staff(name=name or f"Test {role.title()}", initials=role[:2].upper(), role=role,
+                      team_id=team_id)
+        session.add(staff)
+        session.flush()
+        user = auth.create_user(session, username=f"{role}-{time.monotonic_ns()}", role=role,
+                                password="correct horse battery", staff_id=staff.id)
+        session.commit()
+        return Actor(user_id=user.id, username=user.username, role=role, staff_id=staff.id,
+                     team_id=team_id, name=staff.name)
+
+
+@pytest.fixture
+def actor_factory(engine):
+    """make(role, team_id=None) -> Actor in the test database."""
+    return lambda role, **kw: make_actor(engine, role, **kw)
+
+
+def demo_actor(engine, username: str) -> Actor:
+    """The acting user of one of the demo accounts (admin, leder, konsulent, ...)."""
+    from sqlmodel import select
+
+    from model.tables import AppUser
+
+    with Session(engine) as session:
+        user_id = session.exec(select(AppUser.id).where(AppUser.username == username)).one()
+    return auth.actor_for_user(engine, user_id)

@@ -1,0 +1,45 @@
+"""The catalogue: both languages have the same keys and placeholders; dates read the Danish way."""
+
+import re
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from model import i18n
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_both_languages_have_the_same_keys():
+    assert set(i18n.CATALOGUE["da"]) == set(i18n.CATALOGUE["en"])
+
+
+@pytest.mark.parametrize("key", sorted(i18n.CATALOGUE["da"]))
+def test_placeholders_match_between_languages(key):
+    fields = [set(re.findall(r"{(\w+)}", i18n.CATALOGUE[lang][key])) for lang in i18n.LANGUAGES]
+    assert fields[0] == fields[1]
+
+
+def test_every_key_used_in_the_code_exists():
+    used = set()
+    for path in [*ROOT.glob("pages/**/*.py"), *ROOT.glob("model/*.py"), ROOT / "app.py"]:
+        used |= set(re.findall(r"""["']((?:app|nav|login|board|screen|overview|common|error)"""
+                               r"""\.[a-z_]+)["']""", path.read_text()))
+    assert used, "no catalogue keys found in the code"
+    assert used - set(i18n.CATALOGUE["da"]) == set()
+
+
+@pytest.mark.parametrize("value, expected", [
+    (date(2026, 9, 21), "21-09-2026"),
+    (datetime(2026, 9, 21, 23, 30, tzinfo=timezone.utc), "22-09-2026"),
+    (None, ""),
+])
+def test_format_date(value, expected):
+    assert i18n.format_date(value) == expected
+
+
+@pytest.mark.parametrize("lang, expected", [("da", "uge 39"), ("en", "week 39")])
+def test_week_label_is_the_iso_week(lang, expected):
+    assert i18n.week_label(date(2026, 9, 21), lang) == expected
+    assert i18n.week_label(date(2027, 1, 1), "da") == "uge 53"
