@@ -154,13 +154,12 @@ if pending := st.session_state.get("park_card"):
                                           stage=stage_label["parked"])
             st.rerun()
 
-consultant_names = dict(zip(cards["consultant_id"], cards["consultant"]))
+consultant_names = {int(i): name for i, name in zip(cards["consultant_id"], cards["consultant"])}
 f1, f2 = st.columns([2, 1])
-chosen = f1.selectbox(t("board.filter_consultant"), [None, *consultant_names],
-                      key="board_consultant",
+chosen = f1.selectbox(t("board.filter_consultant"), [0, *consultant_names], key="board_consultant",
                       format_func=lambda c: consultant_names.get(c) or t("board.all_consultants"))
 swimlanes = f2.toggle(t("board.swimlanes"), key="board_swimlanes")
-if chosen is not None:
+if chosen:
     cards = cards[cards["consultant_id"] == chosen]
 
 

@@ -119,3 +119,43 @@ def demo_actor(engine, username: str) -> Actor:
     with Session(engine) as session:
         user_id = session.exec(select(AppUser.id).where(AppUser.username == username)).one()
     return auth.actor_for_user(engine, user_id)
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch):
+    """An embedded demo database for AppTest runs; DATABASE_URL points the app at it."""
+    from model.setup import prepare
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("JOBTAVLEN_LANG", "da")
+    engine = make_engine(url)
+    prepare(engine, out=lambda line: None)
+    yield engine
+    engine.dispose()
+
+
+def app_as(engine, username: str | None, page: str | None = None):
+    """An AppTest of app.py signed in as a demo account (or nobody), optionally on a page."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"),
+                           default_timeout=30)
+    if username is not None:
+        at.session_state["user_id"] = demo_actor(engine, username).user_id
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def page_text(at) -> str:
+    """All the text an AppTest run shows, for assertions on what a person would read."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
+                 "warning", "error"):
+        parts += [str(element.value) for element in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(parts)

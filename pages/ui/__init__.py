@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import runpy
 import time
+from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -14,6 +16,7 @@ from model.db import database_url, make_engine
 from model.errors import UserError
 from model.setup import prepare
 
+APP = Path(__file__).resolve().parents[2] / "app.py"
 IDLE_MINUTES = int(os.environ.get("JOBTAVLEN_IDLE_MINUTES", "30"))
 
 
@@ -102,6 +105,12 @@ def login_form() -> None:
 
 def guard(page: str) -> Actor:
     """The first call of every page: signed in and allowed here, or show the login and stop."""
+    if PagesManager.uses_pages_directory:
+        # Streamlit's legacy path ran this file without app.py (a deep link as a fresh server's
+        # first request). Run the router instead, which runs this page again, guarded, with the
+        # normal navigation; then stop this outer run.
+        runpy.run_path(str(APP), run_name="__main__")
+        st.stop()
     actor = current_actor()
     if actor is None:
         login_form()
@@ -109,10 +118,5 @@ def guard(page: str) -> Actor:
     if not access.page_allowed(actor, page):
         st.error(t("login.page_denied"))
         st.stop()
-    if PagesManager.uses_pages_directory:
-        # A deep link as a fresh server's first request ran this file without app.py; rerun
-        # through app.py so the session gets the normal navigation.
-        PagesManager.uses_pages_directory = False
-        st.rerun()
     st.session_state["last_seen"] = time.time()
     return actor

@@ -114,21 +114,58 @@ def browser():
         chromium.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="da-DK")
     pg = context.new_page()
     pg.set_default_timeout(20_000)
     yield pg
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        # Keep what the browser showed, for the failure report.
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot = ARTIFACTS / f"FAILED-{request.node.name}.png"
+        try:
+            pg.screenshot(path=str(shot))
+            print(f"\nscreenshot of the failure: {shot}")
+        except Exception as error:  # the page may be gone already
+            print(f"\nno screenshot of the failure: {error}")
+        for value in request.node.funcargs.values():
+            if isinstance(value, Server):
+                print(f"\n--- {value.log_path} (end) ---\n{value.log()[-4000:]}")
     context.close()
 
 
-def wait_ready(page) -> None:
-    """Wait until Streamlit has drawn the app and finished running the script."""
+IDLE = ('[data-testid="stApp"][data-test-script-state="notRunning"]'
+        '[data-test-connection-state="CONNECTED"]')
+BUSY = '[data-testid="stStatusWidget"], [data-stale="true"]'
+
+
+def wait_ready(page, quiet_ms: int = 500, timeout_ms: int = 30_000) -> None:
+    """Wait until Streamlit has drawn the app and finished running the script.
+
+    The app reports its script state on stApp ("initial" before the first run, then
+    "running"/"notRunning"); a run that was only just requested may not show yet, so the
+    app must stay idle (no status widget, no stale element) for `quiet_ms` on end.
+    """
     page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_timeout(300)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
-    page.wait_for_timeout(200)
+    deadline = time.monotonic() + timeout_ms / 1000
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        if not page.locator(IDLE).count() or page.locator(BUSY).count():
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_ms / 1000:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("Streamlit was still running the script after "
+                         f"{timeout_ms / 1000:.0f} s")
 
 
 def submit_login(page, username: str, password: str) -> None:

@@ -1,0 +1,63 @@
+"""A deep link as a fresh server's very first page request: login first, then the normal app."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Server, submit_login, wait_ready
+
+PAGE_NAMES = ["Overblik", "Sprinttavle", "Mødeskærm"]
+LEGACY_NAMES = ["overblik", "sprinttavle", "moedeskaerm", "ui"]
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A server process of this test alone: nothing but its health poll has reached it."""
+    srv = Server(tmp_path)
+    yield srv
+    srv.stop()
+
+
+def test_deep_link_as_first_request_shows_login_then_normal_navigation(fresh_server, page):
+    page.goto(f"{fresh_server.url}/sprinttavle")
+    wait_ready(page)
+
+    expect(page.get_by_text("Log ind på Jobtavlen")).to_be_visible()
+    passwords = fresh_server.passwords()  # this very request filled the demo
+    body = page.inner_text("body")
+    assert "21 / 16" not in body
+    assert "Uge 39" not in body
+    shown = [name for name in fresh_server.citizen_names() if name in body]
+    assert not shown, f"citizens' names before login: {shown}"
+    expect(page.locator('[data-testid="stMetric"]')).to_have_count(0)
+    expect(page.get_by_role("combobox", name="Flyt til")).to_have_count(0)
+    # Not even the page list: no legacy pages/ navigation (app, overblik, sprinttavle, ...).
+    expect(page.locator('[data-testid="stSidebarNav"]').get_by_role("link")).to_have_count(0)
+    assert page.title() == "Jobtavlen", page.title()
+
+    submit_login(page, "leder", passwords["leder"])
+
+    expect(page.get_by_role("heading", name="Sprinttavle", exact=True)).to_be_visible()
+    expect(page.locator('[data-testid="stMetric"]').filter(has_text="Sikrede forløb")) \
+        .to_contain_text("21 / 16")
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    expect(nav).to_be_visible()
+    links = nav.get_by_role("link")
+    expect(links).to_have_count(len(PAGE_NAMES))
+    for name in PAGE_NAMES:
+        expect(nav.get_by_role("link", name=name, exact=True)).to_have_count(1)
+    nav_text = nav.inner_text()
+    for legacy in LEGACY_NAMES:
+        assert legacy not in nav_text.split(), f"legacy page name {legacy!r} in the nav: {nav_text!r}"
+    expect(page.get_by_text("Logget ind som Maja Rosendahl (leder)")).to_be_visible()
+
+    # The navigation works from here: the overview opens, and back to the board.
+    nav.get_by_role("link", name="Overblik").click()
+    wait_ready(page)
+    expect(page.get_by_role("heading", name="Uge 39 – Brøndby", exact=False)).to_be_visible()
+    nav.get_by_role("link", name="Sprinttavle").click()
+    wait_ready(page)
+    expect(page.locator('[data-testid="stMetric"]').filter(has_text="Sikrede forløb")) \
+        .to_contain_text("21 / 16")
+

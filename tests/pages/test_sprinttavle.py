@@ -1,0 +1,157 @@
+"""Sprinttavle: create a sprint, move cards, refusals, programme, closing."""
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+
+from model import sprints
+from model.tables import SprintCard, StageChange
+from tests.conftest import app_as, demo_actor, page_text
+
+BOARD = "pages/sprinttavle.py"
+
+
+def dialogue_card(engine):
+    leader = demo_actor(engine, "leder")
+    board = sprints.board(engine, leader, sprints.current_sprint_id(engine, leader))
+    return board[board["stage"] == "dialogue"].iloc[0]
+
+
+def secured_metric(at) -> str:
+    return next(m.value for m in at.metric if m.label == "Sikrede forløb")
+
+
+def test_board_shows_the_demo_week(app_db):
+    at = app_as(app_db, "konsulent", BOARD)
+    text = page_text(at)
+    assert secured_metric(at) == "21 / 16"
+    assert "#### Forløb sikret · 21" in text and "#### I dialog med virksomhed · 2" in text
+    assert "21-09-2026 – 25-09-2026 · uge 39" in text
+    assert "Opstart: hver konsulent præsenterer sine tre borgere" in text
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_moving_a_card_changes_the_count_and_writes_history(app_db):
+    card = dialogue_card(app_db)
+    at = app_as(app_db, "konsulent", BOARD)
+    at.selectbox(key=f"move_{card.card_id}_{card.version}").select("secured").run()
+    assert not at.exception
+    assert secured_metric(at) == "22 / 16"
+    assert "#### Forløb sikret · 22" in page_text(at)
+    assert f"{card.first_name} {card.last_name} er flyttet til «Forløb sikret»." in page_text(at)
+    with Session(app_db) as session:
+        last = session.exec(select(StageChange).order_by(StageChange.id.desc())).first()
+    assert (last.card_id, last.from_stage, last.to_stage) == (card.card_id, "dialogue", "secured")
+
+
+def test_a_move_on_a_card_someone_else_moved_is_refused(app_db):
+    card = dialogue_card(app_db)
+    at = app_as(app_db, "konsulent", BOARD)
+    # A colleague moves the card after this board was drawn.
+    sprints.move_card(app_db, demo_actor(app_db, "leder"), int(card.card_id), "clarified",
+                      expected_version=int(card.version))
+    at.selectbox(key=f"move_{card.card_id}_{card.version}").select("secured").run()
+    assert "En anden har flyttet kortet" in at.error[0].value
+    assert secured_metric(at) == "21 / 16"
+    with Session(app_db) as session:
+        assert session.get(SprintCard, int(card.card_id)).stage == "clarified"
+
+
+def test_parking_a_card_asks_for_a_reason(app_db):
+    card = dialogue_card(app_db)
+    at = app_as(app_db, "konsulent", BOARD)
+    at.selectbox(key=f"move_{card.card_id}_{card.version}").select("parked").run()
+    at.text_input(key="park_reason").input("Sygemeldt resten af ugen")
+    at.button(key="FormSubmitter:park_form-Flyt").click().run()
+    assert not at.exception
+    assert "#### Ikke denne gang · 2" in page_text(at)
+    with Session(app_db) as session:
+        parked = session.get(SprintCard, int(card.card_id))
+    assert (parked.stage, parked.park_reason) == ("parked", "Sygemeldt resten af ugen")
+
+
+def test_creating_a_sprint_selects_it(app_db):
+    at = app_as(app_db, "leder", BOARD)
+    at.text_input(key="new_name").input("Uge 49 – fastholdelse")
+    at.date_input(key="new_start").set_value(date(2026, 11, 30))
+    at.date_input(key="new_end").set_value(date(2026, 12, 4))
+    at.number_input(key="new_goal").set_value(12)
+    at.button(key="FormSubmitter:new_form-Gem").click().run()
+    assert not at.exception
+    assert "Sprinten er oprettet." in page_text(at)
+    assert secured_metric(at) == "0 / 12"
+    assert "Uge 49 – fastholdelse" in page_text(at)
+
+
+def test_creating_a_sprint_with_bad_dates_writes_nothing(app_db):
+    at = app_as(app_db, "leder", BOARD)
+    before = len(sprints.list_sprints(app_db, demo_actor(app_db, "leder")))
+    at.text_input(key="new_name").input("Baglæns")
+    at.date_input(key="new_start").set_value(date(2026, 12, 4))
+    at.date_input(key="new_end").set_value(date(2026, 11, 30))
+    at.button(key="FormSubmitter:new_form-Gem").click().run()
+    assert at.error[0].value == "Slutdatoen ligger før startdatoen."
+    assert len(sprints.list_sprints(app_db, demo_actor(app_db, "leder"))) == before
+
+
+def test_a_new_citizen_can_be_created_onto_the_board(app_db):
+    at = app_as(app_db, "konsulent", BOARD)
+    at.text_input(key="nc_first").input("Yasmin")
+    at.text_input(key="nc_last").input("Nygaard")
+    at.number_input(key="nc_year").set_value(1994)
+    at.button(key="FormSubmitter:new_citizen-Sæt på tavlen").click().run()
+    assert not at.exception
+    text = page_text(at)
+    assert "Borgeren er sat på tavlen." in text
+    assert "#### Udvalgt · 1" in text and "**Yasmin Nygaard**" in text
+
+
+def test_a_cpr_number_in_a_new_citizen_is_refused(app_db):
+    at = app_as(app_db, "konsulent", BOARD)
+    at.text_input(key="nc_first").input("Yasmin")
+    at.text_input(key="nc_last").input("0101901234")
+    at.button(key="FormSubmitter:new_citizen-Sæt på tavlen").click().run()
+    assert "ligner et CPR-nummer" in at.error[0].value
+    assert "#### Udvalgt · 0" in page_text(at)
+
+
+def test_the_programme_is_edited_in_the_table(app_db):
+    at = app_as(app_db, "leder", BOARD)
+    at.session_state["agenda_editor"] = {
+        "edited_rows": {0: {"title": "Opstart og målsætning"}},
+        "added_rows": [], "deleted_rows": [8]}
+    at.button(key="agenda_save").click().run()
+    assert not at.exception
+    text = page_text(at)
+    assert "Programmet er gemt." in text
+    assert "formiddag: Opstart og målsætning" in text
+    assert "Fælles opsamling med sagsbehandlere og mentorer" not in text
+
+
+def test_closing_the_sprint_shows_its_result(app_db):
+    at = app_as(app_db, "leder", BOARD)
+    at.button(key="close_sprint").click().run()
+    assert not at.exception
+    assert "21 af 16 – mål nået" in page_text(at)
+    assert any("Sprinten er afsluttet." in s.value for s in at.success)
+
+
+@pytest.mark.parametrize("username", ["sagsbehandler", "mentor"])
+def test_caseworkers_and_mentors_see_the_board_read_only(app_db, username):
+    at = app_as(app_db, username, BOARD)
+    assert secured_metric(at) == "21 / 16"
+    assert "din rolle kan ikke flytte kort" in at.info[0].value
+    assert not [s for s in at.selectbox if str(s.key).startswith("move_")]
+
+
+def test_swimlanes_and_consultant_filter(app_db):
+    at = app_as(app_db, "leder", BOARD)
+    at.toggle(key="board_swimlanes").set_value(True).run()
+    assert len([m for m in at.markdown if str(m.value).startswith("##### ")]) == 8
+    leader = demo_actor(app_db, "leder")
+    consultant_id = int(sprints.board(app_db, leader, 1)["consultant_id"].iloc[0])
+    at.selectbox(key="board_consultant").select(consultant_id).run()
+    assert not at.exception
+    assert len([m for m in at.markdown if str(m.value).startswith("##### ")]) == 1
+    assert len([s for s in at.selectbox if str(s.key).startswith("move_")]) == 3
