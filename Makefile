@@ -1,0 +1,40 @@
+# Jobtavlen: `make run` starts the app on the embedded SQLite database, `make test` runs every test.
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+
+.PHONY: run test lint demo-reset browser
+
+run: $(VENV)/.app
+	$(PY) -m model
+	$(PY) -m streamlit run app.py
+
+test: $(VENV)/.dev browser
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+demo-reset: $(VENV)/.app
+	$(PY) -m model.demo --reset
+
+# Debian's chromium for the browser tests; installed when we may (root), else they skip.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "chromium is missing: sudo apt-get install chromium (browser tests will skip)"; fi; \
+	fi
+
+$(VENV)/.app: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $(VENV)/.app $@
