@@ -66,6 +66,9 @@ def migrate(engine: Engine) -> None:
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several app processes may start at once: one migrates, the others wait.
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(3939)")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
