@@ -327,14 +327,15 @@ def set_card_company(engine: Engine, actor: Actor, card_id: int, company_id: int
 
 BOARD_COLUMNS = ["card_id", "version", "stage", "stage_since", "park_reason", "citizen_id",
                  "first_name", "last_name", "consultant_id", "consultant", "consultant_initials",
-                 "company", "placement_id"]
+                 "company_id", "company", "placement_id"]
 
 
 def _board_rows(engine: Engine, sprint_id: int) -> pd.DataFrame:
     stmt = (
         select(SprintCard.id, SprintCard.version, SprintCard.stage, SprintCard.stage_since,
                SprintCard.park_reason, Citizen.id, Citizen.first_name, Citizen.last_name,
-               Staff.id, Staff.name, Staff.initials, Company.name, SprintCard.placement_id)
+               Staff.id, Staff.name, Staff.initials, SprintCard.company_id, Company.name,
+               SprintCard.placement_id)
         .join(Citizen, Citizen.id == SprintCard.citizen_id)
         .outerjoin(Staff, Staff.id == SprintCard.consultant_id)
         .outerjoin(Company, Company.id == SprintCard.company_id)
@@ -345,7 +346,8 @@ def _board_rows(engine: Engine, sprint_id: int) -> pd.DataFrame:
         rows = session.exec(stmt).all()
     board = pd.DataFrame(rows, columns=BOARD_COLUMNS)
     board["company"] = board["company"].fillna("")
-    board["placement_id"] = board["placement_id"].astype("Int64")
+    for column in ("company_id", "placement_id"):
+        board[column] = board[column].astype("Int64")
     return board
 
 

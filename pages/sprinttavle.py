@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from model import access, i18n, people, sprints
+from model import access, companies, i18n, people, sprints
 from model.errors import UserError
 from model.tables import SPRINT_KINDS, STAGES
 from pages import ui
@@ -132,6 +132,20 @@ def move(card_id: int, version: int, name: str) -> None:
         st.session_state["flash"] = t("board.moved", citizen=name, stage=stage_label[to_stage])
 
 
+def set_company(card_id: int, version: int, name: str) -> None:
+    """Callback of a card's company picker: the company the citizen is in dialogue with."""
+    company_id = st.session_state[f"company_{card_id}_{version}"] or None
+    try:
+        sprints.set_card_company(engine, actor, card_id, company_id, expected_version=version)
+    except UserError as error:
+        st.session_state["move_error"] = error
+    else:
+        st.session_state["flash"] = t("board.company_set", citizen=name,
+                                      company=company_names.get(company_id) or t("board.no_company"))
+
+
+company_names = {int(i): n for i, n in companies.company_choices(engine, actor).itertuples(index=False)}
+
 if pending := st.session_state.get("park_card"):
     card_id, version, name = pending
     with st.form("park_form"):
@@ -186,6 +200,13 @@ def card_view(card) -> None:
                          key=f"move_{card.card_id}_{card.version}",
                          format_func=stage_label.get, label_visibility="collapsed",
                          on_change=move, args=(card.card_id, card.version, name))
+            with st.popover(t("board.set_company"), icon=":material/business:", width="stretch"):
+                ids = [0, *company_names]
+                current = ids.index(card.company_id) if card.company_id in company_names else 0
+                st.selectbox(t("board.company"), ids, index=current,
+                             key=f"company_{card.card_id}_{card.version}",
+                             format_func=lambda c: company_names.get(c) or t("board.no_company"),
+                             on_change=set_company, args=(card.card_id, card.version, name))
 
 
 def columns_view(lane: pd.DataFrame, show_headers: bool) -> None:

@@ -43,3 +43,12 @@ def test_format_date(value, expected):
 def test_week_label_is_the_iso_week(lang, expected):
     assert i18n.week_label(date(2026, 9, 21), lang) == expected
     assert i18n.week_label(date(2027, 1, 1), "da") == "uge 53"
+
+
+def test_every_catalogue_key_is_used():
+    source = "".join(path.read_text() for path in
+                     [*ROOT.glob("pages/**/*.py"), *ROOT.glob("model/*.py"), ROOT / "app.py"])
+    dynamic = ("stage.", "kind.", "status.", "role.")  # built as f"stage.{stage}" and alike
+    unused = [key for key in i18n.CATALOGUE["da"]
+              if not key.startswith(dynamic) and f'"{key}"' not in source]
+    assert unused == []

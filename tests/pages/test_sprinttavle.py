@@ -155,3 +155,16 @@ def test_swimlanes_and_consultant_filter(app_db):
     assert not at.exception
     assert len([m for m in at.markdown if str(m.value).startswith("##### ")]) == 1
     assert len([s for s in at.selectbox if str(s.key).startswith("move_")]) == 3
+
+
+def test_the_company_in_dialogue_is_set_on_the_card(app_db):
+    card = dialogue_card(app_db)
+    at = app_as(app_db, "konsulent", BOARD)
+    picker = at.selectbox(key=f"company_{card.card_id}_{card.version}")
+    company_id = next(c for c in range(1, 13) if c != card.company_id)
+    picker.select(company_id).run()
+    assert not at.exception
+    with Session(app_db) as session:
+        stored = session.get(SprintCard, int(card.card_id))
+    assert (stored.company_id, stored.stage) == (company_id, "dialogue")
+    assert f"{card.first_name} {card.last_name}:" in at.success[0].value
