@@ -47,7 +47,9 @@ class Server:
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(self.port)],
+             "--server.address", "127.0.0.1", "--server.port", str(self.port),
+             # Source edits during a run must not reset sessions ("File change. Rerun").
+             "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
             cwd=ROOT, env=environment, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -69,3 +69,38 @@ def test_language_switch_turns_the_ui_english(app_db):
     assert not at.exception
     assert at.title[0].value == "Overview"
     assert at.metric[0].label == "Secured placements"
+
+
+OIDC_SECRETS = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
+                         "cookie_secret": "test-only", "client_id": "jobtavlen",
+                         "client_secret": "test-only",
+                         "server_metadata_url": "https://login.example/.well-known/openid"}}
+
+
+def oidc_app(user: dict):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.secrets.update(OIDC_SECRETS)
+    at.user = user
+    return at.run()
+
+
+def test_oidc_login_maps_sub_to_the_account_and_its_role(app_db):
+    with Session(app_db) as session:
+        auth.create_user(session, username="mentor-oidc", role="mentor", oidc_sub="sub-42")
+        session.commit()
+    at = oidc_app({"is_logged_in": True, "sub": "sub-42", "email": "m@example.dk"})
+    assert not at.exception
+    assert at.title[0].value == "Overblik"
+    assert "Logget ind som mentor-oidc (mentor)" in page_text(at)
+
+
+def test_oidc_login_without_a_linked_account_is_refused(app_db):
+    at = oidc_app({"is_logged_in": True, "sub": "unknown-sub"})
+    assert at.title[0].value == "Log ind på Jobtavlen"
+    assert "ikke knyttet til en konto" in at.error[0].value
+    assert not at.metric
+
+
+def test_login_page_offers_oidc_when_configured(app_db):
+    at = oidc_app({"is_logged_in": False})
+    assert [b.label for b in at.button] == ["Log ind", "Log ind med kommunens login"]
