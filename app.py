@@ -5,9 +5,10 @@ import streamlit as st
 from model import access, i18n
 from pages import ui
 
-st.set_page_config(page_title="Jobtavlen", page_icon=":material/view_kanban:", layout="wide")
-
 actor = ui.current_actor()
+# The meeting screen runs on a TV: no sidebar unless someone opens it.
+st.set_page_config(page_title="Jobtavlen", page_icon=":material/view_kanban:", layout="wide",
+                   initial_sidebar_state="collapsed" if actor and actor.role == "screen" else "auto")
 t = ui.t
 
 PAGES = {

@@ -19,7 +19,10 @@ def local_day(moment: datetime) -> date:
 
 
 def sprint_days(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    """The sprint's working days; weekends only when the sprint has no weekday at all."""
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    weekdays = [day for day in days if day.weekday() < 5]
+    return weekdays or days
 
 
 def burn_up(changes: pd.DataFrame, days: list[date], goal: int) -> pd.DataFrame:

@@ -60,7 +60,7 @@ def meeting_screen() -> None:
         with column, st.container(border=True):
             st.markdown(f"### {labels[stage]}")
             st.markdown(f"## {len(in_stage)}")
-            chips = [f"{c.citizen} ({c.consultant_initials})"
+            chips = [f"{c.citizen}\u00a0({c.consultant_initials})"
                      for c in in_stage.head(CHIPS_PER_STAGE).itertuples()]
             if len(in_stage) > CHIPS_PER_STAGE:
                 chips.append(t("screen.more", n=len(in_stage) - CHIPS_PER_STAGE))

@@ -17,6 +17,10 @@ lang = ui.lang()
 can_edit = access.can(actor, "sprint.edit")
 
 st.title(t("board.title"))
+if message := st.session_state.pop("flash", None):
+    st.success(message)
+if error := st.session_state.pop("move_error", None):
+    ui.show_error(error)
 
 all_sprints = sprints.list_sprints(engine, actor)
 
@@ -45,6 +49,7 @@ def sprint_form(prefix: str, sprint=None) -> dict | None:
             staff = people.list_staff(engine, actor)
             consultant_ids = st.multiselect(
                 t("board.consultants"), staff["id"].tolist(), key=f"{prefix}_consultants",
+                placeholder=t("board.choose_consultants"),
                 format_func=dict(zip(staff["id"], staff["name"])).get)
         st.caption(t("board.stage_names"))
         names = (sprint.stage_names if sprint else {}) or {}
@@ -90,10 +95,6 @@ sprint_id = st.selectbox(t("board.choose_sprint"), sprint_ids, key="sprint_id",
 sprint = sprints.get_sprint(engine, actor, sprint_id)
 stage_label = sprints.stage_labels(sprint, {s: t(f"stage.{s}") for s in STAGES})
 
-if message := st.session_state.pop("flash", None):
-    st.success(message)
-if error := st.session_state.pop("move_error", None):
-    ui.show_error(error)
 
 result = sprints.sprint_result(engine, actor, sprint_id)
 head1, head2 = st.columns([3, 1])
@@ -187,9 +188,7 @@ def card_view(card) -> None:
             days = t("board.card_day")
         else:
             days = t("board.card_days", days=card.days_in_stage)
-        lines = [days]
-        if card.company:
-            lines.append(t("board.card_company", company=card.company))
+        lines = [f"{days} · {card.company}" if card.company else days]
         if card.stage == "parked" and card.park_reason:
             lines.append(card.park_reason)
         st.caption("  \n".join(lines))
@@ -200,6 +199,7 @@ def card_view(card) -> None:
                          key=f"move_{card.card_id}_{card.version}",
                          format_func=stage_label.get, label_visibility="collapsed",
                          on_change=move, args=(card.card_id, card.version, name))
+        if editable and card.stage in ("selected", "clarified", "dialogue"):
             with st.popover(t("board.set_company"), icon=":material/business:", width="stretch"):
                 ids = [0, *company_names]
                 current = ids.index(card.company_id) if card.company_id in company_names else 0

@@ -56,6 +56,7 @@ def test_fresh_server_fills_demo_and_consultant_moves_a_card(server, page):
 
 
 def test_leader_creates_a_sprint(server, page):
+    page.set_viewport_size({"width": 1600, "height": 2000})
     sign_in(page, server, "leder")
     open_page(page, "Sprinttavle")
     expect(goal_metric(page)).to_be_visible()
@@ -74,3 +75,6 @@ def test_leader_creates_a_sprint(server, page):
         "Uge 44 – test (I gang)")
     expect(page.get_by_role("heading", name="Uge 44 – test")).to_be_visible()
     expect(goal_metric(page)).to_contain_text("0 / 7")
+    expect(page.get_by_role("combobox", name="Flyt til")).to_have_count(0)
+    expect(page.get_by_text("Ingen kort")).to_have_count(5)
+    screenshot(page, "sprinttavle-ny-sprint")

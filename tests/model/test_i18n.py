@@ -1,7 +1,7 @@
 """The catalogue: both languages have the same keys and placeholders; dates read the Danish way."""
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -32,7 +32,7 @@ def test_every_key_used_in_the_code_exists():
 
 @pytest.mark.parametrize("value, expected", [
     (date(2026, 9, 21), "21-09-2026"),
-    (datetime(2026, 9, 21, 23, 30, tzinfo=timezone.utc), "22-09-2026"),
+    (datetime(2026, 9, 21, 23, 30, tzinfo=UTC), "22-09-2026"),
     (None, ""),
 ])
 def test_format_date(value, expected):

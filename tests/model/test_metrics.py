@@ -1,6 +1,6 @@
 """Pure metrics: burn-up, funnel, days in stage, initials."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
@@ -13,7 +13,7 @@ def changes(*rows):
 
 
 def utc(day, hour=12):
-    return datetime(2026, 9, day, hour, tzinfo=timezone.utc)
+    return datetime(2026, 9, day, hour, tzinfo=UTC)
 
 
 DAYS = metrics.sprint_days(date(2026, 9, 21), date(2026, 9, 25))
@@ -29,7 +29,7 @@ def test_burn_up_with_no_changes_is_flat_zero():
 
 def test_burn_up_uses_danish_days():
     # 22:30 UTC on the 21st is 00:30 on the 22nd in Copenhagen.
-    late = changes((1, "secured", datetime(2026, 9, 21, 22, 30, tzinfo=timezone.utc)))
+    late = changes((1, "secured", datetime(2026, 9, 21, 22, 30, tzinfo=UTC)))
     assert metrics.burn_up(late, DAYS, 1)["secured"].tolist() == [0, 1, 1, 1, 1]
 
 
@@ -73,3 +73,10 @@ def test_is_stale(stage, days, stale):
 ])
 def test_initials(first, last, expected):
     assert metrics.initials(first, last) == expected
+
+
+def test_sprint_days_skip_the_weekend_of_a_week_that_spans_one():
+    friday_to_thursday = metrics.sprint_days(date(2026, 11, 27), date(2026, 12, 3))
+    assert [d.weekday() for d in friday_to_thursday] == [4, 0, 1, 2, 3]
+    assert metrics.sprint_days(date(2026, 11, 28), date(2026, 11, 29)) == [
+        date(2026, 11, 28), date(2026, 11, 29)]

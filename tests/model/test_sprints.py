@@ -217,3 +217,13 @@ def test_demo_sprint_shows_21_of_16(demo_engine):
     assert sprints.burn_up(demo_engine, leader, sprint_id)["secured"].tolist() == [0, 3, 10, 17, 21]
     days = sprints.agenda(demo_engine, leader, sprint_id)["day"]
     assert sorted({d.weekday() for d in days}) == [0, 1, 2, 3, 4]
+
+
+def test_a_sprint_starting_later_is_planned_and_one_started_is_running(engine, actor_factory):
+    leader = actor_factory("leader")
+    later = sprints.create_sprint(engine, leader, name="Senere", start=date(2099, 1, 5),
+                                  end=date(2099, 1, 9), goal=3)
+    started = sprints.create_sprint(engine, leader, name="Nu", start=date(2026, 1, 5),
+                                    end=date(2099, 1, 9), goal=3)
+    assert sprints.get_sprint(engine, leader, later).status == "planned"
+    assert sprints.get_sprint(engine, leader, started).status == "running"

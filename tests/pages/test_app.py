@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
 
 from model import auth
 from tests.conftest import app_as, demo_actor, page_text
