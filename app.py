@@ -17,8 +17,20 @@ PAGES = {
     "sprinttavle": st.Page("pages/sprinttavle.py", title=t("nav.board"),
                            icon=":material/view_kanban:"),
     "moedeskaerm": st.Page("pages/moedeskaerm.py", title=t("nav.screen"), icon=":material/tv:"),
+    "hurtig_registrering": st.Page("pages/hurtig_registrering.py", title=t("nav.quick"),
+                                   icon=":material/bolt:"),
+    "borgere": st.Page("pages/borgere.py", title=t("nav.citizens"), icon=":material/groups:"),
+    "virksomheder": st.Page("pages/virksomheder.py", title=t("nav.companies"),
+                            icon=":material/business:"),
+    "forloeb": st.Page("pages/forloeb.py", title=t("nav.placements"),
+                       icon=":material/work_history:"),
+    "data": st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:"),
 }
-SECTIONS = {"nav.sprint": ["overblik", "sprinttavle", "moedeskaerm"]}
+SECTIONS = {
+    "nav.sprint": ["overblik", "sprinttavle", "moedeskaerm"],
+    "nav.placements_section": ["hurtig_registrering", "borgere", "virksomheder", "forloeb"],
+    "nav.admin": ["data"],
+}
 
 if actor is None:
     # Every page is routable but none is listed: each page's guard shows the login.

@@ -20,6 +20,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "citizen.write": EDITORS,
     "sprint.screen": ALL_ROLES,
     "staff.read": STAFF_ROLES,
+    "company.read": STAFF_ROLES,
+    "company.write": EDITORS,
+    "contact.write": EDITORS,
+    "placement.read": STAFF_ROLES,
+    "placement.write": EDITORS,
+    "followup.done": EDITORS | {"caseworker", "mentor"},
+    "outcome.write": EDITORS | {"caseworker"},
+    "data.import": frozenset({"admin", "leader"}),
+    "data.export": STAFF_ROLES,
 }
 
 # Which roles see which page in the navigation (and pass the page guard).
@@ -27,6 +36,11 @@ PAGES: dict[str, frozenset[str]] = {
     "overblik": STAFF_ROLES,
     "sprinttavle": STAFF_ROLES,
     "moedeskaerm": ALL_ROLES,
+    "hurtig_registrering": EDITORS,
+    "borgere": STAFF_ROLES,
+    "virksomheder": STAFF_ROLES,
+    "forloeb": STAFF_ROLES,
+    "data": STAFF_ROLES,
 }
 
 

@@ -277,11 +277,15 @@ def fill(engine: Engine, seed: int = SEED) -> dict[str, str]:
     return passwords
 
 
+CONFIGURATION_TABLES = {"follow_up_cadence"}
+
+
 def wipe(engine: Engine) -> None:
-    """Delete every row of every table, children first, in one transaction."""
+    """Delete every row of every data table, children first, in one transaction; settings stay."""
     with write_session(engine) as session:
         for table in reversed(SQLModel.metadata.sorted_tables):
-            session.execute(delete(table))
+            if table.name not in CONFIGURATION_TABLES:
+                session.execute(delete(table))
         session.commit()
 
 

@@ -121,7 +121,8 @@ def create_sprint(
     with write_session(engine) as session:
         sprint = Sprint(
             name=name.strip(), start_date=start, end_date=end, goal_count=goal, focus=focus.strip(),
-            kind=kind, status="planned" if start > date.today() else "running", team_id=team_id if team_id is not None else actor.team_id,
+            kind=kind, status="planned" if start > date.today() else "running",
+            team_id=team_id if team_id is not None else actor.team_id,
             stage_names={k: v.strip() for k, v in (stage_names or {}).items() if v and v.strip()},
         )
         session.add(sprint)

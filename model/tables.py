@@ -110,6 +110,8 @@ class Company(SQLModel, table=True):
     municipality: str = Field(default="", index=True)
     contact_person: str = ""
     agreement_kind: str = Field(default="none", index=True)
+    agreement_since: date | None = Field(default=None, index=True)
+    phone: str = ""
     housing_supplier: bool = False
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -187,7 +189,9 @@ class Contact(SQLModel, table=True):
     channel: str = "phone"
     outcome: str = ""
     note: str = ""
+    next_step: str = ""
     next_step_date: date | None = Field(default=None, index=True)
+    next_step_done_at: datetime | None = Field(default=None, index=True)
 
 
 # Partnership behind an effort (e.g. pocket-money jobs paid by housing organisations).
@@ -239,6 +243,13 @@ class FollowUp(SQLModel, table=True):
     done_at: datetime | None = Field(default=None, index=True)
     done_by: int | None = Field(default=None, foreign_key="staff.id", index=True)
     note: str = ""
+
+
+# The follow-up cadence of a placement kind ("default" for the rest): days after the start.
+class FollowUpCadence(SQLModel, table=True):
+    __tablename__ = "follow_up_cadence"
+    kind: str = Field(primary_key=True)
+    days: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 # Company engagement beyond placements: visit, talk, job-interview training, craftsman café.

@@ -64,6 +64,8 @@ def test_stage_history_is_spread_over_the_week(demo_engine):
 
 def test_wipe_then_fill_resets_the_demo(demo_engine):
     demo.wipe(demo_engine)
-    assert all(not rows for rows in snapshot(demo_engine).values())
+    rows = snapshot(demo_engine)
+    assert rows.pop("follow_up_cadence"), "settings survive a reset"
+    assert all(not table_rows for table_rows in rows.values())
     demo.fill(demo_engine)
     assert len(snapshot(demo_engine)["sprint_card"]) == 27

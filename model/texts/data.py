@@ -1,0 +1,5 @@
+"""Texts of the Data page: import and export."""
+
+DA: dict[str, str] = {}
+
+EN: dict[str, str] = {}

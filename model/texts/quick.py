@@ -1,0 +1,5 @@
+"""Texts of Hurtig registrering."""
+
+DA: dict[str, str] = {}
+
+EN: dict[str, str] = {}
