@@ -342,8 +342,7 @@ with chart_col:
                                       * 1.15 + 1])
     st.plotly_chart(figure, width="stretch", key="burnup_chart")
     st.caption(t("board.burnup_caption"))
-    st.download_button(t("common.download_csv"), burn[["day", "secured", "goal"]].to_csv(
-        index=False), file_name=f"burnup-{sprint_id}.csv", key="burnup_csv")
+    ui.download_buttons(burn[["day", "secured", "goal"]], f"burnup-{sprint_id}", key="burnup")
 
     st.subheader(t("board.funnel"))
     funnel = sprints.stage_funnel(engine, actor, sprint_id)

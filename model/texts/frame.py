@@ -34,6 +34,7 @@ DA = {
     "common.save": "Gem",
     "common.cancel": "Annullér",
     "common.download_csv": "Hent tallene (CSV)",
+    "common.download_xlsx": "Hent tallene (Excel)",
     "error.access_denied": "Din rolle har ikke adgang til dette.",
     "error.not_found": "Det findes ikke, eller du har ikke adgang til det.",
     "error.name_required": "Skriv et navn.",
@@ -53,6 +54,9 @@ DA = {
     "error.agenda_title_required": "Hvert punkt i programmet skal have en tekst.",
     "error.agenda_day_outside": "Hvert punkt skal ligge på en dag inden for sprinten.",
     "error.password_too_short": "Adgangskoden skal have mindst {n} tegn.",
+    "error.unknown_placement_kind": "Ukendt forløbstype.",
+    "error.hours_per_week": "Timer pr. uge skal være over 0 og højst {high}.",
+    "error.pocket_money_age": "Lommepengejob er kun for unge på {low}-{high} år; borgeren er {age}.",
 }
 
 EN = {
@@ -89,6 +93,7 @@ EN = {
     "common.save": "Save",
     "common.cancel": "Cancel",
     "common.download_csv": "Download the numbers (CSV)",
+    "common.download_xlsx": "Download the numbers (Excel)",
     "error.access_denied": "Your role has no access to this.",
     "error.not_found": "It does not exist, or you have no access to it.",
     "error.name_required": "Enter a name.",
@@ -108,4 +113,7 @@ EN = {
     "error.agenda_title_required": "Every programme item needs a text.",
     "error.agenda_day_outside": "Every item must be on a day within the sprint.",
     "error.password_too_short": "The password must have at least {n} characters.",
+    "error.unknown_placement_kind": "Unknown placement kind.",
+    "error.hours_per_week": "Hours per week must be above 0 and at most {high}.",
+    "error.pocket_money_age": "Pocket-money jobs are for young people aged {low}-{high}; the citizen is {age}.",
 }

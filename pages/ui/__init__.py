@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from model import access, auth, i18n
+from model import access, auth, exporting, i18n
 from model.access import Actor
 from model.db import database_url, make_engine
 from model.errors import UserError
@@ -44,6 +44,17 @@ def t(key: str, **params: object) -> str:
 
 def show_error(error: UserError) -> None:
     st.error(t(error.key, **error.params))
+
+
+def download_buttons(frame, name: str, key: str) -> None:
+    """CSV and Excel downloads of a list, formula-safe; `name` is the file name without suffix."""
+    left, right = st.columns(2)
+    left.download_button(t("common.download_csv"), exporting.to_csv_bytes(frame),
+                         file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
+                         icon=":material/download:")
+    right.download_button(t("common.download_xlsx"), exporting.to_excel_bytes({name: frame}),
+                          file_name=f"{name}.xlsx", key=f"{key}_xlsx", icon=":material/download:",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def oidc_configured() -> bool:
