@@ -1,6 +1,9 @@
-"""The demo: a deterministic generator (same seed, same rows), filled in on first start.
+"""The demo: a deterministic generator, filled in on first start.
 
-Run `python -m model.demo --reset` to wipe the database and fill the demo again.
+The Brøndby intensive week lies where the story puts it (uge 39, 2026); the running placements,
+their follow-ups, contacts and measurements are laid out around `anchor` (the day the demo is
+made), so lists of what is due today are alive whenever the demo is filled. The same seed and
+anchor give the same rows. Run `python -m model.demo --reset` to wipe and fill it again.
 """
 
 from __future__ import annotations
@@ -20,9 +23,17 @@ from model.tables import (
     AgendaItem,
     Citizen,
     Company,
+    Contact,
+    FollowUp,
+    FollowUpCadence,
     HousingArea,
+    HousingAreaFigure,
     Initiative,
+    Outcome,
+    Partner,
+    Partnership,
     Placement,
+    Progression,
     Sprint,
     SprintCard,
     SprintConsultant,
@@ -106,9 +117,10 @@ def _initials(name: str) -> str:
     return (parts[0][0] + parts[-1][0]).upper()
 
 
-def generate(session: Session, seed: int = SEED) -> dict[str, int]:
-    """Add the demo rows to an empty database; the same seed gives the same rows."""
+def generate(session: Session, seed: int = SEED, anchor: date | None = None) -> dict[str, int]:
+    """Add the demo rows to an empty database; the same seed and anchor give the same rows."""
     rng = random.Random(seed)
+    anchor = anchor or date.today()
     team = Team(name="STV-teamet, Jobcenter Brøndby")
     session.add(team)
     session.flush()
@@ -130,7 +142,9 @@ def generate(session: Session, seed: int = SEED) -> dict[str, int]:
 
     companies = [Company(name=n, cvr=cvr_with_check(rng), industry=i, municipality="Brøndby",
                          agreement_kind=a, contact_person=f"{rng.choice(FIRST_NAMES)} "
-                         f"{rng.choice(LAST_NAMES)}", housing_supplier=rng.random() < 0.3)
+                         f"{rng.choice(LAST_NAMES)}", housing_supplier=rng.random() < 0.3,
+                         agreement_since=None if a == "none"
+                         else anchor - timedelta(days=rng.randint(30, 700)))
                  for n, i, a in COMPANIES]
     session.add_all(companies)
     session.flush()
@@ -177,6 +191,7 @@ def generate(session: Session, seed: int = SEED) -> dict[str, int]:
             cards.append((card, consultant, citizen))
     session.flush()
 
+    placements: list[Placement] = []
     order = list(range(len(cards)))
     rng.shuffle(order)
     secured_day = {}
@@ -222,6 +237,8 @@ def generate(session: Session, seed: int = SEED) -> dict[str, int]:
             session.add(placement)
             session.flush()
             card.placement_id = placement.id
+            placements.append(placement)
+        _contacts_about_card(session, rng, card, consultant, company, moves, anchor)
 
     sparring = Sprint(name="Månedlig sparring – oktober", team_id=team.id,
                       start_date=date(2026, 10, 28), end_date=date(2026, 10, 28), goal_count=2,
@@ -252,7 +269,230 @@ def generate(session: Session, seed: int = SEED) -> dict[str, int]:
                        focus="Fastholdelse og ordinære timer", kind="intensive_week",
                        status="planned"))
     session.flush()
+
+    for _, _, citizen in cards:
+        first = rng.randint(2, 5)
+        session.add(Progression(citizen_id=citizen.id, measured_at=UGE39_MONDAY, score=first))
+        latest = max(UGE39_MONDAY, anchor - timedelta(days=7))
+        session.add(Progression(citizen_id=citizen.id, measured_at=latest,
+                                score=min(10, first + rng.randint(0, 3))))
+    placements += _pocket_money_jobs(session, rng, team, area, companies, anchor)
+    placements += _fredericia(session, rng, anchor)
+    _outreach(session, rng, companies, consultants, anchor)
+    for placement in placements:
+        _follow_through(session, rng, placement, anchor)
+    session.flush()
     return {"team_id": team.id, "uge39_id": uge39.id}
+
+
+def _new_name(rng: random.Random, used: set[tuple[str, str]]) -> tuple[str, str]:
+    while True:
+        name = (rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
+        if name not in used:
+            used.add(name)
+            return name
+
+
+# Outcome of a finished placement, roughly as the evaluations report it.
+RESULT_WEIGHTS = {"ordinary_job": 35, "education": 10, "continued_placement": 25,
+                  "back_on_benefits": 20, "other": 10}
+OUTCOME_OF_RESULT = {"ordinary_job": "job", "education": "education",
+                     "continued_placement": "job_with_benefits", "back_on_benefits": "benefits",
+                     "other": "other"}
+FOLLOW_UP_NOTES = ["Godt i gang, trives på arbejdspladsen", "Talt med kontaktperson – alt vel",
+                   "Aftalt faste mødetider", "Arbejdstøj og nøglebrik på plads",
+                   "Borgeren vil gerne have flere timer", "Lidt fravær; aftalt ny plan"]
+
+
+def _follow_through(session: Session, rng: random.Random, placement: Placement,
+                    anchor: date) -> None:
+    """Status, follow-up plan, end result and outcome measurements of a demo placement."""
+    cadence = session.get(FollowUpCadence, placement.kind) or session.get(FollowUpCadence,
+                                                                          "default")
+    end = placement.planned_end_date
+    if placement.start_date > anchor:
+        placement.status = "planned"
+    elif end is not None and end < anchor:
+        broken = rng.random() < 0.15
+        placement.status = "broken_off" if broken else "completed"
+        placement.actual_end_date = end - timedelta(days=rng.randint(5, 20)) if broken else end
+        if placement.kind == "lommepengejob":
+            placement.result = "continued_placement" if rng.random() < 0.4 else "other"
+        else:
+            placement.result = rng.choices(list(RESULT_WEIGHTS),
+                                           weights=list(RESULT_WEIGHTS.values()))[0]
+    else:
+        placement.status = "active"
+    stop = placement.actual_end_date
+    for days in cadence.days:
+        due = placement.start_date + timedelta(days=days)
+        if stop is not None and due > stop:
+            break
+        done = due < anchor and rng.random() < 0.85
+        session.add(FollowUp(placement_id=placement.id, due_date=due,
+                             done_at=_at(due, rng.randint(9, 15), rng.randint(0, 59)) if done
+                             else None,
+                             done_by=placement.consultant_id if done else None,
+                             note=rng.choice(FOLLOW_UP_NOTES) if done else ""))
+    for months in (3, 6, 12):
+        measured = placement.start_date + timedelta(days=round(30.44 * months))
+        if measured > anchor or placement.kind == "lommepengejob":
+            continue
+        status = OUTCOME_OF_RESULT.get(placement.result or "", "job_with_benefits")
+        if rng.random() < 0.2:
+            status = rng.choice(["job", "benefits", "education"])
+        session.add(Outcome(citizen_id=placement.citizen_id, measured_at=measured,
+                            months_after_start=months, status=status))
+
+
+def _contacts_about_card(session: Session, rng: random.Random, card: SprintCard,
+                         consultant: Staff, company: Company | None, moves: list,
+                         anchor: date) -> None:
+    """The outreach during uge 39 that moved a card; open next steps for those still in dialogue."""
+    if company is None:
+        return
+    for i in range(rng.randint(1, 3)):
+        day = UGE39_MONDAY + timedelta(days=rng.randint(1, 4))
+        outcome = "placement_agreed" if card.stage == "secured" and i == 0 else "interested"
+        session.add(Contact(company_id=company.id, staff_id=consultant.id,
+                            citizen_id=card.citizen_id, contacted_at=_at(day, rng.randint(9, 15)),
+                            channel=rng.choice(["phone", "phone", "visit", "meeting"]),
+                            outcome=outcome, note="Talt om et konkret match"))
+    if card.stage == "dialogue":
+        session.add(Contact(company_id=company.id, staff_id=consultant.id,
+                            citizen_id=card.citizen_id, contacted_at=_at(anchor - timedelta(days=6), 10),
+                            channel="phone", outcome="interested",
+                            note="Virksomheden vender tilbage efter ledermøde",
+                            next_step="Ring igen om opstart",
+                            next_step_date=anchor + timedelta(days=rng.choice([-1, 0, 2]))))
+
+
+def _outreach(session: Session, rng: random.Random, companies: list[Company],
+              consultants: list[Staff], anchor: date) -> None:
+    """General outreach over the past months; some companies with agreements not lately."""
+    for index, company in enumerate(companies):
+        # Every fourth company has not been contacted for a long while.
+        latest = rng.randint(70, 150) if index % 4 == 3 else rng.randint(1, 40)
+        for back in sorted(rng.sample(range(latest, latest + 200), 3), reverse=True):
+            session.add(Contact(company_id=company.id, staff_id=rng.choice(consultants).id,
+                                contacted_at=_at(anchor - timedelta(days=back), rng.randint(9, 15)),
+                                channel=rng.choice(["phone", "email", "visit", "meeting"]),
+                                outcome=rng.choice(["interested", "not_now", "agreement",
+                                                    "no_answer"]),
+                                note="Opfølgning på samarbejdet"))
+
+
+POCKET_MONEY_COMPANIES = ("Strand Café", "Boligselskabets Ejendomskontor", "Park Allé Plejecenter",
+                          "Brøndby Kantine & Café")
+
+
+def _pocket_money_jobs(session: Session, rng: random.Random, team: Team, area: HousingArea,
+                       companies: list[Company], anchor: date) -> list[Placement]:
+    """Lommepengejob: 40 young people, three-month stints, wages paid by the housing organisation."""
+    consultant = Staff(name="Sanne Ibsen", initials="SI", role="consultant", team_id=team.id)
+    initiative = Initiative(name="Lommepengejob", description=f"{DEMO_MARK} Lommepengejob for unge "
+                            "13-17 år i Brøndby Strand", start_date=anchor - timedelta(days=365),
+                            funder="Boligselskabet Strandparken og Brøndby Kommune")
+    session.add_all([consultant, initiative])
+    session.flush()
+    partnership = Partnership(name="Lommepengejob i Brøndby Strand", initiative_id=initiative.id,
+                              target_reach=40)
+    session.add(partnership)
+    session.flush()
+    wages = Partner(partnership_id=partnership.id, name="Boligselskabet Strandparken",
+                    kind="boligorganisation", pays_for="De unges løn")
+    session.add_all([wages, Partner(partnership_id=partnership.id, name="Brøndby Kommune",
+                                    kind="kommune", pays_for="Jobkonsulentens tid")])
+    session.flush()
+    workplaces = [c for c in companies if c.name in POCKET_MONEY_COMPANIES]
+    used: set[tuple[str, str]] = set()
+    placements = []
+    for _ in range(40):
+        start = anchor - timedelta(days=rng.randint(5, 200))
+        first, last = _new_name(rng, used)
+        youth = Citizen(first_name=first, last_name=last,
+                        birth_year=start.year - rng.randint(13, 17), target_group="unge 13-17",
+                        benefit_type="none", housing_area_id=area.id, team_id=team.id,
+                        initiative_id=initiative.id, consultant_id=consultant.id,
+                        wishes=rng.sample(["café", "kontor", "pleje", "køkken", "håndværk"], 2))
+        session.add(youth)
+        session.flush()
+        placement = Placement(citizen_id=youth.id, company_id=rng.choice(workplaces).id,
+                              consultant_id=consultant.id, kind="lommepengejob",
+                              start_date=start, planned_end_date=start + timedelta(weeks=13),
+                              hours_per_week=rng.choice([3, 4, 5, 6]),
+                              hourly_wage=rng.choice([60, 65, 70, 75]), payer_id=wages.id)
+        session.add(placement)
+        placements.append(placement)
+    session.flush()
+    return placements
+
+
+FREDERICIA_COMPANIES = [
+    ("Trekantens Entreprise A/S", "Bygge og anlæg", "partnerskabsaftale"),
+    ("Lillebælt Murer ApS", "Bygge og anlæg", "samarbejdsaftale"),
+    ("Fredericia VVS & Blik", "Bygge og anlæg", "samarbejdsaftale"),
+    ("Vestre Tømrer og Snedker", "Bygge og anlæg", "none"),
+    ("Voldbyens Malerfirma", "Bygge og anlæg", "samarbejdsaftale"),
+]
+
+
+def _fredericia(session: Session, rng: random.Random, anchor: date) -> list[Placement]:
+    """Splejseordningen: apprenticeships, jobs and internships from the renovation agreement."""
+    team = Team(name="Splejseordningen, Fredericia")
+    initiative = Initiative(name="Splejseordningen", description=f"{DEMO_MARK} Fælles jobkonsulent "
+                            "for kommunen og boligområderne", start_date=anchor - timedelta(days=400),
+                            funder="Fredericia Kommune og boligorganisationerne")
+    session.add_all([team, initiative])
+    session.flush()
+    consultant = Staff(name="Jesper Mølgaard", initials="JM", role="consultant", team_id=team.id)
+    areas = [HousingArea(name="Korskærparken", municipality="Fredericia"),
+             HousingArea(name="Skovparken", municipality="Fredericia")]
+    session.add_all([consultant, *areas])
+    session.flush()
+    for area, residents in zip(areas, (1450, 980)):
+        session.add(HousingAreaFigure(housing_area_id=area.id, period_start=date(anchor.year, 1, 1),
+                                      working_age_residents=residents,
+                                      unemployed=round(residents * rng.uniform(0.27, 0.33))))
+    companies = [Company(name=n, cvr=cvr_with_check(rng), industry=i, municipality="Fredericia",
+                         agreement_kind=a, housing_supplier=True,
+                         contact_person=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                         agreement_since=None if a == "none"
+                         else anchor - timedelta(days=rng.randint(60, 500)))
+                 for n, i, a in FREDERICIA_COMPANIES]
+    session.add_all(companies)
+    session.flush()
+    used: set[tuple[str, str]] = set()
+    kinds = ["laerlingeplads"] * 3 + ["ordinaert_job"] * 5 + ["virksomhedspraktik"] * 4
+    placements = []
+    for kind in kinds:
+        first, last = _new_name(rng, used)
+        on_dagpenge = rng.random() < 0.5
+        citizen = Citizen(
+            first_name=first, last_name=last, birth_year=rng.randint(1970, 2004),
+            target_group="dagpenge" if on_dagpenge else "jobparat kontanthjælp",
+            benefit_type="dagpenge" if on_dagpenge else "kontanthjaelp",
+            match_group=None if on_dagpenge else rng.choice([1, 2]),
+            dagpenge_end_date=anchor + timedelta(days=rng.randint(14, 360)) if on_dagpenge else None,
+            housing_area_id=rng.choice(areas).id, team_id=team.id, initiative_id=initiative.id,
+            consultant_id=consultant.id, wishes=["byg"],
+            qualifications=rng.sample(["murer", "tømrer", "maler", "kørekort B", "truckcertifikat"], 2))
+        session.add(citizen)
+        session.flush()
+        start = anchor - timedelta(days=rng.randint(3, 260))
+        weeks = {"laerlingeplads": 52 * 3, "ordinaert_job": 52, "virksomhedspraktik": 8}[kind]
+        placement = Placement(citizen_id=citizen.id, company_id=rng.choice(companies).id,
+                              consultant_id=consultant.id, kind=kind, start_date=start,
+                              planned_end_date=start + timedelta(weeks=weeks),
+                              hours_per_week=37 if kind != "virksomhedspraktik" else 20)
+        session.add(placement)
+        placements.append(placement)
+        session.add(Contact(company_id=placement.company_id, staff_id=consultant.id,
+                            citizen_id=citizen.id, contacted_at=_at(start - timedelta(days=10), 10),
+                            channel="visit", outcome="placement_agreed",
+                            note="Fulgt med til jobsamtalen"))
+    session.flush()
+    return placements
 
 
 def create_demo_accounts(session: Session) -> dict[str, str]:
@@ -268,10 +508,10 @@ def create_demo_accounts(session: Session) -> dict[str, str]:
     return passwords
 
 
-def fill(engine: Engine, seed: int = SEED) -> dict[str, str]:
+def fill(engine: Engine, seed: int = SEED, anchor: date | None = None) -> dict[str, str]:
     """Fill the demo and its accounts in one transaction; returns the generated passwords."""
     with write_session(engine) as session:
-        generate(session, seed)
+        generate(session, seed, anchor)
         passwords = create_demo_accounts(session)
         session.commit()
     return passwords
