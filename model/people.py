@@ -1,25 +1,54 @@
-"""Citizens (borgere) and staff: creation with validation, search, and the CPR guard."""
+"""Citizens (borgere) and staff: creation and editing with validation, search, profile and timeline."""
 
 from __future__ import annotations
 
+import numbers
 import re
-from datetime import date
+from datetime import date, datetime, time
 
 import pandas as pd
-from sqlalchemy import or_
+from sqlalchemy import exists, func, or_, true, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit
+from model import audit, i18n
 from model.access import Actor, require
 from model.db import write_session
-from model.errors import ValidationError
-from model.tables import BENEFIT_TYPES, Citizen, Staff
+from model.errors import AccessDenied, StaleVersion, ValidationError
+from model.metrics import LOCAL_TZ
+from model.tables import (
+    BENEFIT_TYPES,
+    Citizen,
+    Company,
+    Contact,
+    FollowUp,
+    HousingArea,
+    Initiative,
+    Outcome,
+    Placement,
+    Progression,
+    Sprint,
+    SprintCard,
+    Staff,
+    StageChange,
+    utcnow,
+)
 
 # Something shaped like a CPR number: ddmmyy, optional dash or space, four digits.
 CPR_PATTERN = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
+# An external reference of ten digits (optionally split 6-4) could be a mistyped CPR number.
+TEN_DIGITS = re.compile(r"\d{6}[-\s]?\d{4}")
 OLDEST_AGE = 100
 YOUNGEST_AGE = 13
+MATCH_GROUPS = (1, 2, 3)
+MAX_NAME = 80
+MAX_TAG = 40
+MAX_TAGS = 20
+MAX_EXTERNAL_REF = 40
+# The fields a citizen form may set; create_citizen and update_citizen take these.
+CITIZEN_FIELDS = ("first_name", "last_name", "birth_year", "target_group", "benefit_type",
+                  "match_group", "dagpenge_end_date", "housing_area_id", "initiative_id",
+                  "consultant_id", "team_id", "wishes", "qualifications", "external_ref")
 
 
 def contains_cpr(text: str | None) -> bool:
@@ -38,6 +67,86 @@ def validate_birth_year(birth_year: int, today: date | None = None) -> None:
         raise ValidationError("error.birth_year", low=year - OLDEST_AGE, high=year - YOUNGEST_AGE)
 
 
+def _short_text(value: str | None, limit: int) -> str:
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise ValidationError("error.citizen_text_too_long", max=limit)
+    return text
+
+
+def clean_tags(tags: list[str] | tuple[str, ...] | None) -> list[str]:
+    """Wishes or qualifications as tags: trimmed, without empties and repeats, no CPR numbers."""
+    cleaned: list[str] = []
+    for tag in tags or []:
+        text = _short_text(str(tag), MAX_TAG)
+        if text and text.casefold() not in {c.casefold() for c in cleaned}:
+            cleaned.append(text)
+    check_free_text(*cleaned)
+    if len(cleaned) > MAX_TAGS:
+        raise ValidationError("error.too_many_tags", max=MAX_TAGS)
+    return cleaned
+
+
+def clean_external_ref(external_ref: str | None) -> str | None:
+    """The optional case reference of another system; it must never be (or hold) a CPR number."""
+    ref = _short_text(external_ref, MAX_EXTERNAL_REF)
+    if contains_cpr(ref) or TEN_DIGITS.fullmatch(ref):
+        raise ValidationError("error.external_ref_cpr")
+    return ref or None
+
+
+def clean_citizen_fields(
+    *,
+    first_name: str,
+    last_name: str,
+    birth_year: int,
+    target_group: str = "",
+    benefit_type: str = "none",
+    match_group: int | None = None,
+    dagpenge_end_date: date | None = None,
+    wishes: list[str] | None = None,
+    qualifications: list[str] | None = None,
+    external_ref: str | None = None,
+    today: date | None = None,
+    new_birth_year: bool = True,
+) -> dict:
+    """Validate a citizen's own fields and return them trimmed; raises ValidationError.
+
+    `new_birth_year=False` when an unchanged birth year is saved again: it stays valid even
+    after the citizen has passed the oldest plausible age.
+    """
+    first_name, last_name = _short_text(first_name, MAX_NAME), _short_text(last_name, MAX_NAME)
+    if not first_name or not last_name:
+        raise ValidationError("error.citizen_name_required")
+    target_group = _short_text(target_group, MAX_NAME)
+    check_free_text(first_name, last_name, target_group)
+    if isinstance(birth_year, bool) or not isinstance(birth_year, numbers.Integral):
+        raise ValidationError("error.birth_year_number")
+    birth_year = int(birth_year)
+    if new_birth_year:
+        validate_birth_year(birth_year, today)
+    if benefit_type not in BENEFIT_TYPES:
+        raise ValidationError("error.unknown_benefit")
+    if match_group is not None:
+        if isinstance(match_group, bool) or match_group not in MATCH_GROUPS:
+            raise ValidationError("error.match_group", low=MATCH_GROUPS[0], high=MATCH_GROUPS[-1])
+        match_group = int(match_group)
+    if dagpenge_end_date is not None and benefit_type != "dagpenge":
+        raise ValidationError("error.dagpenge_end_without_dagpenge")
+    return dict(first_name=first_name, last_name=last_name, birth_year=birth_year,
+                target_group=target_group, benefit_type=benefit_type, match_group=match_group,
+                dagpenge_end_date=dagpenge_end_date, wishes=clean_tags(wishes),
+                qualifications=clean_tags(qualifications), external_ref=clean_external_ref(external_ref))
+
+
+def _check_references(session: Session, *, housing_area_id: int | None, initiative_id: int | None,
+                      consultant_id: int | None) -> None:
+    for table, row_id in ((HousingArea, housing_area_id), (Initiative, initiative_id),
+                          (Staff, consultant_id)):
+        if row_id is not None and session.get(table, row_id) is None:
+            raise ValidationError("error.citizen_unknown_reference")
+
+
 def create_citizen_in(
     session: Session,
     actor: Actor,
@@ -51,20 +160,24 @@ def create_citizen_in(
     team_id: int | None = None,
     initiative_id: int | None = None,
     housing_area_id: int | None = None,
+    match_group: int | None = None,
+    dagpenge_end_date: date | None = None,
+    wishes: list[str] | None = None,
+    qualifications: list[str] | None = None,
+    external_ref: str | None = None,
 ) -> Citizen:
     """Validate and add a citizen in the caller's transaction."""
     require(actor, "citizen.write")
-    first_name, last_name = first_name.strip(), last_name.strip()
-    if not first_name or not last_name:
-        raise ValidationError("error.citizen_name_required")
-    check_free_text(first_name, last_name, target_group)
-    validate_birth_year(birth_year)
-    if benefit_type not in BENEFIT_TYPES:
-        raise ValidationError("error.unknown_benefit")
-    citizen = Citizen(
+    fields = clean_citizen_fields(
         first_name=first_name, last_name=last_name, birth_year=birth_year,
-        target_group=target_group.strip(), benefit_type=benefit_type,
-        consultant_id=consultant_id, team_id=team_id if team_id is not None else actor.team_id,
+        target_group=target_group, benefit_type=benefit_type, match_group=match_group,
+        dagpenge_end_date=dagpenge_end_date, wishes=wishes, qualifications=qualifications,
+        external_ref=external_ref)
+    _check_references(session, housing_area_id=housing_area_id, initiative_id=initiative_id,
+                      consultant_id=consultant_id)
+    citizen = Citizen(
+        **fields, consultant_id=consultant_id,
+        team_id=team_id if team_id is not None else actor.team_id,
         initiative_id=initiative_id, housing_area_id=housing_area_id,
     )
     session.add(citizen)
@@ -73,10 +186,84 @@ def create_citizen_in(
     return citizen
 
 
+def _check_team(actor: Actor, team_id: int | None) -> None:
+    # Only roles that see every team may place a citizen in another team than their own.
+    if team_id is not None and not actor.sees_all_teams and team_id != actor.team_id:
+        raise AccessDenied("error.access_denied", permission="citizen.write")
+
+
+def create_citizen(engine: Engine, actor: Actor, **fields) -> int:
+    """Register a citizen (borger) with the form's fields in one transaction; returns the id."""
+    require(actor, "citizen.write")
+    unknown = set(fields) - set(CITIZEN_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown citizen fields: {sorted(unknown)}")
+    _check_team(actor, fields.get("team_id"))
+    with write_session(engine) as session:
+        citizen = create_citizen_in(session, actor, **fields)
+        session.commit()
+        return citizen.id
+
+
 def _visible_citizens(actor: Actor, stmt):
     if actor.sees_all_teams or actor.team_id is None:
         return stmt
     return stmt.where((Citizen.team_id == actor.team_id) | (Citizen.team_id.is_(None)))
+
+
+def _visible_citizen(session: Session, actor: Actor, citizen_id: int) -> Citizen | None:
+    return session.exec(_visible_citizens(actor, select(Citizen).where(Citizen.id == citizen_id))).first()
+
+
+def get_citizen(engine: Engine, actor: Actor, citizen_id: int) -> Citizen:
+    """One citizen within the actor's teams; the view is logged, and so is a refused one."""
+    require(actor, "citizen.read")
+    with write_session(engine) as session:
+        citizen = _visible_citizen(session, actor, citizen_id)
+        if citizen is None:
+            audit.log(session, actor, "view_refused", "citizen", citizen_id)
+            session.commit()
+            raise ValidationError("error.not_found")
+        session.expunge(citizen)
+        audit.log(session, actor, "view", "citizen", citizen_id)
+        session.commit()
+    return citizen
+
+
+def update_citizen(engine: Engine, actor: Actor, citizen_id: int, *, expected_version: int,
+                   **fields) -> None:
+    """Change a citizen's fields; refused if someone else saved the citizen first."""
+    require(actor, "citizen.write")
+    unknown = set(fields) - set(CITIZEN_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown citizen fields: {sorted(unknown)}")
+    with write_session(engine) as session:
+        current = _visible_citizen(session, actor, citizen_id)
+        if current is None:
+            raise ValidationError("error.not_found")
+        if "team_id" in fields and fields["team_id"] != current.team_id:
+            _check_team(actor, fields["team_id"])
+        merged = {name: getattr(current, name) for name in CITIZEN_FIELDS} | fields
+        own = {k: merged[k] for k in ("first_name", "last_name", "birth_year", "target_group",
+                                      "benefit_type", "match_group", "dagpenge_end_date",
+                                      "wishes", "qualifications", "external_ref")}
+        clean = clean_citizen_fields(**own, new_birth_year=merged["birth_year"] != current.birth_year)
+        _check_references(session, housing_area_id=merged["housing_area_id"],
+                          initiative_id=merged["initiative_id"],
+                          consultant_id=merged["consultant_id"])
+        values = clean | {k: merged[k] for k in ("housing_area_id", "initiative_id",
+                                                 "consultant_id", "team_id")}
+        changed = sorted(k for k, v in values.items() if getattr(current, k) != v)
+        result = session.execute(
+            update(Citizen)
+            .where(Citizen.id == citizen_id, Citizen.version == expected_version)
+            .values(**values, updated_at=utcnow(), version=Citizen.version + 1)
+        )
+        if result.rowcount != 1:
+            session.rollback()
+            raise StaleVersion("error.stale_citizen")
+        audit.log(session, actor, "update", "citizen", citizen_id, detail=",".join(changed))
+        session.commit()
 
 
 def search_citizens(engine: Engine, actor: Actor, query: str = "", limit: int = 50) -> pd.DataFrame:
@@ -96,6 +283,104 @@ def search_citizens(engine: Engine, actor: Actor, query: str = "", limit: int = 
     return pd.DataFrame(rows, columns=["id", "first_name", "last_name", "birth_year", "target_group"])
 
 
+def _active_placement():
+    """True in SQL when the citizen has a placement running now."""
+    return exists().where(Placement.citizen_id == Citizen.id, Placement.status == "active")
+
+
+CITIZEN_LIST_COLUMNS = ["id", "first_name", "last_name", "birth_year", "target_group",
+                        "benefit_type", "match_group", "dagpenge_end_date", "housing_area",
+                        "initiative", "consultant", "external_ref", "active_placement"]
+
+
+def list_citizens(
+    engine: Engine,
+    actor: Actor,
+    *,
+    query: str = "",
+    target_group: str | None = None,
+    housing_area_id: int | None = None,
+    initiative_id: int | None = None,
+    consultant_id: int | None = None,
+    active_placement: bool | None = None,
+) -> pd.DataFrame:
+    """Citizens within the actor's teams matching a name search and filters; the search is logged."""
+    require(actor, "citizen.read")
+    check_free_text(query)
+    active = _active_placement()
+    stmt = (
+        select(Citizen.id, Citizen.first_name, Citizen.last_name, Citizen.birth_year,
+               Citizen.target_group, Citizen.benefit_type, Citizen.match_group,
+               Citizen.dagpenge_end_date, HousingArea.name, Initiative.name, Staff.name,
+               Citizen.external_ref, active.label("active_placement"))
+        .outerjoin(HousingArea, HousingArea.id == Citizen.housing_area_id)
+        .outerjoin(Initiative, Initiative.id == Citizen.initiative_id)
+        .outerjoin(Staff, Staff.id == Citizen.consultant_id)
+    )
+    for word in query.strip().split():
+        like = f"%{word}%"
+        stmt = stmt.where(or_(Citizen.first_name.ilike(like), Citizen.last_name.ilike(like),
+                              Citizen.external_ref.ilike(like)))
+    criteria = {"target_group": target_group, "housing_area_id": housing_area_id,
+                "initiative_id": initiative_id, "consultant_id": consultant_id}
+    for name, value in criteria.items():
+        if value is not None:
+            stmt = stmt.where(getattr(Citizen, name) == value)
+    if active_placement is not None:
+        stmt = stmt.where(active if active_placement else ~active)
+    stmt = _visible_citizens(actor, stmt).order_by(Citizen.last_name, Citizen.first_name, Citizen.id)
+    logged = {"q": query.strip()[:80], **criteria, "active_placement": active_placement}
+    with write_session(engine) as session:
+        rows = session.exec(stmt).all()
+        detail = ";".join(f"{k}={v}" for k, v in logged.items() if v not in (None, ""))
+        audit.log(session, actor, "search", "citizen", None, detail=f"{detail};rows={len(rows)}")
+        session.commit()
+    frame = pd.DataFrame(rows, columns=CITIZEN_LIST_COLUMNS)
+    frame["active_placement"] = frame["active_placement"].astype(bool)
+    frame["match_group"] = frame["match_group"].astype("Int64")
+    return frame
+
+
+def filter_options(engine: Engine, actor: Actor) -> dict[str, pd.DataFrame]:
+    """The choices of the citizen filters and forms: target groups, areas, initiatives, consultants."""
+    require(actor, "citizen.read")
+    consultants = select(Staff.id, Staff.name, Staff.initials).where(
+        Staff.active, Staff.role == "consultant")
+    if not actor.sees_all_teams and actor.team_id is not None:
+        consultants = consultants.where(Staff.team_id == actor.team_id)
+    with Session(engine) as session:
+        groups = session.exec(_visible_citizens(actor, (
+            select(Citizen.target_group, func.count(Citizen.id))
+            .where(Citizen.target_group != "")
+            .group_by(Citizen.target_group).order_by(Citizen.target_group)))).all()
+        areas = session.exec(select(HousingArea.id, HousingArea.name, HousingArea.municipality)
+                             .order_by(HousingArea.name)).all()
+        initiatives = session.exec(select(Initiative.id, Initiative.name)
+                                   .order_by(Initiative.name)).all()
+        staff = session.exec(consultants.order_by(Staff.name)).all()
+    return {
+        "target_groups": pd.DataFrame(groups, columns=["target_group", "citizens"]),
+        "housing_areas": pd.DataFrame(areas, columns=["id", "name", "municipality"]),
+        "initiatives": pd.DataFrame(initiatives, columns=["id", "name"]),
+        "consultants": pd.DataFrame(staff, columns=["id", "name", "initials"]),
+    }
+
+
+def tag_suggestions(engine: Engine, actor: Actor) -> dict[str, list[str]]:
+    """Wishes and qualifications already in use within the actor's teams, most used first."""
+    require(actor, "citizen.read")
+    suggestions: dict[str, list[str]] = {}
+    with Session(engine) as session:
+        unnest = (func.json_array_elements_text if engine.dialect.name == "postgresql"
+                  else func.json_each)
+        for name in ("wishes", "qualifications"):
+            tags = unnest(getattr(Citizen, name)).table_valued("value").alias(f"{name}_tag")
+            stmt = (select(tags.c.value, func.count()).select_from(Citizen).join(tags, true())
+                    .group_by(tags.c.value).order_by(func.count().desc(), tags.c.value))
+            suggestions[name] = [str(tag) for tag, _ in session.exec(_visible_citizens(actor, stmt))]
+    return suggestions
+
+
 def list_staff(engine: Engine, actor: Actor, roles: tuple[str, ...] = ("consultant",)) -> pd.DataFrame:
     """Active staff with the given roles, by name."""
     require(actor, "staff.read")
@@ -105,3 +390,193 @@ def list_staff(engine: Engine, actor: Actor, roles: tuple[str, ...] = ("consulta
             .where(Staff.active, Staff.role.in_(roles)).order_by(Staff.name)
         ).all()
     return pd.DataFrame(rows, columns=["id", "name", "initials", "team_id"])
+
+
+# The timeline ----------------------------------------------------------------------------------
+
+TIMELINE_KINDS = ("stage_change", "contact", "placement_planned", "placement_started",
+                  "placement_ended", "follow_up_done", "follow_up_planned", "outcome", "progression")
+TIMELINE_COLUMNS = ["when", "kind", "title", "detail"]
+# Catalogue keys of the codes other areas store; an unknown code is shown as it is.
+PLACEMENT_KIND_KEYS = {
+    "virksomhedspraktik": "timeline.placement_virksomhedspraktik",
+    "loentilskud": "timeline.placement_loentilskud",
+    "ordinaere_timer": "timeline.placement_ordinaere_timer",
+    "ordinaert_job": "timeline.placement_ordinaert_job",
+    "laerlingeplads": "timeline.placement_laerlingeplads",
+    "lommepengejob": "timeline.placement_lommepengejob",
+    "jobsamtaletraening": "timeline.placement_jobsamtaletraening",
+    "virksomhedsbesoeg": "timeline.placement_virksomhedsbesoeg",
+}
+PLACEMENT_RESULT_KEYS = {
+    "ordinary_job": "timeline.result_ordinary_job",
+    "education": "timeline.result_education",
+    "continued_placement": "timeline.result_continued_placement",
+    "back_on_benefits": "timeline.result_back_on_benefits",
+    "other": "timeline.result_other",
+}
+CHANNEL_KEYS = {"phone": "timeline.channel_phone", "email": "timeline.channel_email",
+                "visit": "timeline.channel_visit", "meeting": "timeline.channel_meeting"}
+CONTACT_OUTCOME_KEYS = {
+    "placement_agreed": "timeline.contact_placement_agreed",
+    "interested": "timeline.contact_interested",
+    "not_now": "timeline.contact_not_now",
+    "agreement": "timeline.contact_agreement",
+    "no_answer": "timeline.contact_no_answer",
+}
+
+
+def _label(keys: dict[str, str], code: str | None, lang: str) -> str:
+    return i18n.t(keys[code], lang) if code in keys else (code or "")
+
+
+def _moment(day: date) -> datetime:
+    # Events known only by their day sort as midday, Danish time.
+    return datetime.combine(day, time(12), LOCAL_TZ)
+
+
+def _joined(*parts: str | None) -> str:
+    return " · ".join(p for p in parts if p)
+
+
+def _stage_rows(session: Session, citizen_id: int, lang: str) -> list[tuple]:
+    rows = session.exec(
+        select(StageChange.changed_at, StageChange.from_stage, StageChange.to_stage, Sprint.name,
+               Sprint.stage_names, Staff.initials, SprintCard.park_reason)
+        .join(SprintCard, SprintCard.id == StageChange.card_id)
+        .join(Sprint, Sprint.id == SprintCard.sprint_id)
+        .outerjoin(Staff, Staff.id == StageChange.changed_by)
+        .where(SprintCard.citizen_id == citizen_id)
+    ).all()
+    events = []
+    for at, from_stage, to_stage, sprint, names, initials, reason in rows:
+        stage = (names or {}).get(to_stage) or i18n.t(f"stage.{to_stage}", lang)
+        key = "timeline.card_added" if from_stage is None else "timeline.card_moved"
+        by = i18n.t("timeline.by", lang, initials=initials) if initials else ""
+        events.append((at, "stage_change", i18n.t(key, lang, stage=stage, sprint=sprint),
+                       _joined(reason if to_stage == "parked" else "", by)))
+    return events
+
+
+def _contact_rows(session: Session, citizen_id: int, lang: str) -> list[tuple]:
+    rows = session.exec(
+        select(Contact.contacted_at, Company.name, Contact.channel, Contact.outcome, Contact.note,
+               Contact.next_step, Contact.next_step_date, Staff.initials)
+        .join(Company, Company.id == Contact.company_id)
+        .outerjoin(Staff, Staff.id == Contact.staff_id)
+        .where(Contact.citizen_id == citizen_id)
+    ).all()
+    events = []
+    for at, company, channel, outcome, note, next_step, next_date, initials in rows:
+        step = ""
+        if next_step and next_date:
+            step = i18n.t("timeline.next_step_on", lang, step=next_step,
+                          date=i18n.format_date(next_date))
+        elif next_step:
+            step = i18n.t("timeline.next_step", lang, step=next_step)
+        events.append((at, "contact",
+                       i18n.t("timeline.contact", lang, company=company,
+                              channel=_label(CHANNEL_KEYS, channel, lang)),
+                       _joined(_label(CONTACT_OUTCOME_KEYS, outcome, lang), note, step,
+                               i18n.t("timeline.by", lang, initials=initials) if initials else "")))
+    return events
+
+
+def _placement_rows(session: Session, citizen_id: int, lang: str) -> list[tuple]:
+    rows = session.exec(
+        select(Placement.start_date, Placement.planned_end_date, Placement.actual_end_date,
+               Placement.kind, Placement.status, Placement.result, Placement.hours_per_week,
+               Company.name)
+        .join(Company, Company.id == Placement.company_id)
+        .where(Placement.citizen_id == citizen_id)
+    ).all()
+    events = []
+    for start, planned_end, actual_end, kind, status, result, hours, company in rows:
+        what = _label(PLACEMENT_KIND_KEYS, kind, lang)
+        hours_text = i18n.t("timeline.hours", lang, hours=f"{hours:g}") if hours else ""
+        until = i18n.t("timeline.planned_end", lang, date=i18n.format_date(planned_end)) \
+            if planned_end else ""
+        if status == "planned":
+            events.append((_moment(start), "placement_planned",
+                           i18n.t("timeline.placement_planned", lang, kind=what, company=company),
+                           _joined(hours_text, until)))
+        else:
+            events.append((_moment(start), "placement_started",
+                           i18n.t("timeline.placement_started", lang, kind=what, company=company),
+                           _joined(hours_text, until)))
+        if actual_end is not None:
+            key = "timeline.placement_broken_off" if status == "broken_off" \
+                else "timeline.placement_ended"
+            events.append((_moment(actual_end), "placement_ended",
+                           i18n.t(key, lang, kind=what, company=company),
+                           _label(PLACEMENT_RESULT_KEYS, result, lang)))
+    return events
+
+
+def _follow_up_rows(session: Session, citizen_id: int, lang: str) -> list[tuple]:
+    rows = session.exec(
+        select(FollowUp.due_date, FollowUp.done_at, FollowUp.note, Company.name, Staff.initials)
+        .join(Placement, Placement.id == FollowUp.placement_id)
+        .join(Company, Company.id == Placement.company_id)
+        .outerjoin(Staff, Staff.id == FollowUp.done_by)
+        .where(Placement.citizen_id == citizen_id)
+    ).all()
+    today = date.today()
+    events = []
+    for due, done_at, note, company, initials in rows:
+        if done_at is not None:
+            events.append((done_at, "follow_up_done",
+                           i18n.t("timeline.follow_up_done", lang, company=company),
+                           _joined(note, i18n.t("timeline.by", lang, initials=initials)
+                                   if initials else "")))
+        else:
+            key = "timeline.follow_up_overdue" if due < today else "timeline.follow_up_planned"
+            events.append((_moment(due), "follow_up_planned", i18n.t(key, lang, company=company),
+                           note))
+    return events
+
+
+def _measurement_rows(session: Session, citizen_id: int, lang: str) -> list[tuple]:
+    # outcomes imports this module, so its labels are fetched when the timeline is drawn.
+    from model.outcomes import STATUS_KEYS
+
+    outcomes = session.exec(
+        select(Outcome.measured_at, Outcome.months_after_start, Outcome.status)
+        .where(Outcome.citizen_id == citizen_id)
+    ).all()
+    scores = session.exec(
+        select(Progression.measured_at, Progression.scale, Progression.score)
+        .where(Progression.citizen_id == citizen_id)
+    ).all()
+    events = [(_moment(at), "outcome",
+               i18n.t("timeline.outcome", lang, months=months,
+                      status=_label(STATUS_KEYS, status, lang)), "")
+              for at, months, status in outcomes]
+    events += [(_moment(at), "progression",
+                i18n.t("timeline.progression", lang, score=score,
+                       scale=i18n.t("timeline.scale_livsmestring", lang)
+                       if scale == "livsmestring" else scale), "")
+               for at, scale, score in scores]
+    return events
+
+
+def timeline(engine: Engine, actor: Actor, citizen_id: int, *, lang: str = "da") -> pd.DataFrame:
+    """Everything about one citizen, newest first: sprint cards, contacts, placements,
+    follow-ups, outcome measurements and progression scores; the view is logged."""
+    require(actor, "citizen.read")
+    with write_session(engine) as session:
+        if _visible_citizen(session, actor, citizen_id) is None:
+            raise ValidationError("error.not_found")
+        events = [*_stage_rows(session, citizen_id, lang), *_contact_rows(session, citizen_id, lang),
+                  *_placement_rows(session, citizen_id, lang),
+                  *_follow_up_rows(session, citizen_id, lang),
+                  *_measurement_rows(session, citizen_id, lang)]
+        audit.log(session, actor, "view_timeline", "citizen", citizen_id, detail=f"events={len(events)}")
+        session.commit()
+    frame = pd.DataFrame(events, columns=TIMELINE_COLUMNS)
+    if frame.empty:
+        return frame
+    frame["when"] = pd.to_datetime(frame["when"], utc=True).dt.tz_convert(LOCAL_TZ)
+    frame["order"] = frame["kind"].map(TIMELINE_KINDS.index)
+    frame = frame.sort_values(["when", "order"], ascending=[False, False], kind="stable")
+    return frame.drop(columns="order").reset_index(drop=True)

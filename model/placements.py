@@ -1,15 +1,83 @@
-"""Forløb: company-based placements and their hand-held follow-up."""
+"""Forløb: company-based placements and their hand-held follow-up (opfølgning)."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime, timedelta
 
-from model.errors import ValidationError
-from model.tables import PLACEMENT_KINDS
+import pandas as pd
+from sqlalchemy import and_, case, delete, func, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from model import audit, metrics
+from model.access import Actor, require
+from model.db import write_session
+from model.errors import AccessDenied, StaleVersion, ValidationError
+from model.people import _visible_citizens, check_free_text
+from model.tables import (
+    PLACEMENT_KINDS,
+    Citizen,
+    Company,
+    FollowUp,
+    FollowUpCadence,
+    Partner,
+    Placement,
+    SprintCard,
+    Staff,
+    utcnow,
+)
 
 RESULTS = ("ordinary_job", "education", "continued_placement", "back_on_benefits", "other")
 POCKET_MONEY_AGES = (13, 17)
 MAX_HOURS_PER_WEEK = 37
+STATUSES = ("planned", "active", "completed", "broken_off")
+OPEN_STATUSES = ("planned", "active")
+# The hand-held follow-up: daily at first, then further apart (Fredericia's "Splejseordningen").
+DEFAULT_CADENCE = [1, 2, 3, 5, 8, 14, 30, 60, 90]
+CADENCE_KINDS = ("default", *PLACEMENT_KINDS)
+MAX_CADENCE_DAY = 730
+MAX_NOTE_LENGTH = 500
+# Who may change the cadence; access.PERMISSIONS has no entry for it (yet).
+CADENCE_EDITORS = frozenset({"admin", "leader"})
+# Catalogue keys of kinds, statuses and results ("placement.kind.<kind>" and alike), spelt out
+# so the catalogue check sees each one used.
+KIND_KEYS = {
+    "virksomhedspraktik": "placement.kind.virksomhedspraktik",
+    "loentilskud": "placement.kind.loentilskud",
+    "ordinaere_timer": "placement.kind.ordinaere_timer",
+    "ordinaert_job": "placement.kind.ordinaert_job",
+    "laerlingeplads": "placement.kind.laerlingeplads",
+    "lommepengejob": "placement.kind.lommepengejob",
+    "jobsamtaletraening": "placement.kind.jobsamtaletraening",
+    "virksomhedsbesoeg": "placement.kind.virksomhedsbesoeg",
+}
+STATUS_KEYS = {
+    "planned": "placement.status.planned",
+    "active": "placement.status.active",
+    "completed": "placement.status.completed",
+    "broken_off": "placement.status.broken_off",
+}
+RESULT_KEYS = {
+    "ordinary_job": "placement.result.ordinary_job",
+    "education": "placement.result.education",
+    "continued_placement": "placement.result.continued_placement",
+    "back_on_benefits": "placement.result.back_on_benefits",
+    "other": "placement.result.other",
+}
+
+PLACEMENT_COLUMNS = ["id", "version", "citizen_id", "first_name", "last_name", "company_id",
+                     "company", "kind", "start_date", "planned_end_date", "actual_end_date",
+                     "hours_per_week", "hourly_wage", "status", "result", "consultant_id",
+                     "consultant", "sprint_id", "next_follow_up"]
+DUE_COLUMNS = ["id", "placement_id", "due_date", "overdue", "citizen_id", "citizen", "company",
+               "kind", "consultant_id", "consultant"]
+PLAN_COLUMNS = ["id", "due_date", "done_at", "done_by", "done_by_name", "note", "state"]
+
+
+def today() -> date:
+    """The Danish calendar day now (the server clock may run on UTC)."""
+    return metrics.local_day(utcnow())
 
 
 def validate_placement_fields(
@@ -31,3 +99,510 @@ def validate_placement_fields(
     low, high = POCKET_MONEY_AGES
     if kind == "lommepengejob" and not low <= age <= high:
         raise ValidationError("error.pocket_money_age", low=low, high=high, age=age)
+
+
+# --- The follow-up cadence -------------------------------------------------------------------
+
+
+def follow_up_dates(start: date, days: list[int]) -> list[date]:
+    """The follow-up dates of a placement starting on `start`: one per cadence day after it."""
+    return [start + timedelta(days=day) for day in days]
+
+
+def validate_cadence(days: list[int]) -> None:
+    """A cadence is at least one whole day after the start, strictly increasing, within two years."""
+    valid = (
+        bool(days)
+        and all(isinstance(d, int) and not isinstance(d, bool) for d in days)
+        and all(1 <= d <= MAX_CADENCE_DAY for d in days)
+        and all(a < b for a, b in zip(days, days[1:]))
+    )
+    if not valid:
+        raise ValidationError("error.cadence_days", high=MAX_CADENCE_DAY)
+
+
+def parse_cadence(text: str) -> list[int]:
+    """Days typed as "1, 2, 3, 5" (commas, semicolons or spaces) into a validated cadence."""
+    parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
+    if not all(p.isdigit() for p in parts):
+        raise ValidationError("error.cadence_days", high=MAX_CADENCE_DAY)
+    days = [int(p) for p in parts]
+    validate_cadence(days)
+    return days
+
+
+def _cadence_in(session: Session, kind: str) -> list[int]:
+    rows = dict(session.exec(
+        select(FollowUpCadence.kind, FollowUpCadence.days)
+        .where(FollowUpCadence.kind.in_([kind, "default"]))
+    ).all())
+    return list(rows.get(kind) or rows.get("default") or DEFAULT_CADENCE)
+
+
+def cadence(engine: Engine, kind: str) -> list[int]:
+    """The follow-up days of a placement kind: its own row, else the "default" row, else built in."""
+    with Session(engine) as session:
+        return _cadence_in(session, kind)
+
+
+def cadence_table(engine: Engine) -> pd.DataFrame:
+    """Every kind with the cadence it gets now, and whether it has a cadence of its own."""
+    with Session(engine) as session:
+        rows = dict(session.exec(select(FollowUpCadence.kind, FollowUpCadence.days)).all())
+    fallback = rows.get("default") or DEFAULT_CADENCE
+    return pd.DataFrame(
+        [(kind, list(rows.get(kind) or fallback), kind in rows) for kind in CADENCE_KINDS],
+        columns=["kind", "days", "own"],
+    )
+
+
+def _require_cadence_editor(actor: Actor | None) -> Actor:
+    if actor is None or actor.role not in CADENCE_EDITORS:
+        raise AccessDenied("error.access_denied", permission="cadence.write")
+    return actor
+
+
+def set_cadence(engine: Engine, actor: Actor, *, kind: str, days: list[int]) -> None:
+    """Set the follow-up days of a kind (or "default"); placements started later get them."""
+    _require_cadence_editor(actor)
+    if kind not in CADENCE_KINDS:
+        raise ValidationError("error.unknown_placement_kind")
+    validate_cadence(days)
+    with write_session(engine) as session:
+        row = session.get(FollowUpCadence, kind)
+        if row is None:
+            session.add(FollowUpCadence(kind=kind, days=list(days)))
+        else:
+            row.days = list(days)
+            session.add(row)
+        audit.log(session, actor, "update", "follow_up_cadence", None,
+                  detail=f"{kind}={','.join(map(str, days))}")
+        session.commit()
+
+
+def clear_cadence(engine: Engine, actor: Actor, *, kind: str) -> None:
+    """Let a kind follow the default cadence again."""
+    _require_cadence_editor(actor)
+    if kind not in CADENCE_KINDS or kind == "default":
+        raise ValidationError("error.unknown_placement_kind")
+    with write_session(engine) as session:
+        session.execute(delete(FollowUpCadence).where(FollowUpCadence.kind == kind))
+        audit.log(session, actor, "delete", "follow_up_cadence", None, detail=kind)
+        session.commit()
+
+
+def _plan(start: date, days: list[int], planned_end: date | None,
+          after: date | None = None) -> list[date]:
+    """Follow-up dates within the planned period, and later than `after` when given."""
+    return [d for d in follow_up_dates(start, days)
+            if (planned_end is None or d <= planned_end) and (after is None or d > after)]
+
+
+# --- Placements ------------------------------------------------------------------------------
+
+
+def _status_for(start_date: date) -> str:
+    return "planned" if start_date > today() else "active"
+
+
+def _validate_wage(hourly_wage: float | None) -> None:
+    if hourly_wage is not None and hourly_wage < 0:
+        raise ValidationError("error.hourly_wage")
+
+
+def _visible_citizen(session: Session, actor: Actor, citizen_id: int) -> Citizen:
+    citizen = session.exec(
+        _visible_citizens(actor, select(Citizen).where(Citizen.id == citizen_id))).first()
+    if citizen is None:
+        raise ValidationError("error.not_found")
+    return citizen
+
+
+def _visible_placement(session: Session, actor: Actor, placement_id: int) -> tuple[Placement, Citizen]:
+    row = session.exec(_visible_citizens(
+        actor,
+        select(Placement, Citizen).join(Citizen, Citizen.id == Placement.citizen_id)
+        .where(Placement.id == placement_id),
+    )).first()
+    if row is None:
+        raise ValidationError("error.not_found")
+    return row[0], row[1]
+
+
+def _require_company(session: Session, company_id: int | None) -> None:
+    if not company_id:
+        raise ValidationError("error.company_required")
+    if session.get(Company, company_id) is None:
+        raise ValidationError("error.not_found")
+
+
+def start_placement(
+    engine: Engine,
+    actor: Actor,
+    *,
+    citizen_id: int,
+    company_id: int,
+    kind: str,
+    start_date: date,
+    planned_end_date: date | None = None,
+    hours_per_week: float | None = None,
+    hourly_wage: float | None = None,
+    sprint_id: int | None = None,
+    card_id: int | None = None,
+    consultant_id: int | None = None,
+    payer_id: int | None = None,
+) -> int:
+    """Start a placement with its follow-up plan and, from a sprint card, link the card; one transaction.
+
+    The consultant defaults to the card's, else the acting user; returns the placement's id.
+    """
+    require(actor, "placement.write")
+    _validate_wage(hourly_wage)
+    with write_session(engine) as session:
+        citizen = _visible_citizen(session, actor, citizen_id)
+        validate_placement_fields(kind=kind, start_date=start_date,
+                                  planned_end_date=planned_end_date,
+                                  hours_per_week=hours_per_week, birth_year=citizen.birth_year)
+        _require_company(session, company_id)
+        if payer_id is not None and session.get(Partner, payer_id) is None:
+            raise ValidationError("error.not_found")
+        card = session.get(SprintCard, card_id) if card_id is not None else None
+        if card_id is not None and (card is None or card.citizen_id != citizen_id):
+            raise ValidationError("error.card_not_citizen")
+        placement = Placement(
+            citizen_id=citizen_id, company_id=company_id, kind=kind, start_date=start_date,
+            planned_end_date=planned_end_date, hours_per_week=hours_per_week,
+            hourly_wage=hourly_wage, status=_status_for(start_date), payer_id=payer_id,
+            consultant_id=consultant_id or (card.consultant_id if card else None) or actor.staff_id,
+            sprint_id=sprint_id if sprint_id is not None else (card.sprint_id if card else None),
+        )
+        session.add(placement)
+        session.flush()
+        placement_id = placement.id
+        plan = _plan(start_date, _cadence_in(session, kind), planned_end_date)
+        session.add_all([FollowUp(placement_id=placement_id, due_date=d) for d in plan])
+        if card is not None:
+            linked = session.execute(
+                update(SprintCard)
+                .where(SprintCard.id == card_id, SprintCard.placement_id.is_(None))
+                .values(placement_id=placement_id, company_id=company_id,
+                        version=SprintCard.version + 1)
+            )
+            if linked.rowcount != 1:
+                raise ValidationError("error.card_has_placement")
+            audit.log(session, actor, "link", "sprint_card", card_id,
+                      detail=f"placement={placement_id}")
+        audit.log(session, actor, "create", "placement", placement_id,
+                  detail=f"citizen={citizen_id} kind={kind} follow_ups={len(plan)}")
+        session.commit()
+        return placement_id
+
+
+def get_placement(engine: Engine, actor: Actor, placement_id: int) -> Placement:
+    """One placement of a citizen the actor may see (a detached row, for forms)."""
+    require(actor, "placement.read")
+    with Session(engine) as session:
+        placement, _ = _visible_placement(session, actor, placement_id)
+        session.expunge(placement)
+    return placement
+
+
+def _replan(session: Session, placement_id: int, kind: str, start_date: date,
+            planned_end_date: date | None) -> int:
+    """Replace the open follow-ups with the plan's dates after the last one done."""
+    last_done = session.exec(
+        select(func.max(FollowUp.due_date))
+        .where(FollowUp.placement_id == placement_id, FollowUp.done_at.is_not(None))
+    ).one()
+    session.execute(delete(FollowUp).where(FollowUp.placement_id == placement_id,
+                                           FollowUp.done_at.is_(None)))
+    plan = _plan(start_date, _cadence_in(session, kind), planned_end_date, after=last_done)
+    session.add_all([FollowUp(placement_id=placement_id, due_date=d) for d in plan])
+    return len(plan)
+
+
+def update_placement(
+    engine: Engine,
+    actor: Actor,
+    placement_id: int,
+    *,
+    expected_version: int,
+    kind: str,
+    company_id: int,
+    start_date: date,
+    planned_end_date: date | None,
+    hours_per_week: float | None,
+    hourly_wage: float | None = None,
+) -> None:
+    """Edit a placement; refused if someone else saved it first.
+
+    A running placement whose kind or dates change gets its open follow-ups planned anew.
+    """
+    require(actor, "placement.write")
+    _validate_wage(hourly_wage)
+    with write_session(engine) as session:
+        placement, citizen = _visible_placement(session, actor, placement_id)
+        validate_placement_fields(kind=kind, start_date=start_date,
+                                  planned_end_date=planned_end_date,
+                                  hours_per_week=hours_per_week, birth_year=citizen.birth_year)
+        _require_company(session, company_id)
+        running = placement.status in OPEN_STATUSES
+        plan_changed = running and (kind, start_date, planned_end_date) != (
+            placement.kind, placement.start_date, placement.planned_end_date)
+        values = dict(kind=kind, company_id=company_id, start_date=start_date,
+                      planned_end_date=planned_end_date, hours_per_week=hours_per_week,
+                      hourly_wage=hourly_wage, version=Placement.version + 1)
+        if running:
+            values["status"] = _status_for(start_date)
+        result = session.execute(
+            update(Placement)
+            .where(Placement.id == placement_id, Placement.version == expected_version)
+            .values(**values)
+        )
+        if result.rowcount != 1:
+            raise StaleVersion("error.stale_placement")
+        detail = ""
+        if plan_changed:
+            detail = f"follow_ups={_replan(session, placement_id, kind, start_date, planned_end_date)}"
+        audit.log(session, actor, "update", "placement", placement_id, detail=detail)
+        session.commit()
+
+
+def end_placement(
+    engine: Engine,
+    actor: Actor,
+    placement_id: int,
+    *,
+    expected_version: int,
+    end_date: date,
+    result: str,
+    broken_off: bool = False,
+) -> None:
+    """End a placement with its result; open follow-ups after the end date are removed."""
+    require(actor, "placement.write")
+    if result not in RESULTS:
+        raise ValidationError("error.unknown_result")
+    if end_date > today():
+        raise ValidationError("error.end_in_future")
+    with write_session(engine) as session:
+        placement, _ = _visible_placement(session, actor, placement_id)
+        if placement.status not in OPEN_STATUSES:
+            raise ValidationError("error.placement_ended")
+        if end_date < placement.start_date:
+            raise ValidationError("error.end_before_start")
+        status = "broken_off" if broken_off else "completed"
+        updated = session.execute(
+            update(Placement)
+            .where(Placement.id == placement_id, Placement.version == expected_version)
+            .values(status=status, actual_end_date=end_date, result=result,
+                    version=Placement.version + 1)
+        )
+        if updated.rowcount != 1:
+            raise StaleVersion("error.stale_placement")
+        removed = session.execute(
+            delete(FollowUp).where(FollowUp.placement_id == placement_id,
+                                   FollowUp.done_at.is_(None), FollowUp.due_date > end_date)
+        ).rowcount
+        audit.log(session, actor, "end", "placement", placement_id,
+                  detail=f"{status} result={result} removed_follow_ups={removed}")
+        session.commit()
+
+
+def _status_now(day: date):
+    """The status as of `day`: a planned placement whose start has come is active."""
+    return case((and_(Placement.status == "planned", Placement.start_date <= day), "active"),
+                else_=Placement.status)
+
+
+def list_placements(
+    engine: Engine,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    consultant_id: int | None = None,
+    citizen_id: int | None = None,
+    company_id: int | None = None,
+) -> pd.DataFrame:
+    """Placements of the citizens the actor may see, newest first, with the next open follow-up."""
+    require(actor, "placement.read")
+    day = today()
+    next_open = (
+        select(FollowUp.placement_id, func.min(FollowUp.due_date).label("next_due"))
+        .where(FollowUp.done_at.is_(None))
+        .group_by(FollowUp.placement_id)
+        .subquery()
+    )
+    status_now = _status_now(day)
+    stmt = (
+        select(Placement.id, Placement.version, Citizen.id, Citizen.first_name, Citizen.last_name,
+               Company.id, Company.name, Placement.kind, Placement.start_date,
+               Placement.planned_end_date, Placement.actual_end_date, Placement.hours_per_week,
+               Placement.hourly_wage, status_now, Placement.result, Placement.consultant_id,
+               Staff.name, Placement.sprint_id,
+               case((Placement.status.in_(OPEN_STATUSES), next_open.c.next_due), else_=None))
+        .join(Citizen, Citizen.id == Placement.citizen_id)
+        .join(Company, Company.id == Placement.company_id)
+        .outerjoin(Staff, Staff.id == Placement.consultant_id)
+        .outerjoin(next_open, next_open.c.placement_id == Placement.id)
+    )
+    if status:
+        stmt = stmt.where(status_now == status)
+    if kind:
+        stmt = stmt.where(Placement.kind == kind)
+    if consultant_id:
+        stmt = stmt.where(Placement.consultant_id == consultant_id)
+    if citizen_id:
+        stmt = stmt.where(Placement.citizen_id == citizen_id)
+    if company_id:
+        stmt = stmt.where(Placement.company_id == company_id)
+    stmt = _visible_citizens(actor, stmt).order_by(Placement.start_date.desc(), Placement.id.desc())
+    with write_session(engine) as session:
+        rows = session.exec(stmt).all()
+        audit.log(session, actor, "view_list", "placement", None,
+                  detail=f"rows={len(rows)} status={status} kind={kind} consultant={consultant_id} "
+                         f"citizen={citizen_id} company={company_id}")
+        session.commit()
+    frame = pd.DataFrame(rows, columns=PLACEMENT_COLUMNS)
+    frame.insert(3, "citizen", frame["first_name"] + " " + frame["last_name"])
+    frame["consultant"] = frame["consultant"].fillna("")
+    for column in ("consultant_id", "sprint_id"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+# --- Follow-up ------------------------------------------------------------------------------
+
+
+def _plan_state(done_at: datetime | None, due: date, running: bool, day: date) -> str:
+    if done_at is not None:
+        return "done"
+    if not running:
+        return "missed"
+    if due < day:
+        return "overdue"
+    return "due" if due == day else "planned"
+
+
+def follow_up_plan(engine: Engine, actor: Actor, placement_id: int) -> pd.DataFrame:
+    """Every planned and done follow-up of one placement, in date order; the view is logged.
+
+    `state` is done, due (today), overdue, planned (later) or missed (not done before the end).
+    """
+    require(actor, "placement.read")
+    with write_session(engine) as session:
+        placement, _ = _visible_placement(session, actor, placement_id)
+        running = placement.status in OPEN_STATUSES
+        rows = session.exec(
+            select(FollowUp.id, FollowUp.due_date, FollowUp.done_at, FollowUp.done_by, Staff.name,
+                   FollowUp.note)
+            .outerjoin(Staff, Staff.id == FollowUp.done_by)
+            .where(FollowUp.placement_id == placement_id)
+            .order_by(FollowUp.due_date, FollowUp.id)
+        ).all()
+        audit.log(session, actor, "view", "placement", placement_id, detail="follow_up_plan")
+        session.commit()
+    day = today()
+    return pd.DataFrame(
+        [(*row, _plan_state(row[2], row[1], running, day)) for row in rows], columns=PLAN_COLUMNS)
+
+
+def due_follow_ups(engine: Engine, actor: Actor, *, today: date,
+                   consultant_id: int | None = None) -> pd.DataFrame:
+    """Open follow-ups due on or before `today` of running placements, oldest first; logged."""
+    require(actor, "placement.read")
+    stmt = (
+        select(FollowUp.id, FollowUp.placement_id, FollowUp.due_date, Citizen.id,
+               Citizen.first_name, Citizen.last_name, Company.name, Placement.kind,
+               Placement.consultant_id, Staff.name)
+        .join(Placement, Placement.id == FollowUp.placement_id)
+        .join(Citizen, Citizen.id == Placement.citizen_id)
+        .join(Company, Company.id == Placement.company_id)
+        .outerjoin(Staff, Staff.id == Placement.consultant_id)
+        .where(FollowUp.done_at.is_(None), FollowUp.due_date <= today,
+               Placement.status.in_(OPEN_STATUSES))
+    )
+    if consultant_id:
+        stmt = stmt.where(Placement.consultant_id == consultant_id)
+    stmt = _visible_citizens(actor, stmt).order_by(FollowUp.due_date, Citizen.last_name,
+                                                   Citizen.first_name, FollowUp.id)
+    with write_session(engine) as session:
+        rows = session.exec(stmt).all()
+        audit.log(session, actor, "view_due", "follow_up", None,
+                  detail=f"rows={len(rows)} consultant={consultant_id}")
+        session.commit()
+    return pd.DataFrame(
+        [(fid, pid, due, due < today, cid, f"{first} {last}", company, kind, sid, staff or "")
+         for fid, pid, due, cid, first, last, company, kind, sid, staff in rows],
+        columns=DUE_COLUMNS,
+    ).astype({"consultant_id": "Int64"})
+
+
+def _clean_note(note: str) -> str:
+    note = (note or "").strip()
+    check_free_text(note)
+    if len(note) > MAX_NOTE_LENGTH:
+        raise ValidationError("error.note_too_long", high=MAX_NOTE_LENGTH)
+    return note
+
+
+def _close(session: Session, actor: Actor, follow_up_id: int, note: str, now: datetime) -> None:
+    done = session.execute(
+        update(FollowUp).where(FollowUp.id == follow_up_id, FollowUp.done_at.is_(None))
+        .values(done_at=now, done_by=actor.staff_id, note=note)
+    )
+    if done.rowcount != 1:
+        raise ValidationError("error.follow_up_already_done")
+
+
+def mark_follow_up_done(engine: Engine, actor: Actor, follow_up_id: int, *, note: str = "",
+                        now: datetime | None = None) -> None:
+    """Tick off one follow-up with a short note, in one action."""
+    require(actor, "followup.done")
+    note = _clean_note(note)
+    with write_session(engine) as session:
+        found = session.exec(_visible_citizens(
+            actor,
+            select(FollowUp.placement_id)
+            .join(Placement, Placement.id == FollowUp.placement_id)
+            .join(Citizen, Citizen.id == Placement.citizen_id)
+            .where(FollowUp.id == follow_up_id),
+        )).first()
+        if found is None:
+            raise ValidationError("error.not_found")
+        _close(session, actor, follow_up_id, note, now or utcnow())
+        audit.log(session, actor, "done", "follow_up", follow_up_id, detail=f"placement={found}")
+        session.commit()
+
+
+def record_follow_up(engine: Engine, actor: Actor, *, placement_id: int, note: str = "",
+                     now: datetime | None = None) -> int:
+    """Record a follow-up made now: it closes the earliest open one due by today, else adds one.
+
+    Returns the id of the follow-up that was ticked off or added.
+    """
+    require(actor, "followup.done")
+    note = _clean_note(note)
+    now = now or utcnow()
+    day = metrics.local_day(now)
+    with write_session(engine) as session:
+        _visible_placement(session, actor, placement_id)
+        follow_up_id = session.exec(
+            select(FollowUp.id)
+            .where(FollowUp.placement_id == placement_id, FollowUp.done_at.is_(None),
+                   FollowUp.due_date <= day)
+            .order_by(FollowUp.due_date, FollowUp.id).limit(1)
+        ).first()
+        if follow_up_id is not None:
+            _close(session, actor, follow_up_id, note, now)
+            action = "done"
+        else:
+            extra = FollowUp(placement_id=placement_id, due_date=day, done_at=now,
+                             done_by=actor.staff_id, note=note)
+            session.add(extra)
+            session.flush()
+            follow_up_id, action = extra.id, "create"
+        audit.log(session, actor, action, "follow_up", follow_up_id,
+                  detail=f"placement={placement_id}")
+        session.commit()
+        return follow_up_id

@@ -1,10 +1,180 @@
-"""Data: import from CSV and Excel with a dry run; export to CSV and Excel."""
+"""Data: import from CSV and Excel with a dry run; export of every list to CSV and Excel."""
 
+from datetime import date, datetime
+
+import pandas as pd
 import streamlit as st
 
+from model import access, exporting, i18n, importing, placements
+from model.errors import UserError
+from model.tables import PLACEMENT_KINDS
 from pages import ui
 
 actor = ui.guard("data")
-t, engine = ui.t, ui.engine()
+t, engine, lang = ui.t, ui.engine(), ui.lang()
+
+LIST_KEYS = {
+    "citizens": "data.list_citizens",
+    "companies": "data.list_companies",
+    "placements": "data.list_placements",
+    "contacts": "data.list_contacts",
+    "follow_ups": "data.list_follow_ups",
+    "sprint_cards": "data.list_sprint_cards",
+}
+# Files with at least this many rows show a progress bar while they are checked and written.
+PROGRESS_FROM_ROWS = 200
+
+
+def list_label(name: str) -> str:
+    return t(LIST_KEYS[name])
+
+
+def progress_bar(rows: int, text_key: str):
+    """A progress bar and its callback for large files; (None, None) for small ones."""
+    if rows < PROGRESS_FROM_ROWS:
+        return None, None
+    bar = st.progress(0.0, text=t(text_key, done=0, total=rows, percent=0))
+
+    def update(done: int, total: int) -> None:
+        bar.progress(min(1.0, done / total),
+                     text=t(text_key, done=min(done, rows), total=rows, percent=round(100 * done / total)))
+
+    return bar, update
+
+
+def date_columns(frame: pd.DataFrame) -> dict:
+    """Dates and moments shown as dd-mm-åååå in a table."""
+    config = {}
+    for column in frame.columns:
+        values = frame[column].dropna()
+        first = values.iloc[0] if len(values) else None
+        if isinstance(first, datetime):
+            config[column] = st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm")
+        elif isinstance(first, date):
+            config[column] = st.column_config.DateColumn(format="DD-MM-YYYY")
+    return config
+
+
+def show_report(report: importing.ImportReport) -> None:
+    """The dry run: counts, unknown columns, and every bad row with its column and reason."""
+    good, bad = st.columns(2)
+    good.metric(t("data.rows_ok"), report.rows_ok)
+    bad.metric(t("data.rows_bad"), report.bad_rows)
+    if report.ignored_columns:
+        st.warning(t("data.ignored_columns", columns=", ".join(report.ignored_columns)))
+    if report.can_commit:
+        st.success(t("data.all_ok", total=report.total_rows))
+        return
+    if (report.errors["row"] == importing.HEADER_ROW).any():
+        st.error(t("data.header_bad"))
+    else:
+        st.error(t("data.some_bad", bad=report.bad_rows, total=report.total_rows))
+    st.dataframe(
+        pd.DataFrame({
+            t("data.error_row"): report.errors["row"],
+            t("data.error_column"): report.errors["column"],
+            t("data.error_reason"): [t(key, **params) for key, params
+                                     in zip(report.errors["key"], report.errors["params"])],
+        }),
+        hide_index=True, key="import_errors",
+    )
+
+
+def import_section() -> None:
+    st.caption(t("data.import_intro"))
+    kind = st.radio(t("data.import_kind"), importing.KINDS, horizontal=True, key="import_kind",
+                    format_func=list_label)
+    columns = ", ".join(column.header(lang) + ("*" if column.required else "")
+                        for column in importing.COLUMNS[kind])
+    st.caption(t("data.columns", columns=columns))
+    if kind == "placements":
+        kinds = ", ".join(t(placements.KIND_KEYS[k]).lower() for k in PLACEMENT_KINDS)
+        st.caption(t("data.placements_hint", kinds=kinds))
+    st.caption(t("data.formats"))
+    template = importing.template(kind, lang)
+    name = t("data.template_name", what=importing.code(list_label(kind)))
+    left, right = st.columns(2)
+    left.download_button(t("data.template_csv"), exporting.to_csv_bytes(template),
+                         file_name=f"{name}.csv", mime="text/csv", key=f"template_{kind}_csv",
+                         icon=":material/download:", on_click="ignore")
+    right.download_button(t("data.template_xlsx"), exporting.to_excel_bytes({list_label(kind): template}),
+                          file_name=f"{name}.xlsx", key=f"template_{kind}_xlsx",
+                          icon=":material/download:", on_click="ignore",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    # A new key after each import empties the uploader, so the same file is not imported twice.
+    upload = st.file_uploader(
+        t("data.upload"), type=list(importing.FILE_TYPES),
+        key=f"import_file_{st.session_state.setdefault('import_round', 0)}",
+        help=t("data.upload_help", limit=importing.MAX_IMPORT_BYTES // 1024 // 1024))
+    if upload is None:
+        return
+    try:
+        frame = importing.read_table(upload.getvalue(), upload.name)
+    except UserError as error:
+        ui.show_error(error)
+        return
+    if frame.empty:
+        st.info(t("data.no_rows"))
+        return
+
+    checked_for = (kind, upload.file_id, lang)
+    cached = st.session_state.get("import_report")
+    if cached is None or cached[0] != checked_for:
+        bar, update = progress_bar(len(frame), "data.checking")
+        try:
+            report = importing.dry_run(engine, actor, kind, frame, progress=update)
+        except UserError as error:
+            ui.show_error(error)
+            return
+        if bar is not None:
+            bar.empty()
+        st.session_state["import_report"] = (checked_for, report)
+    report = st.session_state["import_report"][1]
+    show_report(report)
+
+    if st.button(t("data.commit"), type="primary", key="import_commit", icon=":material/upload:",
+                 disabled=not report.can_commit,
+                 help=None if report.can_commit else t("data.commit_disabled")):
+        bar, update = progress_bar(len(frame), "data.writing")
+        try:
+            count = importing.commit_import(engine, actor, kind, frame, progress=update)
+        except UserError as error:
+            ui.show_error(error)
+            return
+        st.session_state["data_flash"] = t("data.imported", count=count,
+                                           what=list_label(kind).lower())
+        st.session_state["import_round"] += 1
+        st.session_state.pop("import_report", None)
+        st.rerun()
+
+
+def export_section() -> None:
+    st.caption(t("data.export_intro"))
+    name = st.selectbox(t("data.export_list"), list(exporting.EXPORTS), index=None, key="export_list",
+                        placeholder=t("data.export_choose"), format_func=list_label)
+    if name is None:
+        return
+    frame = exporting.export_list(engine, actor, name, lang=lang)
+    st.caption(t("data.export_rows", count=len(frame)))
+    if frame.empty:
+        st.info(t("data.export_empty"))
+        return
+    st.dataframe(frame, hide_index=True, key="export_preview", column_config=date_columns(frame))
+    file_name = f"{importing.code(list_label(name))}-{i18n.format_date(date.today())}"
+    ui.download_buttons(frame, file_name, key="export")
+
 
 st.title(t("nav.data"))
+if message := st.session_state.pop("data_flash", None):
+    st.success(message)
+
+if access.can(actor, "data.import"):
+    import_tab, export_tab = st.tabs([t("data.import_title"), t("data.export_title")])
+    with import_tab:
+        import_section()
+else:
+    st.caption(t("data.import_leaders_only"))
+    export_tab = st.container()
+with export_tab:
+    export_section()

@@ -1,10 +1,156 @@
-"""Hurtig registrering: short forms for the four everyday actions."""
+"""Hurtig registrering: short forms for the four everyday actions, with sane defaults."""
+
+from datetime import date
 
 import streamlit as st
 
+from model import companies, placements, quick, sprints
+from model.errors import UserError
+from model.tables import PLACEMENT_KINDS, STAGES
 from pages import ui
 
 actor = ui.guard("hurtig_registrering")
 t, engine = ui.t, ui.engine()
 
 st.title(t("nav.quick"))
+st.caption(t("quick.intro"))
+
+if message := st.session_state.pop("quick_flash", None):
+    st.success(message)
+
+citizens = quick.citizen_choices(engine, actor)
+citizen_label = dict(zip(citizens["id"].tolist(), citizens["label"]))
+company_label = dict(companies.company_choices(engine, actor).itertuples(index=False))
+sprint_id = sprints.current_sprint_id(engine, actor)
+
+
+def done(message: str) -> None:
+    st.session_state["quick_flash"] = message
+    st.rerun()
+
+
+def picker(label: str, options: dict, key: str, optional: bool = False):
+    """A searchable selectbox: type to filter, Enter to choose."""
+    ids = list(options)
+    return st.selectbox(label, ids, index=None, key=key, format_func=options.get,
+                        placeholder=t("quick.optional" if optional else "quick.type_to_search"))
+
+
+left, right = st.columns(2)
+
+with left, st.container(border=True):
+    st.subheader(t("quick.placement_title"), anchor=False)
+    with st.form("quick_placement", clear_on_submit=True, border=False):
+        citizen_id = picker(t("quick.citizen"), citizen_label, "qp_citizen")
+        company_id = picker(t("quick.company"), company_label, "qp_company")
+        c1, c2, c3 = st.columns([2, 1, 1])
+        kind = c1.selectbox(t("quick.kind"), PLACEMENT_KINDS, key="qp_kind",
+                            format_func=lambda k: t(f"placement.kind.{k}"))
+        start = c2.date_input(t("quick.start"), value=date.today(), format="DD-MM-YYYY",
+                              key="qp_start")
+        hours = c3.number_input(t("quick.hours"), min_value=1, max_value=37, value=15, step=1,
+                                key="qp_hours")
+        if st.form_submit_button(t("quick.placement_submit"), type="primary",
+                                 icon=":material/work:"):
+            if citizen_id is None or company_id is None:
+                st.error(t("quick.pick_citizen_and_company"))
+            else:
+                try:
+                    placements.start_placement(
+                        engine, actor, citizen_id=citizen_id, company_id=company_id, kind=kind,
+                        start_date=start, hours_per_week=float(hours), sprint_id=sprint_id,
+                        card_id=quick.card_of_citizen(engine, actor, sprint_id=sprint_id,
+                                                      citizen_id=citizen_id),
+                        consultant_id=actor.staff_id)
+                except UserError as error:
+                    ui.show_error(error)
+                else:
+                    done(t("quick.placement_done", citizen=citizen_label[citizen_id],
+                           company=company_label[company_id]))
+
+with right, st.container(border=True):
+    st.subheader(t("quick.contact_title"), anchor=False)
+    with st.form("quick_contact", clear_on_submit=True, border=False):
+        company_id = picker(t("quick.company"), company_label, "qc_company")
+        c1, c2 = st.columns(2)
+        channel = c1.selectbox(t("quick.channel"), companies.CHANNELS, key="qc_channel",
+                               format_func=lambda c: t(f"contact.channel.{c}"))
+        outcome = c2.selectbox(t("quick.outcome"), companies.CONTACT_OUTCOMES, key="qc_outcome",
+                               format_func=lambda o: t(f"contact.outcome.{o}"))
+        about = picker(t("quick.about_citizen"), citizen_label, "qc_citizen", optional=True)
+        note = st.text_input(t("quick.note"), key="qc_note")
+        c3, c4 = st.columns([2, 1])
+        next_step = c3.text_input(t("quick.next_step"), key="qc_next_step")
+        next_date = c4.date_input(t("quick.next_step_date"), value=None, format="DD-MM-YYYY",
+                                  key="qc_next_date")
+        if st.form_submit_button(t("quick.contact_submit"), type="primary",
+                                 icon=":material/call:"):
+            if company_id is None:
+                st.error(t("quick.pick_company"))
+            else:
+                try:
+                    companies.log_contact(engine, actor, company_id=company_id, channel=channel,
+                                          citizen_id=about, outcome=outcome, note=note,
+                                          next_step=next_step, next_step_date=next_date)
+                except UserError as error:
+                    ui.show_error(error)
+                else:
+                    done(t("quick.contact_done", company=company_label[company_id]))
+
+left, right = st.columns(2)
+
+with left, st.container(border=True):
+    st.subheader(t("quick.follow_up_title"), anchor=False)
+    active = placements.list_placements(engine, actor, status="active",
+                                        consultant_id=actor.staff_id)
+    if active.empty:
+        active = placements.list_placements(engine, actor, status="active")
+    placement_label = {int(row.id): f"{row.citizen} · {row.company}"
+                       for row in active.itertuples()}
+    with st.form("quick_follow_up", clear_on_submit=True, border=False):
+        placement_id = picker(t("quick.placement"), placement_label, "qf_placement")
+        note = st.text_input(t("quick.note"), key="qf_note")
+        if st.form_submit_button(t("quick.follow_up_submit"), type="primary",
+                                 icon=":material/task_alt:"):
+            if placement_id is None:
+                st.error(t("quick.pick_placement"))
+            else:
+                try:
+                    placements.record_follow_up(engine, actor, placement_id=placement_id,
+                                                note=note)
+                except UserError as error:
+                    ui.show_error(error)
+                else:
+                    done(t("quick.follow_up_done", placement=placement_label[placement_id]))
+
+with right, st.container(border=True):
+    st.subheader(t("quick.card_title"), anchor=False)
+    if sprint_id is None:
+        st.info(t("quick.no_sprint"))
+    else:
+        sprint = sprints.get_sprint(engine, actor, sprint_id)
+        st.caption(sprint.name)
+        stage_label = sprints.stage_labels(sprint, {s: t(f"stage.{s}") for s in STAGES})
+        cards = sprints.board(engine, actor, sprint_id)
+        card_label = {int(c.card_id): f"{c.first_name} {c.last_name} · {stage_label[c.stage]}"
+                      for c in cards.itertuples()}
+        versions = dict(zip(cards["card_id"].astype(int), cards["version"].astype(int)))
+        with st.form("quick_card", clear_on_submit=True, border=False):
+            card_id = picker(t("quick.card"), card_label, "qk_card")
+            c1, c2 = st.columns(2)
+            to_stage = c1.selectbox(t("quick.to_stage"), STAGES, index=STAGES.index("secured"),
+                                    key="qk_stage", format_func=stage_label.get)
+            reason = c2.text_input(t("board.park_reason"), key="qk_reason")
+            if st.form_submit_button(t("quick.card_submit"), type="primary",
+                                     icon=":material/move_item:"):
+                if card_id is None:
+                    st.error(t("quick.pick_card"))
+                else:
+                    try:
+                        sprints.move_card(engine, actor, card_id, to_stage,
+                                          expected_version=versions[card_id], park_reason=reason)
+                    except UserError as error:
+                        ui.show_error(error)
+                    else:
+                        done(t("board.moved", citizen=card_label[card_id].split(" · ")[0],
+                               stage=stage_label[to_stage]))

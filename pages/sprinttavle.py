@@ -6,15 +6,16 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from model import access, companies, i18n, people, sprints
+from model import access, companies, i18n, people, placements, sprints
 from model.errors import UserError
-from model.tables import SPRINT_KINDS, STAGES
+from model.tables import PLACEMENT_KINDS, SECURED, SPRINT_KINDS, STAGES
 from pages import ui
 
 actor = ui.guard("sprinttavle")
 t, engine = ui.t, ui.engine()
 lang = ui.lang()
 can_edit = access.can(actor, "sprint.edit")
+can_place = access.can(actor, "placement.write")
 
 st.title(t("board.title"))
 if message := st.session_state.pop("flash", None):
@@ -119,7 +120,14 @@ if not access.can(actor, "card.move"):
     st.info(t("board.readonly"))
 
 
-def move(card_id: int, version: int, name: str) -> None:
+def offer_placement(card_id: int, citizen_id: int, name: str, company_id: int | None) -> None:
+    """Offer to record the placement of a secured card, right where the board is."""
+    st.session_state["place_card"] = dict(card_id=card_id, citizen_id=citizen_id, name=name,
+                                          company_id=company_id)
+
+
+def move(card_id: int, version: int, name: str, citizen_id: int, company_id: int | None,
+         has_placement: bool) -> None:
     """Callback of a card's stage selector: one selection moves the card."""
     to_stage = st.session_state[f"move_{card_id}_{version}"]
     if to_stage == "parked":
@@ -131,6 +139,8 @@ def move(card_id: int, version: int, name: str) -> None:
         st.session_state["move_error"] = error
     else:
         st.session_state["flash"] = t("board.moved", citizen=name, stage=stage_label[to_stage])
+        if to_stage == SECURED and can_place and not has_placement:
+            offer_placement(card_id, citizen_id, name, company_id)
 
 
 def set_company(card_id: int, version: int, name: str) -> None:
@@ -169,6 +179,42 @@ if pending := st.session_state.get("park_card"):
                                           stage=stage_label["parked"])
             st.rerun()
 
+if offer := st.session_state.get("place_card"):
+    card_id, name = offer["card_id"], offer["name"]
+    company_ids = list(company_names)
+    with st.form("place_form"):
+        st.markdown(f"**:material/work: {t('board.place_title', citizen=name)}**")
+        st.caption(t("board.place_caption"))
+        c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
+        company_id = c1.selectbox(
+            t("board.place_company"), company_ids, key=f"place_company_{card_id}",
+            index=company_ids.index(offer["company_id"]) if offer["company_id"] in company_names
+            else None, placeholder=t("board.place_pick_company"), format_func=company_names.get)
+        kind = c2.selectbox(t("board.place_kind"), PLACEMENT_KINDS, key=f"place_kind_{card_id}",
+                            format_func=lambda k: t(placements.KIND_KEYS[k]))
+        start = c3.date_input(t("board.start"), value=placements.today(), format="DD-MM-YYYY",
+                              key=f"place_start_{card_id}")
+        hours = c4.number_input(t("board.place_hours"), value=None, min_value=0.5, step=0.5,
+                                key=f"place_hours_{card_id}")
+        b1, b2, _ = st.columns([1, 1, 4])
+        create = b1.form_submit_button(t("board.place_create"), type="primary",
+                                       icon=":material/add_link:")
+        later = b2.form_submit_button(t("board.place_later"))
+    if later:
+        st.session_state.pop("place_card")
+        st.rerun()
+    if create:
+        try:
+            placements.start_placement(engine, actor, citizen_id=offer["citizen_id"],
+                                       company_id=company_id or 0, kind=kind, start_date=start,
+                                       hours_per_week=hours, card_id=card_id)
+        except UserError as error:
+            ui.show_error(error)
+        else:
+            st.session_state.pop("place_card")
+            st.session_state["flash"] = t("board.place_created", citizen=name)
+            st.rerun()
+
 consultant_names = {int(i): name for i, name in zip(cards["consultant_id"], cards["consultant"])}
 f1, f2 = st.columns([2, 1])
 chosen = f1.selectbox(t("board.filter_consultant"), [0, *consultant_names], key="board_consultant",
@@ -180,8 +226,12 @@ if chosen:
 
 def card_view(card) -> None:
     name = f"{card.first_name} {card.last_name}"
+    linked = pd.notna(card.placement_id)
+    company_id = int(card.company_id) if pd.notna(card.company_id) else None
     with st.container(border=True):
-        st.markdown(f"**{name}** :gray[· {card.consultant_initials or ''}]")
+        mark = " :green[:material/link:]" if linked else ""
+        st.markdown(f"**{name}** :gray[· {card.consultant_initials or ''}]{mark}",
+                    help=t("board.placement_linked") if linked else None)
         if card.days_in_stage == 0:
             days = t("board.card_today")
         elif card.days_in_stage == 1:
@@ -198,7 +248,12 @@ def card_view(card) -> None:
             st.selectbox(t("board.move_to"), STAGES, index=STAGES.index(card.stage),
                          key=f"move_{card.card_id}_{card.version}",
                          format_func=stage_label.get, label_visibility="collapsed",
-                         on_change=move, args=(card.card_id, card.version, name))
+                         on_change=move, args=(card.card_id, card.version, name,
+                                               int(card.citizen_id), company_id, linked))
+        if editable and can_place and card.stage == SECURED and not linked:
+            st.button(t("board.place_button"), key=f"place_{card.card_id}_{card.version}",
+                      icon=":material/add_link:", type="tertiary", on_click=offer_placement,
+                      args=(int(card.card_id), int(card.citizen_id), name, company_id))
         if editable and card.stage in ("selected", "clarified", "dialogue"):
             with st.popover(t("board.set_company"), icon=":material/business:", width="stretch"):
                 ids = [0, *company_names]

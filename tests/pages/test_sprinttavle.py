@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 from model import sprints
-from model.tables import SprintCard, StageChange
+from model.tables import FollowUp, Placement, SprintCard, StageChange
 from tests.conftest import app_as, demo_actor, page_text
 
 BOARD = "pages/sprinttavle.py"
@@ -168,3 +168,67 @@ def test_the_company_in_dialogue_is_set_on_the_card(app_db):
         stored = session.get(SprintCard, int(card.card_id))
     assert (stored.company_id, stored.stage) == (company_id, "dialogue")
     assert f"{card.first_name} {card.last_name}:" in at.success[0].value
+
+
+def offer_title(at) -> list[str]:
+    return [str(m.value) for m in at.markdown if "opret forløbet nu" in str(m.value)]
+
+
+def test_securing_a_card_offers_the_placement_and_creating_it_links_the_card(app_db):
+    card = dialogue_card(app_db)
+    name = f"{card.first_name} {card.last_name}"
+    at = app_as(app_db, "konsulent", BOARD)
+    at.selectbox(key=f"move_{card.card_id}_{card.version}").select("secured").run()
+    assert offer_title(at) == [f"**:material/work: Forløb sikret for {name}: opret forløbet nu**"]
+    # The company the citizen was in dialogue with is filled in.
+    assert at.selectbox(key=f"place_company_{card.card_id}").value == card.company_id
+    at.selectbox(key=f"place_kind_{card.card_id}").select("ordinaere_timer")
+    at.number_input(key=f"place_hours_{card.card_id}").set_value(12)
+    at.button(key="FormSubmitter:place_form-Opret forløb").click().run()
+    assert not at.exception
+    assert f"Forløbet for {name} er oprettet og knyttet til kortet." in page_text(at)
+    assert offer_title(at) == []
+    with Session(app_db) as session:
+        stored = session.get(SprintCard, int(card.card_id))
+        placement = session.get(Placement, stored.placement_id)
+        follow_ups = session.exec(select(FollowUp).where(
+            FollowUp.placement_id == placement.id)).all()
+    assert (placement.citizen_id, placement.company_id, placement.kind,
+            placement.hours_per_week, placement.sprint_id) == (
+        int(card.citizen_id), card.company_id, "ordinaere_timer", 12, 1)
+    assert len(follow_ups) > 0
+    marked = [m for m in at.markdown if str(m.value).startswith(f"**{name}**")]
+    assert marked[0].value.endswith(":green[:material/link:]")
+
+
+def test_not_now_closes_the_offer_and_the_card_keeps_a_way_back(app_db):
+    card = dialogue_card(app_db)
+    at = app_as(app_db, "konsulent", BOARD)
+    at.selectbox(key=f"move_{card.card_id}_{card.version}").select("secured").run()
+    at.button(key="FormSubmitter:place_form-Ikke nu").click().run()
+    assert not at.exception
+    assert offer_title(at) == []
+    assert secured_metric(at) == "22 / 16"
+    with Session(app_db) as session:
+        assert session.get(SprintCard, int(card.card_id)).placement_id is None
+    at.button(key=f"place_{card.card_id}_{card.version + 1}").click().run()
+    assert len(offer_title(at)) == 1
+
+
+def test_the_offer_without_a_company_is_refused_and_nothing_is_written(app_db):
+    leader = demo_actor(app_db, "leder")
+    board = sprints.board(app_db, leader, sprints.current_sprint_id(app_db, leader))
+    card = board[board["stage"] == "parked"].iloc[0]
+    at = app_as(app_db, "konsulent", BOARD)
+    at.selectbox(key=f"move_{card.card_id}_{card.version}").select("secured").run()
+    assert at.selectbox(key=f"place_company_{card.card_id}").value is None
+    at.button(key="FormSubmitter:place_form-Opret forløb").click().run()
+    assert at.error[0].value == "Vælg en virksomhed."
+    with Session(app_db) as session:
+        assert session.get(SprintCard, int(card.card_id)).placement_id is None
+
+
+def test_cards_with_a_recorded_placement_carry_the_link_mark(app_db):
+    at = app_as(app_db, "leder", BOARD)
+    linked = [m for m in at.markdown if str(m.value).endswith(":green[:material/link:]")]
+    assert len(linked) == 21

@@ -1,0 +1,772 @@
+"""Import of citizens, companies and placements from CSV and Excel, with a dry run that writes nothing.
+
+A file is read into text cells (`read_table`), every row is checked against the rules the forms
+use (`dry_run`), and only a file without a single bad row is written, in one transaction
+(`commit_import`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from model import audit, companies, i18n, placements
+from model.access import Actor, require
+from model.db import write_session
+from model.errors import ValidationError
+from model.exporting import COLUMN_KEYS
+from model.people import (
+    MAX_NAME,
+    _visible_citizens,
+    check_free_text,
+    clean_citizen_fields,
+    clean_external_ref,
+    clean_tags,
+    validate_birth_year,
+)
+from model.tables import Citizen, Company, FollowUp, HousingArea, Initiative, Placement
+
+KINDS = ("citizens", "companies", "placements")
+TABLES = {"citizens": "citizen", "companies": "company", "placements": "placement"}
+FILE_TYPES = ("csv", "xlsx")
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_IMPORT_ROWS = 50_000
+HEADER_ROW = 1
+PROGRESS_EVERY = 100
+
+Progress = Callable[[int, int], None]
+
+
+def normalise(text: str) -> str:
+    """A header as compared: case, æ/ø/å, spaces, dots, dashes and underscores do not matter."""
+    text = text.casefold().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    return re.sub(r"[\s_.\-]+", " ", text).strip()
+
+
+def code(text: str) -> str:
+    """A value as a code: "Ordinære timer" -> "ordinaere_timer"."""
+    return normalise(text).replace(" ", "_")
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    """One column of an import file: the field it fills. Its header may be Danish or English."""
+
+    field: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+    def header(self, lang: str = "da") -> str:
+        return i18n.t(COLUMN_KEYS[self.field], lang)
+
+    def accepts(self, header: str) -> bool:
+        names = {self.header(lang) for lang in i18n.LANGUAGES} | {self.field, *self.aliases}
+        return normalise(header) in {normalise(name) for name in names}
+
+
+NAME_COLUMNS = (ImportColumn("first_name", True), ImportColumn("last_name", True),
+                ImportColumn("birth_year", True))
+REF_COLUMN = ImportColumn("external_ref", aliases=("sagsnummer", "sagsnr"))
+CVR_COLUMN = ImportColumn("cvr", aliases=("cvr nummer", "cvr nr"))
+COLUMNS: dict[str, tuple[ImportColumn, ...]] = {
+    "citizens": (
+        *NAME_COLUMNS,
+        ImportColumn("target_group"),
+        ImportColumn("benefit_type", aliases=("ydelsestype", "benefit")),
+        ImportColumn("match_group"),
+        ImportColumn("dagpenge_end_date", aliases=("dagpenge slutdato",)),
+        ImportColumn("housing_area"),
+        ImportColumn("initiative", aliases=("projekt",)),
+        REF_COLUMN,
+        ImportColumn("wishes"),
+        ImportColumn("qualifications"),
+    ),
+    "companies": (
+        ImportColumn("company", True, ("name", "navn", "virksomhedsnavn")),
+        CVR_COLUMN,
+        ImportColumn("industry"),
+        ImportColumn("municipality"),
+        ImportColumn("contact_person"),
+        ImportColumn("phone", aliases=("tlf", "telefonnummer")),
+        ImportColumn("agreement_kind", aliases=("aftaletype", "agreement")),
+        ImportColumn("agreement_since"),
+        ImportColumn("housing_supplier", aliases=("leverandør", "boligleverandør")),
+    ),
+    "placements": (
+        REF_COLUMN,
+        *(ImportColumn(column.field) for column in NAME_COLUMNS),
+        CVR_COLUMN,
+        ImportColumn("company", aliases=("virksomhedsnavn",)),
+        ImportColumn("kind", True, ("type", "forløb")),
+        ImportColumn("start_date", True, ("start",)),
+        ImportColumn("planned_end_date", aliases=("planlagt slutdato", "end date")),
+        ImportColumn("hours_per_week", aliases=("timer",)),
+        ImportColumn("hourly_wage"),
+    ),
+}
+# A placement names its citizen by case reference or by name and birth year, and its company
+# by CVR number or exact name: one group of each pair must be among the columns.
+ONE_OF = {"placements": ((("external_ref",), ("first_name", "last_name", "birth_year")),
+                         (("cvr",), ("company",)))}
+
+# Words accepted for codes, beside the codes themselves and their Danish spelling with æ/ø/å.
+BENEFIT_WORDS = {"ingen": "none", "social_assistance": "kontanthjaelp",
+                 "unemployment_benefit": "dagpenge", "sickness_benefit": "sygedagpenge",
+                 "education_benefit": "uddannelseshjaelp"}
+AGREEMENT_WORDS = {"ingen": "none", "cooperation_agreement": "samarbejdsaftale",
+                   "partnership_agreement": "partnerskabsaftale", "company_centre": "virksomhedscenter"}
+PLACEMENT_WORDS = {
+    "praktik": "virksomhedspraktik", "internship": "virksomhedspraktik",
+    "wage_subsidy": "loentilskud", "ordinary_hours": "ordinaere_timer",
+    "ordinary_job": "ordinaert_job", "elevplads": "laerlingeplads", "apprenticeship": "laerlingeplads",
+    "pocket_money_job": "lommepengejob", "job_interview_training": "jobsamtaletraening",
+    "company_visit": "virksomhedsbesoeg",
+}
+YES = {"ja", "j", "yes", "y", "true", "sand", "1", "x"}
+NO = {"nej", "n", "no", "false", "falsk", "0"}
+
+# Which column a refusal of one of the shared rules points at.
+CITIZEN_RULE_COLUMNS = {
+    "error.citizen_name_required": "first_name", "error.birth_year_number": "birth_year",
+    "error.birth_year": "birth_year", "error.unknown_benefit": "benefit_type",
+    "error.match_group": "match_group", "error.dagpenge_end_without_dagpenge": "dagpenge_end_date",
+    "error.external_ref_cpr": "external_ref", "error.too_many_tags": "wishes",
+}
+COMPANY_RULE_COLUMNS = {
+    "error.name_required": "company", "error.company_unknown_agreement": "agreement_kind",
+    "error.agreement_since_future": "agreement_since", "error.cvr_invalid": "cvr",
+    "error.cvr_taken": "cvr",
+}
+PLACEMENT_RULE_COLUMNS = {
+    "error.unknown_placement_kind": "kind", "error.end_before_start": "planned_end_date",
+    "error.hours_per_week": "hours_per_week", "error.pocket_money_age": "kind",
+}
+
+
+def template(kind: str, lang: str = "da") -> pd.DataFrame:
+    """An empty sheet with the headers of one kind of import, to fill in."""
+    _check_kind(kind)
+    return pd.DataFrame(columns=[column.header(lang) for column in COLUMNS[kind]])
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValidationError("error.unknown_kind")
+
+
+# --- Reading files -----------------------------------------------------------------------------
+
+def read_table(data: bytes, filename: str) -> pd.DataFrame:
+    """The first sheet of a CSV or .xlsx file as text cells, indexed by spreadsheet row number.
+
+    Row 1 is the header, so the first data row is row 2; blank rows are left out but keep their
+    numbers. Refuses files over MAX_IMPORT_BYTES, other file types and unreadable files.
+    """
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ValidationError("data.error_too_large", size=megabytes(len(data)),
+                              limit=megabytes(MAX_IMPORT_BYTES))
+    suffix = Path(filename).suffix.lower().lstrip(".")
+    if suffix not in FILE_TYPES:
+        raise ValidationError("data.error_file_type", name=Path(filename).name)
+    rows = _csv_rows(data, filename) if suffix == "csv" else _xlsx_rows(data, filename)
+    return _table(rows)
+
+
+def megabytes(size: int) -> str:
+    """A size in MB with a Danish decimal comma: "10,0"."""
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",")
+
+
+def _csv_rows(data: bytes, filename: str) -> list[list[str]]:
+    try:
+        # Excel's "Unicode text" is UTF-16 with a byte order mark.
+        text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") \
+            else data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")  # what Danish Excel writes as "CSV (semikolonsepareret)"
+        except UnicodeDecodeError:
+            raise ValidationError("data.error_encoding") from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=first_line.count)
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise ValidationError("data.error_unreadable", name=Path(filename).name) from None
+
+
+def _xlsx_rows(data: bytes, filename: str) -> list[list[str]]:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            return [[_cell_text(value) for value in row]
+                    for row in book.active.iter_rows(values_only=True)]
+        finally:
+            book.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, AttributeError):
+        raise ValidationError("data.error_unreadable", name=Path(filename).name) from None
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text a person typed: whole numbers without ".0", dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _table(rows: list[list[str]]) -> pd.DataFrame:
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise ValidationError("data.error_no_header")
+    width = max(len(row) for row in rows)
+    given = [cell.strip() for cell in rows[0]] + [""] * (width - len(rows[0]))
+    # A column without a header is named by its letter, as the spreadsheet shows it.
+    header = [name or get_column_letter(i + 1) for i, name in enumerate(given)]
+    seen: set[str] = set()
+    for name in header:
+        if normalise(name) in seen:
+            raise ValidationError("data.error_duplicate_header", column=name)
+        seen.add(normalise(name))
+    records, numbers = [], []
+    for number, row in enumerate(rows[1:], start=HEADER_ROW + 1):
+        cells = [cell.strip() for cell in row] + [""] * (width - len(row))
+        if any(cells):
+            records.append(cells)
+            numbers.append(number)
+    if len(records) > MAX_IMPORT_ROWS:
+        raise ValidationError("data.error_too_many_rows", limit=MAX_IMPORT_ROWS)
+    frame = pd.DataFrame(records, columns=header, index=pd.Index(numbers, name="row"), dtype=object)
+    # A column with neither a header nor a value is no column at all.
+    empty = [name for name, text in zip(header, given) if not text and not frame[name].astype(bool).any()]
+    return frame.drop(columns=empty)
+
+
+# --- Parsing cells ------------------------------------------------------------------------------
+
+def _show(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def parse_whole_number(text: str) -> int:
+    cleaned = text.replace(" ", "")
+    if not re.fullmatch(r"-?\d+([.,]0+)?", cleaned):
+        raise ValidationError("data.error_whole_number", value=_show(text))
+    return int(re.split(r"[.,]", cleaned)[0])
+
+
+def parse_number(text: str) -> float:
+    """A number with a decimal comma or point: "12,5", "12.5", "1.250,50"."""
+    cleaned = text.replace(" ", "").removesuffix("kr.").removesuffix("kr")
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise ValidationError("data.error_number", value=_show(text)) from None
+
+
+DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S")
+
+
+def parse_date(text: str) -> date:
+    """A date written dd-mm-åååå (also with . or /) or ISO åååå-mm-dd."""
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ValidationError("data.error_date", value=_show(text))
+
+
+def parse_yes_no(text: str) -> bool:
+    word = text.casefold()
+    if word not in YES | NO:
+        raise ValidationError("data.error_yes_no", value=_show(text))
+    return word in YES
+
+
+def _birth_year(text: str) -> int:
+    year = parse_whole_number(text)
+    validate_birth_year(year)
+    return year
+
+
+def _tags(text: str) -> list[str]:
+    return clean_tags([tag for tag in re.split(r"[,;]", text)])
+
+
+def _hourly_wage(text: str) -> float:
+    wage = parse_number(text)
+    placements._validate_wage(wage)
+    return wage
+
+
+def _chunks(values: Iterable, size: int = 200) -> Iterable[list]:
+    values = sorted(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _same_name(column, names: list[str]):
+    """Rows whose `column` may equal one of `names` but for case; the caller compares casefolded.
+
+    SQLite's lower() leaves Æ, Ø and Å alone, so the usual spellings are matched as well.
+    """
+    spellings = sorted({s for name in names for s in (name, name.casefold(), name.title(), name.upper())})
+    return column.in_(spellings) | func.lower(column).in_(sorted({n.casefold() for n in names}))
+
+
+# --- Checking rows ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImportReport:
+    """A dry run's result: how many rows are fine, and every bad row's column and reason.
+
+    `errors` has the columns row (the spreadsheet row number; the header is row 1), column (the
+    header as in the file), key and params (a catalogue key and its parameters).
+    """
+
+    kind: str
+    total_rows: int
+    bad_rows: int
+    errors: pd.DataFrame
+    ignored_columns: tuple[str, ...] = ()
+
+    @property
+    def rows_ok(self) -> int:
+        return self.total_rows - self.bad_rows
+
+    @property
+    def can_commit(self) -> bool:
+        return self.total_rows > 0 and self.errors.empty
+
+
+@dataclass
+class _Row:
+    """One data row being checked: its cells by field, and the refusals found so far."""
+
+    number: int
+    cells: dict[str, str]
+    errors: list[tuple[str, str, dict]] = field(default_factory=list)
+
+    def fail(self, column: str, key: str, **params: object) -> None:
+        self.errors.append((column, key, params))
+
+    def failed(self, column: str) -> bool:
+        return any(error[0] == column for error in self.errors)
+
+    def value(self, column: str, parse: Callable[[str], object], required: bool = False):
+        """The parsed cell, or None when it is empty or refused (the refusal is recorded)."""
+        text = self.cells.get(column, "")
+        if self.failed(column):
+            return None
+        if not text:
+            if required:
+                self.fail(column, "data.error_required")
+            return None
+        try:
+            return parse(text)
+        except ValidationError as error:
+            self.fail(column, error.key, **error.params)
+            return None
+
+    def text(self, column: str, required: bool = False) -> str:
+        return self.value(column, str, required) or ""
+
+    def rule(self, check: Callable[[], object], columns: dict[str, str], default: str):
+        """Run a shared rule over the row; a refusal is recorded at the column it concerns."""
+        try:
+            return check()
+        except ValidationError as error:
+            self.fail(columns.get(error.key, default), error.key, **error.params)
+            return None
+
+
+class _Checker:
+    """Checks the rows of one kind against the rules and the database, in the caller's session."""
+
+    table: type
+
+    def __init__(self, session: Session, actor: Actor, rows: list[_Row], columns: set[str]) -> None:
+        self.session, self.actor, self.rows, self.columns = session, actor, rows, columns
+
+    def cells(self, column: str) -> set[str]:
+        return {row.cells[column] for row in self.rows if row.cells.get(column)}
+
+    def prepare(self) -> None:
+        """Look up, in a few queries, what the rows refer to."""
+
+    def check(self, row: _Row) -> dict | None:
+        raise NotImplementedError
+
+    def added(self, rows: list) -> None:
+        """Called with each flushed batch of new rows (which now have ids)."""
+
+
+class _CitizenChecker(_Checker):
+    table = Citizen
+
+    def prepare(self) -> None:
+        self.areas = self._ids_by_name(HousingArea.id, HousingArea.name)
+        self.initiatives = self._ids_by_name(Initiative.id, Initiative.name)
+        self.existing_refs = {ref for chunk in _chunks(self.cells("external_ref")) for ref in
+                              self.session.exec(select(Citizen.external_ref)
+                                                .where(Citizen.external_ref.in_(chunk))).all()}
+        self.refs_in_file: dict[str, int] = {}
+
+    def _ids_by_name(self, id_column, name_column) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for row_id, name in self.session.exec(select(id_column, name_column)).all():
+            found.setdefault(name.strip().casefold(), []).append(row_id)
+        return found
+
+    @staticmethod
+    def _one(found: dict[str, list[int]], unknown: str, ambiguous: str) -> Callable[[str], int]:
+        def pick(text: str) -> int:
+            ids = found.get(text.casefold(), [])
+            if len(ids) != 1:
+                raise ValidationError(ambiguous if ids else unknown, value=_show(text))
+            return ids[0]
+        return pick
+
+    def check(self, row: _Row) -> dict | None:
+        first_name = row.text("first_name", required=True)
+        last_name = row.text("last_name", required=True)
+        birth_year = row.value("birth_year", _birth_year, required=True)
+        benefit = row.value("benefit_type", lambda text: BENEFIT_WORDS.get(code(text), code(text)))
+        match_group = row.value("match_group", parse_whole_number)
+        dagpenge_end = row.value("dagpenge_end_date", parse_date)
+        area_id = row.value("housing_area", self._one(self.areas, "data.error_unknown_area",
+                                                      "data.error_ambiguous_area"))
+        initiative_id = row.value("initiative", self._one(
+            self.initiatives, "data.error_unknown_initiative", "data.error_ambiguous_initiative"))
+        ref = row.value("external_ref", clean_external_ref)
+        wishes = row.value("wishes", _tags)
+        qualifications = row.value("qualifications", _tags)
+        if ref in self.existing_refs:
+            row.fail("external_ref", "data.error_ref_exists", value=_show(ref))
+        elif ref in self.refs_in_file:
+            row.fail("external_ref", "data.error_duplicate_in_file", first=self.refs_in_file[ref])
+        elif ref:
+            self.refs_in_file[ref] = row.number
+        if row.errors:
+            return None
+        fields = row.rule(lambda: clean_citizen_fields(
+            first_name=first_name, last_name=last_name, birth_year=birth_year,
+            target_group=row.text("target_group"), benefit_type=benefit or "none",
+            match_group=match_group, dagpenge_end_date=dagpenge_end, wishes=wishes,
+            qualifications=qualifications, external_ref=ref,
+        ), {**CITIZEN_RULE_COLUMNS, "error.citizen_text_too_long": self._too_long(row)}, "first_name")
+        if fields is None:
+            return None
+        return {**fields, "housing_area_id": area_id, "initiative_id": initiative_id,
+                "team_id": self.actor.team_id}
+
+    @staticmethod
+    def _too_long(row: _Row) -> str:
+        return next((c for c in ("first_name", "last_name", "target_group")
+                     if len(row.cells.get(c, "")) > MAX_NAME), "first_name")
+
+
+class _CompanyChecker(_Checker):
+    table = Company
+
+    def prepare(self) -> None:
+        cvrs = {companies.clean_cvr(text) for text in self.cells("cvr")} - {None}
+        self.existing_cvrs = dict(pair for chunk in _chunks(cvrs) for pair in self.session.exec(
+            select(Company.cvr, Company.name).where(Company.cvr.in_(chunk))).all())
+        names = self.cells("company")
+        self.existing_names = {name.casefold() for chunk in _chunks(names) for name in self.session.exec(
+            select(Company.name).where(_same_name(Company.name, chunk))).all()}
+        self.cvrs_in_file: dict[str, int] = {}
+        self.names_in_file: dict[str, int] = {}
+
+    def check(self, row: _Row) -> dict | None:
+        name = row.text("company", required=True)
+        cvr = row.value("cvr", companies.normalise_cvr)
+        agreement = row.value("agreement_kind", lambda text: AGREEMENT_WORDS.get(code(text), code(text)))
+        since = row.value("agreement_since", parse_date)
+        supplier = row.value("housing_supplier", parse_yes_no)
+        if cvr in self.existing_cvrs:
+            row.fail("cvr", "error.cvr_taken", cvr=cvr, name=self.existing_cvrs[cvr])
+        elif cvr in self.cvrs_in_file:
+            row.fail("cvr", "data.error_duplicate_in_file", first=self.cvrs_in_file[cvr])
+        elif cvr:
+            self.cvrs_in_file[cvr] = row.number
+        elif not row.cells.get("cvr") and name:
+            # Without a CVR number the name is all that tells a second import of the same company.
+            if name.casefold() in self.existing_names:
+                row.fail("company", "data.error_company_exists", value=_show(name))
+            elif name.casefold() in self.names_in_file:
+                row.fail("company", "data.error_duplicate_in_file",
+                         first=self.names_in_file[name.casefold()])
+            else:
+                self.names_in_file[name.casefold()] = row.number
+        if row.errors:
+            return None
+        # The CVR number was checked above, against the database in one query for the whole file.
+        fields = row.rule(lambda: companies._validated(
+            self.session, name=name, cvr=None, industry=row.text("industry"),
+            municipality=row.text("municipality"), contact_person=row.text("contact_person"),
+            phone=row.text("phone"), agreement_kind=agreement or "none", agreement_since=since,
+        ), COMPANY_RULE_COLUMNS, "company")
+        if fields is None:
+            return None
+        return {**fields, "cvr": cvr, "housing_supplier": bool(supplier)}
+
+
+@dataclass(frozen=True)
+class _Person:
+    id: int
+    birth_year: int
+    consultant_id: int | None
+
+
+class _PlacementChecker(_Checker):
+    table = Placement
+
+    def prepare(self) -> None:
+        person = (Citizen.id, Citizen.birth_year, Citizen.consultant_id)
+        self.by_ref: dict[str, list[_Person]] = {}
+        for chunk in _chunks(self.cells("external_ref")):
+            stmt = select(Citizen.external_ref, *person).where(Citizen.external_ref.in_(chunk))
+            for ref, *found in self.session.exec(_visible_citizens(self.actor, stmt)).all():
+                self.by_ref.setdefault(ref, []).append(_Person(*found))
+        self.by_name: dict[tuple[str, str, int], list[_Person]] = {}
+        for chunk in _chunks(self.cells("last_name")):
+            stmt = (select(Citizen.first_name, Citizen.last_name, *person)
+                    .where(_same_name(Citizen.last_name, chunk)))
+            for first, last, *found in self.session.exec(_visible_citizens(self.actor, stmt)).all():
+                found = _Person(*found)
+                key = (first.strip().casefold(), last.strip().casefold(), found.birth_year)
+                self.by_name.setdefault(key, []).append(found)
+        cvrs = {companies.clean_cvr(text) for text in self.cells("cvr")} - {None}
+        self.by_cvr = dict(pair for chunk in _chunks(cvrs) for pair in self.session.exec(
+            select(Company.cvr, Company.id).where(Company.cvr.in_(chunk))).all())
+        self.by_company: dict[str, list[int]] = {}
+        for chunk in _chunks(self.cells("company")):
+            for name, company_id in self.session.exec(
+                    select(Company.name, Company.id).where(_same_name(Company.name, chunk))).all():
+                self.by_company.setdefault(name.strip().casefold(), []).append(company_id)
+        citizen_ids = {p.id for found in [*self.by_ref.values(), *self.by_name.values()] for p in found}
+        self.existing = {tuple(found) for chunk in _chunks(citizen_ids) for found in self.session.exec(
+            select(Placement.citizen_id, Placement.company_id, Placement.kind, Placement.start_date)
+            .where(Placement.citizen_id.in_(chunk))).all()}
+        self.in_file: dict[tuple, int] = {}
+        self.cadences: dict[str, list[int]] = {}
+
+    def _citizen(self, row: _Row) -> _Person | None:
+        by_name = {"first_name", "last_name", "birth_year"} <= self.columns
+        if row.cells.get("external_ref") or not by_name:
+            ref = row.text("external_ref", required=True)
+            column, found, shown = "external_ref", self.by_ref.get(ref, []), ref
+        else:
+            first = row.text("first_name", required=True)
+            last = row.text("last_name", required=True)
+            year = row.value("birth_year", parse_whole_number, required=True)
+            if not (first and last and year):
+                return None
+            column, shown = "last_name", f"{first} {last} ({year})"
+            found = self.by_name.get((first.casefold(), last.casefold(), year), [])
+        if not shown:
+            return None
+        if len(found) != 1:
+            row.fail(column, "data.error_ambiguous_citizen" if found else "data.error_unknown_citizen",
+                     value=_show(shown))
+            return None
+        return found[0]
+
+    def _company(self, row: _Row) -> int | None:
+        if row.cells.get("cvr") or "company" not in self.columns:
+            cvr = row.value("cvr", companies.normalise_cvr, required=True)
+            if cvr is not None and cvr not in self.by_cvr:
+                row.fail("cvr", "data.error_unknown_company", value=cvr)
+            return self.by_cvr.get(cvr)
+        name = row.text("company", required=True)
+        found = self.by_company.get(name.casefold(), [])
+        if name and len(found) != 1:
+            row.fail("company", "data.error_ambiguous_company" if found else "data.error_unknown_company",
+                     value=_show(name))
+        return found[0] if len(found) == 1 else None
+
+    def check(self, row: _Row) -> dict | None:
+        citizen = self._citizen(row)
+        company_id = self._company(row)
+        kind = row.value("kind", lambda text: PLACEMENT_WORDS.get(code(text), code(text)), required=True)
+        start = row.value("start_date", parse_date, required=True)
+        end = row.value("planned_end_date", parse_date)
+        hours = row.value("hours_per_week", parse_number)
+        wage = row.value("hourly_wage", _hourly_wage)
+        if kind and start and not (row.failed("planned_end_date") or row.failed("hours_per_week")):
+            # With the citizen unknown the other rules are still checked, at an age the
+            # pocket-money rule accepts.
+            birth_year = citizen.birth_year if citizen else start.year - placements.POCKET_MONEY_AGES[0]
+            row.rule(lambda: placements.validate_placement_fields(
+                kind=kind, start_date=start, planned_end_date=end, hours_per_week=hours,
+                birth_year=birth_year), PLACEMENT_RULE_COLUMNS, "kind")
+        if citizen is None or company_id is None or row.errors:
+            return None
+        key = (citizen.id, company_id, kind, start)
+        if key in self.existing:
+            row.fail("start_date", "data.error_placement_exists")
+            return None
+        if key in self.in_file:
+            row.fail("start_date", "data.error_duplicate_in_file", first=self.in_file[key])
+            return None
+        self.in_file[key] = row.number
+        return dict(citizen_id=citizen.id, company_id=company_id,
+                    consultant_id=citizen.consultant_id or self.actor.staff_id, kind=kind,
+                    start_date=start, planned_end_date=end, hours_per_week=hours, hourly_wage=wage,
+                    status=placements._status_for(start))
+
+    def added(self, rows: list) -> None:
+        """Each new placement gets its follow-up plan, as one started by hand does."""
+        for placement in rows:
+            if placement.kind not in self.cadences:
+                self.cadences[placement.kind] = placements._cadence_in(self.session, placement.kind)
+            plan = placements._plan(placement.start_date, self.cadences[placement.kind],
+                                    placement.planned_end_date)
+            self.session.add_all([FollowUp(placement_id=placement.id, due_date=day) for day in plan])
+
+
+CHECKERS: dict[str, type[_Checker]] = {"citizens": _CitizenChecker, "companies": _CompanyChecker,
+                                       "placements": _PlacementChecker}
+
+
+def _column_map(kind: str, frame: pd.DataFrame) -> tuple[dict[str, str], list[tuple[str, str, dict]],
+                                                          tuple[str, ...]]:
+    """Which file column fills which field, the header's refusals, and the columns not used."""
+    mapping: dict[str, str] = {}
+    errors: list[tuple[str, str, dict]] = []
+    ignored: list[str] = []
+    english = 0
+    for header in frame.columns:
+        column = next((c for c in COLUMNS[kind] if c.accepts(header)), None)
+        if column is None:
+            ignored.append(header)
+        elif column.field in mapping:
+            errors.append((header, "data.error_duplicate_column", {"other": mapping[column.field]}))
+        else:
+            mapping[column.field] = header
+            english += normalise(header) == normalise(column.header("en"))
+    lang = "en" if english * 2 > len(mapping) else "da"
+    by_field = {column.field: column for column in COLUMNS[kind]}
+    for column in COLUMNS[kind]:
+        if column.required and column.field not in mapping:
+            errors.append((column.header(lang), "data.error_missing_column", {}))
+    for groups in ONE_OF.get(kind, ()):
+        if not any(all(f in mapping for f in group) for group in groups):
+            names = [" + ".join(by_field[f].header(lang) for f in group) for group in groups]
+            errors.append((names[0], "data.error_missing_one_of", {"columns": " / ".join(names)}))
+    return mapping, errors, tuple(ignored)
+
+
+def _errors_frame(errors: list[tuple[int, str, str, dict]]) -> pd.DataFrame:
+    return pd.DataFrame(errors, columns=["row", "column", "key", "params"]).astype({"row": int})
+
+
+def _check(session: Session, actor: Actor, kind: str, frame: pd.DataFrame, progress: Progress | None,
+           *, steps: int = 1) -> tuple[ImportReport, list[dict], _Checker | None]:
+    """Check every row; return the report, the values of the rows to write, and the checker."""
+    _check_kind(kind)
+    total = len(frame)
+    mapping, header_errors, ignored = _column_map(kind, frame)
+    if header_errors:
+        # A missing or doubled column makes every row doubtful: the headers are fixed first.
+        errors = [(HEADER_ROW, column, key, params) for column, key, params in header_errors]
+        return ImportReport(kind, total, total, _errors_frame(errors), ignored), [], None
+    headers = list(frame.columns)
+    position = {header: i for i, header in enumerate(headers)}
+    header_of = {**{h: h for h in headers}, **mapping}
+    field_of = {h: f for f, h in mapping.items()}
+    rows = []
+    for number, cells in zip(frame.index, frame.itertuples(index=False, name=None)):
+        texts = dict(zip(headers, ("" if pd.isna(cell) else str(cell).strip() for cell in cells)))
+        row = _Row(int(number), {f: texts[h] for f, h in mapping.items()})
+        for header, text in texts.items():
+            # A CPR number is refused in every column, also in one the import does not use.
+            try:
+                check_free_text(text)
+            except ValidationError as error:
+                row.fail(field_of.get(header, header), error.key, **error.params)
+        rows.append(row)
+    checker = CHECKERS[kind](session, actor, rows, set(mapping))
+    checker.prepare()
+    errors, values = [], []
+    for done, row in enumerate(rows, start=1):
+        checked = checker.check(row)
+        for column, key, params in sorted(row.errors, key=lambda e: position.get(
+                header_of.get(e[0]), len(position))):
+            errors.append((row.number, header_of.get(column, column), key, params))
+        if not row.errors and checked is not None:
+            values.append(checked)
+        if progress and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(done, total * steps)
+    bad = len({error[0] for error in errors})
+    return ImportReport(kind, total, bad, _errors_frame(errors), ignored), values, checker
+
+
+def dry_run(engine: Engine, actor: Actor, kind: str, frame: pd.DataFrame, *,
+            progress: Progress | None = None) -> ImportReport:
+    """Check a file without writing anything: every bad row with its column and reason."""
+    require(actor, "data.import")
+    with Session(engine) as session:
+        report, _values, _checker = _check(session, actor, kind, frame, progress)
+    return report
+
+
+def commit_import(engine: Engine, actor: Actor, kind: str, frame: pd.DataFrame, *,
+                  progress: Progress | None = None) -> int:
+    """Check again and write every row in one transaction, or nothing; returns the count.
+
+    Refused (ValidationError) when the file has no rows or a single bad row. The import is
+    audited as one "import" entry with the count.
+    """
+    require(actor, "data.import")
+    _check_kind(kind)
+    if frame.empty:
+        raise ValidationError("data.error_no_rows")
+    total = len(frame)
+    with write_session(engine) as session:
+        # The check runs in the writing transaction, so nobody adds the same CVR number in between.
+        report, values, checker = _check(session, actor, kind, frame, progress, steps=2)
+        if not report.can_commit:
+            raise ValidationError("data.error_not_clean", bad=report.bad_rows)
+        try:
+            batch = []
+            for done, fields in enumerate(values, start=1):
+                batch.append(checker.table(**fields))
+                if done % PROGRESS_EVERY == 0 or done == len(values):
+                    session.add_all(batch)
+                    session.flush()
+                    checker.added(batch)
+                    batch = []
+                    if progress:
+                        progress(total + done, total * 2)
+            audit.log(session, actor, "import", TABLES[kind], None, detail=f"count={len(values)}")
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            raise ValidationError("data.error_conflict") from None
+    return len(values)

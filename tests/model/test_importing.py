@@ -1,0 +1,577 @@
+"""Import: reading CSV and Excel, the dry run that lists every bad row, and the one-transaction commit."""
+
+import csv
+import io
+from datetime import date
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlmodel import Session, func, select
+
+from model import exporting, importing
+from model.errors import AccessDenied, ValidationError
+from model.tables import (
+    AuditLog,
+    Citizen,
+    Company,
+    FollowUp,
+    HousingArea,
+    Initiative,
+    Placement,
+)
+
+THIS_YEAR = date.today().year
+# CVR numbers that pass the modulus-11 check.
+CVR_A, CVR_B, CVR_C = "24256790", "61126228", "54562519"
+
+
+# --- factories ----------------------------------------------------------------------------------
+
+def csv_bytes(rows: list[list[object]], sep: str = ";", encoding: str = "utf-8-sig") -> bytes:
+    text = io.StringIO()
+    csv.writer(text, delimiter=sep).writerows(rows)
+    return text.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def table(rows: list[list[object]]) -> pd.DataFrame:
+    return importing.read_table(csv_bytes(rows), "import.csv")
+
+
+def count(engine, model) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def imports_logged(engine) -> list[str]:
+    with Session(engine) as session:
+        return session.exec(select(AuditLog.detail).where(AuditLog.action == "import")).all()
+
+
+def add(engine, *rows) -> list[int]:
+    with Session(engine) as session:
+        session.add_all(rows)
+        session.commit()
+        return [row.id for row in rows]
+
+
+def errors_of(report) -> list[tuple[int, str, str]]:
+    return list(zip(report.errors["row"], report.errors["column"], report.errors["key"]))
+
+
+@pytest.fixture
+def leader(actor_factory):
+    return actor_factory("leader")
+
+
+CITIZENS_DA = [
+    ["Fornavn", "Efternavn", "Fødselsår", "Målgruppe", "Ydelse", "Matchgruppe", "Sagsreference",
+     "Ønsker"],
+    ["Aisha", "Benali", 1990, "aktivitetsparat kontanthjælp", "kontanthjælp", 2, "J-101",
+     "lager, køkken"],
+    ["Jonas", "Madsen", 1995, "", "dagpenge", "", "", ""],
+]
+CITIZENS_EN = [
+    ["first_name", "last_name", "birth_year", "target_group", "benefit_type", "match_group",
+     "external_ref", "wishes"],
+    *CITIZENS_DA[1:],
+]
+
+
+# --- pure helpers -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Fødselsår", "foedselsaar"),
+    ("  Timer pr. uge ", "timer pr uge"),
+    ("first_name", "first name"),
+    ("CVR-nummer", "cvr nummer"),
+])
+def test_normalise_headers(text, expected):
+    assert importing.normalise(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Løntilskud", "loentilskud"),
+    ("ordinære timer", "ordinaere_timer"),
+    ("Jobsamtaletræning", "jobsamtaletraening"),
+    ("kontanthjælp", "kontanthjaelp"),
+])
+def test_values_become_codes(text, expected):
+    assert importing.code(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("21-09-2026", date(2026, 9, 21)),
+    ("21.09.2026", date(2026, 9, 21)),
+    ("21/09/2026", date(2026, 9, 21)),
+    ("2026-09-21", date(2026, 9, 21)),
+    (" 01-02-2027 ", date(2027, 2, 1)),
+])
+def test_parse_date_reads_danish_and_iso_dates(text, expected):
+    assert importing.parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["31-02-2026", "21-09-26", "i morgen", "2026/09/21"])
+def test_parse_date_refuses_what_is_no_date(text):
+    with pytest.raises(ValidationError) as refused:
+        importing.parse_date(text)
+    assert (refused.value.key, refused.value.params) == ("data.error_date", {"value": text})
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("12,5", 12.5), ("12.5", 12.5), ("1.250,50", 1250.5), ("37", 37.0), ("120 kr.", 120.0),
+])
+def test_parse_number_takes_a_decimal_comma_or_point(text, expected):
+    assert importing.parse_number(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [("1990", 1990), ("1990.0", 1990), ("1990,0", 1990)])
+def test_parse_whole_number(text, expected):
+    assert importing.parse_whole_number(text) == expected
+
+
+@pytest.mark.parametrize("text", ["1990,5", "nitten", "19x0"])
+def test_parse_whole_number_refuses_fractions_and_words(text):
+    with pytest.raises(ValidationError, match="data.error_whole_number"):
+        importing.parse_whole_number(text)
+
+
+@pytest.mark.parametrize("text, expected", [("ja", True), ("JA", True), ("yes", True), ("x", True),
+                                            ("nej", False), ("No", False), ("0", False)])
+def test_parse_yes_no(text, expected):
+    assert importing.parse_yes_no(text) is expected
+
+
+@pytest.mark.parametrize("kind, header, field", [
+    ("citizens", "Fødselsår", "birth_year"),
+    ("citizens", "birth_year", "birth_year"),
+    ("citizens", "Birth year", "birth_year"),
+    ("citizens", "sagsreference", "external_ref"),
+    ("companies", "virksomhed", "company"),
+    ("companies", "name", "company"),
+    ("companies", "branche", "industry"),
+    ("companies", "aftale", "agreement_kind"),
+    ("placements", "forløbstype", "kind"),
+    ("placements", "startdato", "start_date"),
+    ("placements", "slutdato", "planned_end_date"),
+    ("placements", "planned_end_date", "planned_end_date"),
+    ("placements", "timer pr. uge", "hours_per_week"),
+    ("placements", "hours_per_week", "hours_per_week"),
+])
+def test_columns_accept_danish_and_english_headers(kind, header, field):
+    accepting = [column.field for column in importing.COLUMNS[kind] if column.accepts(header)]
+    assert accepting == [field]
+
+
+@pytest.mark.parametrize("kind", importing.KINDS)
+def test_the_template_has_the_danish_headers_and_reads_back_cleanly(kind):
+    template = importing.template(kind)
+    assert list(template.columns) == [c.header("da") for c in importing.COLUMNS[kind]]
+    for data, name in ((exporting.to_csv_bytes(template), "t.csv"),
+                       (exporting.to_excel_bytes({"t": template}), "t.xlsx")):
+        mapping, errors, ignored = importing._column_map(kind, importing.read_table(data, name))
+        assert (set(mapping), errors, ignored) == ({c.field for c in importing.COLUMNS[kind]}, [], ())
+
+
+# --- reading files ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sep, encoding", [(";", "utf-8-sig"), (";", "utf-8"), (",", "utf-8"),
+                                           (";", "cp1252"), ("\t", "utf-8")])
+def test_read_table_reads_csv_with_either_separator_and_encoding(sep, encoding):
+    frame = importing.read_table(csv_bytes(CITIZENS_DA, sep, encoding), "borgere.csv")
+    assert list(frame.columns) == CITIZENS_DA[0]
+    assert frame.loc[2, "Ønsker"] == "lager, køkken"
+    assert frame.loc[2, "Målgruppe"] == "aktivitetsparat kontanthjælp"
+    assert frame.index.tolist() == [2, 3]
+
+
+def test_read_table_reads_xlsx_numbers_and_dates_as_typed():
+    data = xlsx_bytes([["CVR", "Fødselsår", "Startdato", "Timer pr. uge"],
+                       [int(CVR_A), 1990, date(2026, 9, 21), 12.5]])
+    frame = importing.read_table(data, "forløb.XLSX")
+    assert frame.loc[2].tolist() == [CVR_A, "1990", "2026-09-21", "12.5"]
+
+
+def test_read_table_numbers_rows_as_the_spreadsheet_does():
+    frame = table([["Fornavn", "Efternavn"], ["Aisha", "Benali"], ["", ""], ["Jonas", "Madsen"]])
+    assert frame.index.tolist() == [2, 4]
+
+
+def test_a_column_without_header_or_values_is_dropped_and_one_with_values_is_named_by_letter():
+    frame = table([["Fornavn", "", "Efternavn", ""], ["Aisha", "", "Benali", ""],
+                   ["Jonas", "noget", "Madsen", ""]])
+    assert list(frame.columns) == ["Fornavn", "B", "Efternavn"]
+
+
+@pytest.mark.parametrize("data, name, key", [
+    (b"x" * (importing.MAX_IMPORT_BYTES + 1), "stor.csv", "data.error_too_large"),
+    (b"Fornavn;Efternavn", "borgere.txt", "data.error_file_type"),
+    (b"not a zip file", "borgere.xlsx", "data.error_unreadable"),
+    (b"", "tom.csv", "data.error_no_header"),
+    (b"Fornavn;fornavn\nBo;Bo", "dobbelt.csv", "data.error_duplicate_header"),
+    (b"Fornavn\n\x81\x8d", "ulaeselig.csv", "data.error_encoding"),
+    (b"Fornavn\n" + b"x" * 200_000, "kaempecelle.csv", "data.error_unreadable"),
+])
+def test_read_table_refuses_bad_files(data, name, key):
+    with pytest.raises(ValidationError) as refused:
+        importing.read_table(data, name)
+    assert refused.value.key == key
+
+
+def test_the_size_limit_names_the_size_and_the_limit():
+    with pytest.raises(ValidationError) as refused:
+        importing.read_table(b"x" * (importing.MAX_IMPORT_BYTES + 200_000), "stor.csv")
+    assert refused.value.params == {"size": "10,2", "limit": "10,0"}
+    # A file of exactly the limit is read.
+    line = b"x" * 999 + b"\n"
+    body = importing.MAX_IMPORT_BYTES - len(b"Fornavn\n")
+    at_limit = b"Fornavn\n" + line * (body // 1000) + b"y" * (body % 1000)
+    assert len(at_limit) == importing.MAX_IMPORT_BYTES
+    assert len(importing.read_table(at_limit, "netop.csv")) == body // 1000 + 1
+
+
+def test_read_table_reads_excel_unicode_text():
+    data = csv_bytes(CITIZENS_DA, "\t", "utf-16")
+    assert importing.read_table(data, "borgere.csv").loc[3, "Efternavn"] == "Madsen"
+
+
+def test_read_table_refuses_too_many_rows(monkeypatch):
+    monkeypatch.setattr(importing, "MAX_IMPORT_ROWS", 2)
+    with pytest.raises(ValidationError, match="data.error_too_many_rows"):
+        table([["Fornavn"], ["A"], ["B"], ["C"]])
+
+
+# --- citizens -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rows", [CITIZENS_DA, CITIZENS_EN], ids=["danish", "english"])
+@pytest.mark.parametrize("file_type", ["csv", "xlsx"])
+def test_a_clean_citizen_file_passes_the_dry_run_and_commits(engine, leader, rows, file_type):
+    data = csv_bytes(rows) if file_type == "csv" else xlsx_bytes(rows)
+    frame = importing.read_table(data, f"borgere.{file_type}")
+    report = importing.dry_run(engine, leader, "citizens", frame)
+    assert (report.total_rows, report.rows_ok, report.bad_rows, report.can_commit) == (2, 2, 0, True)
+    assert count(engine, Citizen) == 0  # the dry run wrote nothing
+
+    assert importing.commit_import(engine, leader, "citizens", frame) == 2
+    with Session(engine) as session:
+        aisha, jonas = session.exec(select(Citizen).order_by(Citizen.first_name)).all()
+    assert (aisha.last_name, aisha.birth_year, aisha.benefit_type, aisha.match_group,
+            aisha.external_ref, aisha.wishes, aisha.team_id) == \
+        ("Benali", 1990, "kontanthjaelp", 2, "J-101", ["lager", "køkken"], leader.team_id)
+    assert (jonas.benefit_type, jonas.external_ref, jonas.wishes) == ("dagpenge", None, [])
+    assert imports_logged(engine) == ["count=2"]
+
+
+def test_a_file_of_good_and_bad_rows_lists_every_bad_row_and_writes_nothing(engine, leader):
+    add(engine, HousingArea(name="Brøndby Strand", municipality="Brøndby"))
+    frame = table([
+        ["Fornavn", "Efternavn", "Fødselsår", "Ydelse", "Boligområde", "Dagpenge ophører"],
+        ["Aisha", "Benali", "1990", "kontanthjælp", "brøndby strand", ""],   # good
+        ["", "Hansen", "1990", "", "", ""],                                   # no first name
+        ["Bo", "Jensen", "1890", "", "", ""],                                 # too old
+        ["Ida", "Larsen", "halvfems", "", "", ""],                            # no number
+        ["Omar", "Demir", "1988", "løn", "", ""],                             # unknown benefit
+        ["Sara", "Nielsen", "1992", "", "Vestbyen", ""],                      # unknown area
+        ["Lars", "Olsen", "1970", "kontanthjælp", "", "31-12-2026"],          # dagpenge rule
+        ["Mads", "Poulsen", "1985", "", "", "snart"],                         # no date
+    ])
+    report = importing.dry_run(engine, leader, "citizens", frame)
+    assert errors_of(report) == [
+        (3, "Fornavn", "data.error_required"),
+        (4, "Fødselsår", "error.birth_year"),
+        (5, "Fødselsår", "data.error_whole_number"),
+        (6, "Ydelse", "error.unknown_benefit"),
+        (7, "Boligområde", "data.error_unknown_area"),
+        (8, "Dagpenge ophører", "error.dagpenge_end_without_dagpenge"),
+        (9, "Dagpenge ophører", "data.error_date"),
+    ]
+    assert report.errors.loc[2, "params"] == {"value": "halvfems"}
+    assert (report.total_rows, report.rows_ok, report.bad_rows, report.can_commit) == (8, 1, 7, False)
+
+    with pytest.raises(ValidationError) as refused:
+        importing.commit_import(engine, leader, "citizens", frame)
+    assert (refused.value.key, refused.value.params) == ("data.error_not_clean", {"bad": 7})
+    assert count(engine, Citizen) == 0
+    assert imports_logged(engine) == []
+
+
+def test_a_cpr_number_in_any_cell_is_an_error_at_its_row_and_column(engine, leader):
+    frame = table([
+        ["Fornavn", "Efternavn", "Fødselsår", "Bemærkning"],
+        ["Aisha", "Benali", "1990", ""],
+        ["Bo 010190-1234", "Hansen", "1990", ""],
+        ["Ida", "Larsen", "1991", "cpr 2412851234"],
+    ])
+    report = importing.dry_run(engine, leader, "citizens", frame)
+    assert errors_of(report) == [(3, "Fornavn", "error.cpr_in_text"),
+                                 (4, "Bemærkning", "error.cpr_in_text")]
+    assert report.ignored_columns == ("Bemærkning",)
+    # The CPR number itself is never echoed back in the reason.
+    assert all("1234" not in str(params) for params in report.errors["params"])
+
+
+def test_case_references_must_be_new_and_unique_in_the_file(engine, leader):
+    add(engine, Citizen(first_name="Mette", last_name="Olsen", birth_year=1975, external_ref="J-1"))
+    frame = table([["Fornavn", "Efternavn", "Fødselsår", "Sagsreference"],
+                   ["Aisha", "Benali", "1990", "J-1"],
+                   ["Jonas", "Madsen", "1991", "J-2"],
+                   ["Ida", "Larsen", "1992", "J-2"],
+                   ["Bo", "Hansen", "1993", "0101901234"]])
+    report = importing.dry_run(engine, leader, "citizens", frame)
+    assert errors_of(report) == [(2, "Sagsreference", "data.error_ref_exists"),
+                                 (4, "Sagsreference", "data.error_duplicate_in_file"),
+                                 (5, "Sagsreference", "error.cpr_in_text")]
+    assert report.errors.loc[1, "params"] == {"first": 3}
+
+
+def test_housing_area_and_initiative_are_found_by_name(engine, leader):
+    area, initiative = add(engine, HousingArea(name="Brøndby Strand", municipality="Brøndby"),
+                           Initiative(name="STV"))
+    frame = table([["Fornavn", "Efternavn", "Fødselsår", "Boligområde", "Indsats"],
+                   ["Aisha", "Benali", "1990", "BRØNDBY STRAND", "stv"]])
+    assert importing.commit_import(engine, leader, "citizens", frame) == 1
+    with Session(engine) as session:
+        citizen = session.exec(select(Citizen)).one()
+    assert (citizen.housing_area_id, citizen.initiative_id) == (area, initiative)
+
+
+def test_a_missing_required_column_is_reported_on_the_header_row(engine, leader):
+    frame = table([["first_name", "birth_year"], ["Aisha", "1990"]])
+    report = importing.dry_run(engine, leader, "citizens", frame)
+    assert errors_of(report) == [(1, "Last name", "data.error_missing_column")]
+    assert (report.rows_ok, report.can_commit) == (0, False)
+
+
+def test_two_headers_for_the_same_field_are_refused(engine, leader):
+    frame = table([["Fornavn", "first_name", "Efternavn", "Fødselsår"], ["A", "A", "B", "1990"]])
+    report = importing.dry_run(engine, leader, "citizens", frame)
+    assert errors_of(report) == [(1, "first_name", "data.error_duplicate_column")]
+
+
+def test_only_leaders_and_admins_may_import(engine, actor_factory):
+    frame = table(CITIZENS_DA)
+    for role in ("consultant", "caseworker", "mentor"):
+        with pytest.raises(AccessDenied):
+            importing.dry_run(engine, actor_factory(role), "citizens", frame)
+        with pytest.raises(AccessDenied):
+            importing.commit_import(engine, actor_factory(role), "citizens", frame)
+    assert importing.dry_run(engine, actor_factory("admin"), "citizens", frame).can_commit
+
+
+def test_a_file_without_rows_cannot_be_committed(engine, leader):
+    frame = table([["Fornavn", "Efternavn", "Fødselsår"]])
+    assert importing.dry_run(engine, leader, "citizens", frame).can_commit is False
+    with pytest.raises(ValidationError, match="data.error_no_rows"):
+        importing.commit_import(engine, leader, "citizens", frame)
+
+
+def test_a_failure_midway_through_the_writing_writes_nothing(engine, leader, monkeypatch):
+    monkeypatch.setattr(importing, "PROGRESS_EVERY", 1)
+    frame = table(CITIZENS_DA)
+    seen = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, total))
+        if done > total // 2:  # the first row is written (flushed); then it breaks
+            raise RuntimeError("the connection dropped")
+
+    with pytest.raises(RuntimeError):
+        importing.commit_import(engine, leader, "citizens", frame, progress=progress)
+    assert seen == [(1, 4), (2, 4), (3, 4)]
+    assert count(engine, Citizen) == 0
+    assert imports_logged(engine) == []
+
+
+def test_progress_reports_every_row_checked_and_written(engine, leader, monkeypatch):
+    monkeypatch.setattr(importing, "PROGRESS_EVERY", 1)
+    frame = table(CITIZENS_DA)
+    checked, written = [], []
+    importing.dry_run(engine, leader, "citizens", frame, progress=lambda d, t: checked.append((d, t)))
+    importing.commit_import(engine, leader, "citizens", frame,
+                            progress=lambda d, t: written.append((d, t)))
+    assert checked == [(1, 2), (2, 2)]
+    assert written == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+# --- companies ----------------------------------------------------------------------------------
+
+def test_companies_import_with_cvr_agreement_and_supplier_flag(engine, leader):
+    frame = importing.read_table(xlsx_bytes([
+        ["Virksomhed", "CVR", "Branche", "Kommune", "Aftale", "Aftale siden",
+         "Leverandør til boligorganisation"],
+        ["Strandens Bageri ApS", f"DK {CVR_A}", "Bager", "Brøndby", "Samarbejdsaftale",
+         "01-03-2025", "ja"],
+        ["Grøn Have Anlæg", "", "Grønne områder", "Brøndby", "ingen", "", "nej"],
+    ]), "virksomheder.xlsx")
+    assert importing.commit_import(engine, leader, "companies", frame) == 2
+    with Session(engine) as session:
+        bakery, garden = session.exec(select(Company).order_by(Company.name.desc())).all()
+    assert (bakery.cvr, bakery.agreement_kind, bakery.agreement_since, bakery.housing_supplier) == \
+        (CVR_A, "samarbejdsaftale", date(2025, 3, 1), True)
+    assert (garden.name, garden.cvr, garden.agreement_kind, garden.housing_supplier) == \
+        ("Grøn Have Anlæg", None, "none", False)
+    assert imports_logged(engine) == ["count=2"]
+
+
+def test_cvr_numbers_must_be_valid_new_and_unique_within_the_file(engine, leader):
+    add(engine, Company(name="Kirkebjerg Lager A/S", cvr=CVR_C))
+    frame = table([["Virksomhed", "CVR"],
+                   ["Strandens Bageri", CVR_A],
+                   ["Vestegnens VVS", CVR_B],
+                   ["Bageriet igen", CVR_A],
+                   ["Lageret", CVR_C],
+                   ["Tastefejl ApS", "12345678"],
+                   ["Kirkebjerg Lager A/S", ""]])
+    report = importing.dry_run(engine, leader, "companies", frame)
+    assert errors_of(report) == [(4, "CVR", "data.error_duplicate_in_file"),
+                                 (5, "CVR", "error.cvr_taken"),
+                                 (6, "CVR", "error.cvr_invalid"),
+                                 (7, "Virksomhed", "data.error_company_exists")]
+    assert report.errors["params"].tolist()[:2] == [
+        {"first": 2}, {"cvr": CVR_C, "name": "Kirkebjerg Lager A/S"}]
+    assert count(engine, Company) == 1
+
+
+@pytest.mark.parametrize("cells, column, key", [
+    (["", "Bager", "samarbejdsaftale", ""], "Virksomhed", "data.error_required"),
+    (["Bageri", "Bager", "kontrakt", ""], "Aftale", "error.company_unknown_agreement"),
+    (["Bageri", "Bager", "samarbejdsaftale", "01-01-2999"], "Aftale siden",
+     "error.agreement_since_future"),
+    (["Bageri", "Bager", "samarbejdsaftale", "kan ikke huske"], "Aftale siden", "data.error_date"),
+])
+def test_companies_meet_the_rules_of_the_company_form(engine, leader, cells, column, key):
+    frame = table([["Virksomhed", "Branche", "Aftale", "Aftale siden"], cells])
+    assert errors_of(importing.dry_run(engine, leader, "companies", frame)) == [(2, column, key)]
+
+
+# --- placements ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def known(engine):
+    """Citizens and companies that an import of placements refers to."""
+    aisha, young, twin1, twin2 = add(
+        engine,
+        Citizen(first_name="Aisha", last_name="Benali", birth_year=1990, external_ref="J-101"),
+        Citizen(first_name="Jonas", last_name="Ørsted", birth_year=THIS_YEAR - 15),
+        Citizen(first_name="Ida", last_name="Larsen", birth_year=1991),
+        Citizen(first_name="Ida", last_name="Larsen", birth_year=1991))
+    bakery, cafe = add(engine, Company(name="Strandens Bageri ApS", cvr=CVR_A),
+                       Company(name="Strand Café"))
+    return {"aisha": aisha, "young": young, "bakery": bakery, "cafe": cafe}
+
+
+def test_placements_find_citizen_and_company_and_get_a_follow_up_plan(engine, leader, known):
+    start = date.today().replace(day=1)
+    frame = table([
+        ["Sagsreference", "Fornavn", "Efternavn", "Fødselsår", "CVR", "Virksomhed", "Forløbstype",
+         "Startdato", "Slutdato", "Timer pr. uge", "Timeløn"],
+        ["J-101", "", "", "", CVR_A, "", "Virksomhedspraktik", start.strftime("%d-%m-%Y"),
+         "", "12,5", ""],
+        ["", "jonas", "ØRSTED", THIS_YEAR - 15, "", "strand café", "lommepengejob",
+         start.isoformat(), "", "6", "45"],
+    ])
+    report = importing.dry_run(engine, leader, "placements", frame)
+    assert report.errors.empty, report.errors
+    assert importing.commit_import(engine, leader, "placements", frame) == 2
+    with Session(engine) as session:
+        internship, pocket = session.exec(select(Placement).order_by(Placement.id)).all()
+        follow_ups = session.exec(select(func.count()).select_from(FollowUp)
+                                  .where(FollowUp.placement_id == internship.id)).one()
+    assert (internship.citizen_id, internship.company_id, internship.kind, internship.start_date,
+            internship.hours_per_week, internship.status) == \
+        (known["aisha"], known["bakery"], "virksomhedspraktik", start, 12.5, "active")
+    assert (pocket.citizen_id, pocket.company_id, pocket.kind, pocket.hourly_wage) == \
+        (known["young"], known["cafe"], "lommepengejob", 45.0)
+    assert follow_ups == 9  # the default cadence 1, 2, 3, 5, 8, 14, 30, 60, 90 days
+    assert imports_logged(engine) == ["count=2"]
+
+
+@pytest.mark.parametrize("cells, column, key", [
+    (["J-999", CVR_A, "virksomhedspraktik", "01-10-2026", "", ""], "Sagsreference",
+     "data.error_unknown_citizen"),
+    (["J-101", CVR_B, "virksomhedspraktik", "01-10-2026", "", ""], "CVR",
+     "data.error_unknown_company"),
+    (["J-101", "12345678", "virksomhedspraktik", "01-10-2026", "", ""], "CVR", "error.cvr_invalid"),
+    (["J-101", CVR_A, "kaffeslabberads", "01-10-2026", "", ""], "Forløbstype",
+     "error.unknown_placement_kind"),
+    (["J-101", CVR_A, "lommepengejob", "01-10-2026", "", ""], "Forløbstype",
+     "error.pocket_money_age"),
+    (["J-101", CVR_A, "løntilskud", "01-10-2026", "30-09-2026", ""], "Slutdato",
+     "error.end_before_start"),
+    (["J-101", CVR_A, "løntilskud", "01-10-2026", "", "40"], "Timer pr. uge",
+     "error.hours_per_week"),
+    (["J-101", CVR_A, "løntilskud", "", "", ""], "Startdato", "data.error_required"),
+    (["", CVR_A, "løntilskud", "01-10-2026", "", ""], "Sagsreference", "data.error_required"),
+])
+def test_placements_meet_the_placement_rules(engine, leader, known, cells, column, key):
+    frame = table([["Sagsreference", "CVR", "Forløbstype", "Startdato", "Slutdato", "Timer pr. uge"],
+                   cells])
+    report = importing.dry_run(engine, leader, "placements", frame)
+    assert errors_of(report) == [(2, column, key)]
+
+
+def test_a_name_that_fits_two_citizens_asks_for_the_case_reference(engine, leader, known):
+    frame = table([["Fornavn", "Efternavn", "Fødselsår", "Virksomhed", "Forløbstype", "Startdato"],
+                   ["Ida", "Larsen", "1991", "Strand Café", "praktik", "01-10-2026"]])
+    report = importing.dry_run(engine, leader, "placements", frame)
+    assert errors_of(report) == [(2, "Efternavn", "data.error_ambiguous_citizen")]
+    assert report.errors.loc[0, "params"] == {"value": "Ida Larsen (1991)"}
+
+
+def test_a_placement_already_there_or_twice_in_the_file_is_refused(engine, leader, known):
+    add(engine, Placement(citizen_id=known["aisha"], company_id=known["bakery"],
+                          kind="virksomhedspraktik", start_date=date(2026, 10, 1)))
+    frame = table([["Sagsreference", "CVR", "Forløbstype", "Startdato"],
+                   ["J-101", CVR_A, "virksomhedspraktik", "01-10-2026"],
+                   ["J-101", CVR_A, "løntilskud", "01-11-2026"],
+                   ["J-101", CVR_A, "Løntilskud", "2026-11-01"]])
+    report = importing.dry_run(engine, leader, "placements", frame)
+    assert errors_of(report) == [(2, "Startdato", "data.error_placement_exists"),
+                                 (4, "Startdato", "data.error_duplicate_in_file")]
+
+
+def test_placements_need_a_way_to_find_the_citizen_and_the_company(engine, leader, known):
+    frame = table([["Fornavn", "Forløbstype", "Startdato"], ["Aisha", "praktik", "01-10-2026"]])
+    report = importing.dry_run(engine, leader, "placements", frame)
+    assert [(row, key) for row, _column, key in errors_of(report)] == \
+        [(1, "data.error_missing_one_of"), (1, "data.error_missing_one_of")]
+    assert report.errors["params"].tolist() == [
+        {"columns": "Sagsreference / Fornavn + Efternavn + Fødselsår"},
+        {"columns": "CVR / Virksomhed"}]
+
+
+def test_an_unknown_kind_of_import_is_refused(engine, leader):
+    with pytest.raises(ValidationError, match="error.unknown_kind"):
+        importing.dry_run(engine, leader, "staff", table(CITIZENS_DA))
+
+
+def test_a_large_file_is_checked_and_written_in_one_go(engine, leader):
+    rows = [["Virksomhed", "Branche"], *[[f"Virksomhed nr. {i}", "Lager"] for i in range(450)]]
+    frame = importing.read_table(xlsx_bytes(rows), "mange.xlsx")
+    calls = []
+    assert importing.commit_import(engine, leader, "companies", frame,
+                                   progress=lambda d, t: calls.append((d, t))) == 450
+    assert count(engine, Company) == 450
+    assert calls[-1] == (900, 900) and calls == sorted(calls)
+    assert imports_logged(engine) == ["count=450"]
+
+
+def test_the_xlsx_reader_ignores_formulas_results_it_cannot_know():
+    book = Workbook()
+    book.active.append(["Fornavn", "Efternavn"])
+    book.active.append(["=1+1", "Benali"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    # openpyxl stores no computed value: the cell reads as empty, never as the formula text.
+    frame = importing.read_table(buffer.getvalue(), "formel.xlsx")
+    assert frame.loc[2].tolist() == ["", "Benali"]
+    assert load_workbook(buffer).active["A2"].value == "=1+1"

@@ -1,0 +1,133 @@
+"""Hurtig registrering: the four short forms write what they say, with the defaults filled in."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from model import sprints
+from model.tables import Citizen, Company, Contact, FollowUp, Placement, SprintCard
+from tests.conftest import app_as, demo_actor, page_text
+
+QUICK = "pages/hurtig_registrering.py"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def dialogue_card(engine) -> SprintCard:
+    with Session(engine) as session:
+        return session.exec(select(SprintCard).where(SprintCard.stage == "dialogue")
+                            .order_by(SprintCard.id)).first()
+
+
+def company_id(engine, name: str = "Strandens Bageri ApS") -> int:
+    with Session(engine) as session:
+        return session.exec(select(Company.id).where(Company.name == name)).one()
+
+
+def test_starting_a_placement_uses_the_defaults_and_links_the_sprint_card(app_db):
+    card = dialogue_card(app_db)
+    at = app_as(app_db, "konsulent", QUICK)
+    at.selectbox(key="qp_citizen").select(card.citizen_id)
+    at.selectbox(key="qp_company").select(company_id(app_db))
+    at.button(key="FormSubmitter:quick_placement-Start forløb").click().run()
+    assert not at.exception
+    assert "Forløb startet" in at.success[0].value
+    with Session(app_db) as session:
+        placement = session.exec(select(Placement).where(
+            Placement.citizen_id == card.citizen_id)).one()
+        plan = session.exec(select(FollowUp).where(FollowUp.placement_id == placement.id)).all()
+        linked = session.get(SprintCard, card.id).placement_id
+    konsulent = demo_actor(app_db, "konsulent")
+    assert (placement.kind, placement.start_date, placement.hours_per_week) == (
+        "virksomhedspraktik", date.today(), 15)
+    assert placement.consultant_id == konsulent.staff_id
+    assert placement.sprint_id == sprints.current_sprint_id(app_db, konsulent)
+    assert len(plan) >= 5 and linked == placement.id
+
+
+def test_a_placement_without_a_company_is_refused(app_db):
+    card = dialogue_card(app_db)
+    at = app_as(app_db, "konsulent", QUICK)
+    at.selectbox(key="qp_citizen").select(card.citizen_id)
+    at.button(key="FormSubmitter:quick_placement-Start forløb").click().run()
+    assert at.error[0].value == "Vælg både borger og virksomhed."
+    with Session(app_db) as session:
+        assert session.exec(select(Placement).where(
+            Placement.citizen_id == card.citizen_id)).first() is None
+
+
+def test_logging_a_contact_with_a_next_step(app_db):
+    at = app_as(app_db, "konsulent", QUICK)
+    card = dialogue_card(app_db)
+    at.selectbox(key="qc_company").select(company_id(app_db, "Strand Café"))
+    at.selectbox(key="qc_citizen").select(card.citizen_id)
+    at.text_input(key="qc_note").input("Talte med køkkenchefen")
+    at.text_input(key="qc_next_step").input("Besøg med borgeren")
+    at.date_input(key="qc_next_date").set_value(date(2026, 12, 3))
+    at.button(key="FormSubmitter:quick_contact-Gem kontakt").click().run()
+    assert not at.exception
+    assert "Kontakten med Strand Café er gemt." in page_text(at)
+    with Session(app_db) as session:
+        contact = session.exec(select(Contact).order_by(Contact.id.desc())).first()
+    assert (contact.citizen_id, contact.note, contact.next_step, contact.next_step_date,
+            contact.channel) == (card.citizen_id, "Talte med køkkenchefen", "Besøg med borgeren",
+                                 date(2026, 12, 3), "phone")
+
+
+def test_a_cpr_number_in_a_contact_note_is_refused(app_db):
+    at = app_as(app_db, "konsulent", QUICK)
+    with Session(app_db) as session:
+        before = len(session.exec(select(Contact.id)).all())
+    at.selectbox(key="qc_company").select(company_id(app_db, "Strand Café"))
+    at.text_input(key="qc_note").input("Borger 010190-1234")
+    at.button(key="FormSubmitter:quick_contact-Gem kontakt").click().run()
+    assert "CPR-nummer" in at.error[0].value
+    with Session(app_db) as session:
+        assert len(session.exec(select(Contact.id)).all()) == before
+
+
+def test_recording_a_follow_up_closes_the_earliest_open_one(app_db):
+    at = app_as(app_db, "konsulent", QUICK)
+    with Session(app_db) as session:
+        konsulent = demo_actor(app_db, "konsulent")
+        placement_id = session.exec(select(Placement.id).where(
+            Placement.consultant_id == konsulent.staff_id, Placement.status == "active")
+            .order_by(Placement.id)).first()
+        open_before = session.exec(select(FollowUp.id).where(
+            FollowUp.placement_id == placement_id, FollowUp.done_at.is_(None))).all()
+    at.selectbox(key="qf_placement").select(placement_id)
+    at.text_input(key="qf_note").input("Trives, vil gerne have flere timer")
+    at.button(key="FormSubmitter:quick_follow_up-Registrér opfølgning").click().run()
+    assert not at.exception
+    assert "Opfølgningen er registreret" in at.success[0].value
+    with Session(app_db) as session:
+        notes = session.exec(select(FollowUp.note).where(
+            FollowUp.placement_id == placement_id, FollowUp.done_at.is_not(None))).all()
+        open_after = session.exec(select(FollowUp.id).where(
+            FollowUp.placement_id == placement_id, FollowUp.done_at.is_(None))).all()
+    assert "Trives, vil gerne have flere timer" in notes
+    assert len(open_after) <= len(open_before)
+
+
+def test_moving_a_sprint_card_from_quick_entry(app_db):
+    card = dialogue_card(app_db)
+    at = app_as(app_db, "konsulent", QUICK)
+    at.selectbox(key="qk_card").select(card.id)
+    at.button(key="FormSubmitter:quick_card-Flyt kort").click().run()
+    assert not at.exception
+    with Session(app_db) as session:
+        citizen = session.get(Citizen, card.citizen_id)
+        assert session.get(SprintCard, card.id).stage == "secured"
+    assert f"{citizen.first_name} {citizen.last_name} er flyttet til «Forløb sikret»." in page_text(at)
+
+
+def test_caseworkers_do_not_get_quick_entry(app_db):
+    at = app_as(app_db, "sagsbehandler")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(QUICK)
+    direct = AppTest.from_file(str(ROOT / QUICK), default_timeout=30)
+    direct.session_state["user_id"] = demo_actor(app_db, "sagsbehandler").user_id
+    direct.run()
+    assert direct.error[0].value == "Din rolle har ikke adgang til denne side."
