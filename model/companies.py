@@ -138,7 +138,7 @@ def _cvr_taken(session: Session, cvr: str | None) -> ValidationError:
     return ValidationError("error.cvr_taken", cvr=cvr, name=taken_by or "?")
 
 
-def _validated(
+def validate_company_fields(
     session: Session,
     *,
     name: str,
@@ -152,7 +152,8 @@ def _validated(
     exclude_id: int | None = None,
     today: date | None = None,
 ) -> dict:
-    """The company's fields cleaned and checked; raises ValidationError on bad input."""
+    """The company's fields cleaned and checked in the caller's session (also for imports);
+    raises ValidationError on bad input. A given CVR number must be valid and not in use."""
     name = name.strip()
     if not name:
         raise ValidationError("error.name_required")
@@ -180,6 +181,9 @@ def _validated(
             "agreement_since": agreement_since, **texts}
 
 
+_validated = validate_company_fields  # the name model/importing.py uses
+
+
 def create_company(
     engine: Engine,
     actor: Actor,
@@ -200,9 +204,10 @@ def create_company(
     """
     require(actor, "company.write")
     with write_session(engine) as session:
-        fields = _validated(session, name=name, cvr=cvr, industry=industry, municipality=municipality,
-                            contact_person=contact_person, phone=phone,
-                            agreement_kind=agreement_kind, agreement_since=agreement_since)
+        fields = validate_company_fields(
+            session, name=name, cvr=cvr, industry=industry, municipality=municipality,
+            contact_person=contact_person, phone=phone, agreement_kind=agreement_kind,
+            agreement_since=agreement_since)
         company = Company(**fields, housing_supplier=bool(housing_supplier))
         session.add(company)
         try:
@@ -245,7 +250,7 @@ def update_company(
         if agreement_kind is not None and agreement_kind != company.agreement_kind \
                 and agreement_since is None:
             since = None  # a new kind of agreement starts now unless a date is given
-        fields = _validated(
+        fields = validate_company_fields(
             session, exclude_id=company_id,
             name=name if name is not None else company.name,
             cvr=cvr if cvr is not None else company.cvr,

@@ -13,13 +13,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from model import audit, i18n
+from model import audit, companies, i18n, people, placements
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
 from model.metrics import LOCAL_TZ
 from model.people import _visible_citizens
 from model.tables import (
+    BENEFIT_TYPES,
+    STAGES,
     Citizen,
     Company,
     Contact,
@@ -166,9 +168,33 @@ def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
+# Codes shown by their name in the user's language: column -> {code: catalogue key}. The names
+# come from the areas' own catalogue sections; a code whose name is missing stays a code.
+CODE_KEYS: dict[str, dict[str, str]] = {
+    "benefit_type": {code: f"citizens.benefit_{code}" for code in BENEFIT_TYPES},
+    "agreement_kind": {code: f"company.agreement_{code}" for code in companies.AGREEMENT_KINDS},
+    "kind": placements.KIND_KEYS,
+    "status": placements.STATUS_KEYS,
+    "result": placements.RESULT_KEYS,
+    "channel": people.CHANNEL_KEYS,
+    "outcome": people.CONTACT_OUTCOME_KEYS,
+    "stage": {stage: f"stage.{stage}" for stage in STAGES},
+}
+
+
+def label(code: object, keys: dict[str, str], lang: str = "da") -> object:
+    """The name of a code in `lang`; a code without one is shown as it is."""
+    key = keys.get(code) if isinstance(code, str) else None
+    return i18n.CATALOGUE[lang].get(key, code) if key else code
+
+
 def with_headers(frame: pd.DataFrame, lang: str = "da") -> pd.DataFrame:
-    """The frame with its columns named in the user's language (columns without a header keep theirs)."""
-    return frame.rename(columns={c: i18n.t(COLUMN_KEYS[c], lang) for c in frame.columns
+    """The frame for people: codes by their names, columns named in the user's language."""
+    named = frame.copy()
+    for column, keys in CODE_KEYS.items():
+        if column in named.columns:
+            named[column] = named[column].map(lambda code, keys=keys: label(code, keys, lang))
+    return named.rename(columns={c: i18n.t(COLUMN_KEYS[c], lang) for c in named.columns
                                  if c in COLUMN_KEYS})
 
 
@@ -231,13 +257,13 @@ def export_companies(session: Session, actor: Actor) -> pd.DataFrame:
 
 
 def export_placements(session: Session, actor: Actor) -> pd.DataFrame:
-    """Forløb of the citizens within the actor's teams."""
+    """Forløb of the citizens within the actor's teams (with what an import needs to find them)."""
     require(actor, "placement.read")
-    columns = ["id", "first_name", "last_name", "external_ref", "company", "cvr", "kind",
-               "start_date", "planned_end_date", "actual_end_date", "hours_per_week",
+    columns = ["id", "first_name", "last_name", "birth_year", "external_ref", "company", "cvr",
+               "kind", "start_date", "planned_end_date", "actual_end_date", "hours_per_week",
                "hourly_wage", "status", "result", "consultant"]
-    stmt = (select(Placement.id, Citizen.first_name, Citizen.last_name, Citizen.external_ref,
-                   Company.name, Company.cvr, Placement.kind, Placement.start_date,
+    stmt = (select(Placement.id, Citizen.first_name, Citizen.last_name, Citizen.birth_year,
+                   Citizen.external_ref, Company.name, Company.cvr, Placement.kind, Placement.start_date,
                    Placement.planned_end_date, Placement.actual_end_date, Placement.hours_per_week,
                    Placement.hourly_wage, Placement.status, Placement.result, Staff.name)
             .join(Citizen, Citizen.id == Placement.citizen_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -28,7 +29,7 @@ from model import audit, companies, i18n, placements
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
-from model.exporting import COLUMN_KEYS
+from model.exporting import CODE_KEYS, COLUMN_KEYS
 from model.people import (
     MAX_NAME,
     _visible_citizens,
@@ -123,18 +124,25 @@ COLUMNS: dict[str, tuple[ImportColumn, ...]] = {
 ONE_OF = {"placements": ((("external_ref",), ("first_name", "last_name", "birth_year")),
                          (("cvr",), ("company",)))}
 
-# Words accepted for codes, beside the codes themselves and their Danish spelling with æ/ø/å.
+
+
+def _names_of(column: str) -> dict[str, str]:
+    """The codes of an exported column by their names in both languages, as codes themselves."""
+    return {code(i18n.CATALOGUE[lang][key]): value for value, key in CODE_KEYS[column].items()
+            for lang in i18n.LANGUAGES if key in i18n.CATALOGUE[lang]}
+
+
+# Words accepted for codes, beside the codes, their names, and their Danish spelling with æ/ø/å.
 BENEFIT_WORDS = {"ingen": "none", "social_assistance": "kontanthjaelp",
                  "unemployment_benefit": "dagpenge", "sickness_benefit": "sygedagpenge",
-                 "education_benefit": "uddannelseshjaelp"}
-AGREEMENT_WORDS = {"ingen": "none", "cooperation_agreement": "samarbejdsaftale",
-                   "partnership_agreement": "partnerskabsaftale", "company_centre": "virksomhedscenter"}
+                 "education_benefit": "uddannelseshjaelp", **_names_of("benefit_type")}
+AGREEMENT_WORDS = {"ingen": "none", **_names_of("agreement_kind")}
 PLACEMENT_WORDS = {
     "praktik": "virksomhedspraktik", "internship": "virksomhedspraktik",
     "wage_subsidy": "loentilskud", "ordinary_hours": "ordinaere_timer",
     "ordinary_job": "ordinaert_job", "elevplads": "laerlingeplads", "apprenticeship": "laerlingeplads",
     "pocket_money_job": "lommepengejob", "job_interview_training": "jobsamtaletraening",
-    "company_visit": "virksomhedsbesoeg",
+    "company_visit": "virksomhedsbesoeg", **_names_of("kind"),
 }
 YES = {"ja", "j", "yes", "y", "true", "sand", "1", "x"}
 NO = {"nej", "n", "no", "false", "falsk", "0"}
@@ -187,8 +195,8 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
 
 
 def megabytes(size: int) -> str:
-    """A size in MB with a Danish decimal comma: "10,0"."""
-    return f"{size / 1024 / 1024:.1f}".replace(".", ",")
+    """A size in MB with a Danish decimal comma, rounded up ("10,1" for a byte over 10 MB)."""
+    return f"{math.ceil(size * 10 / 1024 / 1024) / 10:.1f}".replace(".", ",")
 
 
 def _csv_rows(data: bytes, filename: str) -> list[list[str]]:

@@ -241,8 +241,9 @@ def update_citizen(engine: Engine, actor: Actor, citizen_id: int, *, expected_ve
         current = _visible_citizen(session, actor, citizen_id)
         if current is None:
             raise ValidationError("error.not_found")
-        if "team_id" in fields and fields["team_id"] != current.team_id:
-            _check_team(actor, fields["team_id"])
+        if "team_id" in fields and fields["team_id"] != current.team_id and not actor.sees_all_teams:
+            # Moving a citizen out of the team (or to no team, visible to all) is a leader's call.
+            raise AccessDenied("error.access_denied", permission="citizen.write")
         merged = {name: getattr(current, name) for name in CITIZEN_FIELDS} | fields
         own = {k: merged[k] for k in ("first_name", "last_name", "birth_year", "target_group",
                                       "benefit_type", "match_group", "dagpenge_end_date",

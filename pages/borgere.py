@@ -108,7 +108,11 @@ def citizen_form(prefix: str, citizen=None) -> dict | None:
                              else t("citizens.match_group_none"))
         c1, c2, c3 = st.columns(3)
         area_ids, initiative_ids = [0, *area_names], [0, *initiative_names]
-        consultant_ids = [0, *consultant_names]
+        # A responsible consultant who has left (or is in another team) stays chosen on save.
+        choosable = consultant_names | ({citizen.consultant_id: t("citizens.unlisted_consultant")}
+                                        if citizen and citizen.consultant_id
+                                        and citizen.consultant_id not in consultant_names else {})
+        consultant_ids = [0, *choosable]
         area = c1.selectbox(t("citizens.housing_area"), area_ids, key=f"{prefix}_area",
                             index=area_ids.index(citizen.housing_area_id)
                             if citizen and citizen.housing_area_id in area_names else 0,
@@ -121,8 +125,8 @@ def citizen_form(prefix: str, citizen=None) -> dict | None:
         responsible = citizen.consultant_id if citizen else actor.staff_id
         consultant = c3.selectbox(
             t("citizens.consultant"), consultant_ids, key=f"{prefix}_consultant",
-            index=consultant_ids.index(responsible) if responsible in consultant_names else 0,
-            format_func=lambda i: consultant_names.get(i) or t("citizens.no_consultant"))
+            index=consultant_ids.index(responsible) if responsible in choosable else 0,
+            format_func=lambda i: choosable.get(i) or t("citizens.no_consultant"))
         c1, c2 = st.columns(2)
         wishes = c1.multiselect(
             t("citizens.wishes"), sorted({*tags["wishes"], *(citizen.wishes if citizen else [])}),
@@ -265,6 +269,10 @@ def show_profile(citizen_id: int) -> None:
                     st.rerun()
 
 
+def saved_message(written: int) -> str:
+    return t("citizens.group_saved_one") if written == 1 else t("citizens.group_saved", n=written)
+
+
 def group_sheets() -> None:
     """Outcome and progression for a whole sprint's or initiative's citizens at once."""
     kind = st.radio(t("citizens.group_kind"), ("sprint", "initiative"), horizontal=True,
@@ -296,7 +304,7 @@ def group_sheets() -> None:
             editor_key = f"outcome_sheet_{kind}_{scope_id}_{months}"
             edited = st.data_editor(
                 sheet, key=editor_key, hide_index=True, num_rows="fixed", width="stretch",
-                column_order=["name", "status", "measured_at"],
+                column_order=["name", "status", "measured_at"], placeholder="",
                 column_config={
                     "name": st.column_config.TextColumn(t("citizens.col_name"), disabled=True),
                     "status": st.column_config.SelectboxColumn(
@@ -314,7 +322,8 @@ def group_sheets() -> None:
                     ui.show_error(error)
                 else:
                     st.session_state.pop(editor_key, None)
-                    st.session_state["citizens_flash"] = t("citizens.group_saved", n=written)
+                    st.session_state["citizens_flash"] = saved_message(written)
+                    st.session_state["group_open"] = True
                     st.rerun()
     with score_tab:
         measured = st.date_input(t("citizens.measured_at"), format="DD-MM-YYYY",
@@ -327,7 +336,7 @@ def group_sheets() -> None:
         low, high = outcomes.SCORE_RANGE
         edited = st.data_editor(
             sheet, key=editor_key, hide_index=True, num_rows="fixed", width="stretch",
-            column_order=["name", "latest_score", "latest_at", "score"],
+            column_order=["name", "latest_score", "latest_at", "score"], placeholder="",
             column_config={
                 "name": st.column_config.TextColumn(t("citizens.col_name"), disabled=True),
                 "latest_score": st.column_config.NumberColumn(t("citizens.col_latest_score"),
@@ -345,7 +354,8 @@ def group_sheets() -> None:
                 ui.show_error(error)
             else:
                 st.session_state.pop(editor_key, None)
-                st.session_state["citizens_flash"] = t("citizens.group_saved", n=written)
+                st.session_state["citizens_flash"] = saved_message(written)
+                st.session_state["group_open"] = True
                 st.rerun()
 
 
@@ -392,23 +402,26 @@ def show_list() -> None:
     shown = found.assign(
         name=found["first_name"] + " " + found["last_name"],
         benefit_type=found["benefit_type"].map(benefit_label),
-        dagpenge_end_date=found["dagpenge_end_date"].map(i18n.format_date),
-    )[["id", "name", "birth_year", "target_group", "benefit_type", "match_group", "housing_area",
-       "initiative", "consultant", "dagpenge_end_date", "active_placement"]]
+        dagpenge_end_date=found["dagpenge_end_date"].map(
+            lambda day: i18n.format_date(day) if isinstance(day, date) else ""),
+    )[["id", "name", "birth_year", "active_placement", "target_group", "benefit_type", "match_group",
+       "housing_area", "initiative", "consultant", "dagpenge_end_date"]]
     labels = {
         "name": t("citizens.col_name"), "birth_year": t("citizens.birth_year"),
+        "active_placement": t("citizens.col_active"),
         "target_group": t("citizens.target_group"), "benefit_type": t("citizens.benefit"),
         "match_group": t("citizens.match_group"), "housing_area": t("citizens.housing_area"),
         "initiative": t("citizens.initiative"), "consultant": t("citizens.consultant"),
         "dagpenge_end_date": t("citizens.dagpenge_end"),
-        "active_placement": t("citizens.col_active"),
     }
     picked = st.dataframe(
         shown, key="citizen_table", hide_index=True, width="stretch", on_select="rerun",
-        selection_mode="single-row", column_order=list(labels),
+        selection_mode="single-row", column_order=list(labels), placeholder="",
         column_config={column: st.column_config.Column(label) for column, label in labels.items()}
-        | {"birth_year": st.column_config.NumberColumn(t("citizens.birth_year"), format="%d"),
-           "active_placement": st.column_config.CheckboxColumn(t("citizens.col_active"))})
+        | {"birth_year": st.column_config.NumberColumn(labels["birth_year"], format="%d", width=80),
+           "active_placement": st.column_config.CheckboxColumn(labels["active_placement"],
+                                                               width=100),
+           "match_group": st.column_config.NumberColumn(labels["match_group"], width=100)})
     if picked.selection.rows:
         open_profile(int(shown.iloc[picked.selection.rows[0]]["id"]))
         st.rerun()
@@ -421,7 +434,8 @@ def show_list() -> None:
 
     if can_measure:
         st.divider()
-        with st.expander(t("citizens.group_heading"), icon=":material/table_edit:"):
+        with st.expander(t("citizens.group_heading"), icon=":material/table_edit:",
+                         expanded=st.session_state.pop("group_open", False)):
             group_sheets()
 
 

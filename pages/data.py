@@ -26,7 +26,8 @@ PROGRESS_FROM_ROWS = 200
 
 
 def list_label(name: str) -> str:
-    return t(LIST_KEYS[name])
+    # The language of this run, bound here: a widget's format_func may be called outside it.
+    return i18n.t(LIST_KEYS[name], lang)
 
 
 def progress_bar(rows: int, text_key: str):
@@ -77,6 +78,9 @@ def show_report(report: importing.ImportReport) -> None:
                                      in zip(report.errors["key"], report.errors["params"])],
         }),
         hide_index=True, key="import_errors",
+        column_config={t("data.error_row"): st.column_config.NumberColumn(width="small"),
+                       t("data.error_column"): st.column_config.TextColumn(width="medium"),
+                       t("data.error_reason"): st.column_config.TextColumn(width="large")},
     )
 
 
@@ -91,7 +95,7 @@ def import_section() -> None:
         kinds = ", ".join(t(placements.KIND_KEYS[k]).lower() for k in PLACEMENT_KINDS)
         st.caption(t("data.placements_hint", kinds=kinds))
     st.caption(t("data.formats"))
-    template = importing.template(kind, lang)
+    template = importing.template(kind)  # Danish headers, whatever the UI language
     name = t("data.template_name", what=importing.code(list_label(kind)))
     left, right = st.columns(2)
     left.download_button(t("data.template_csv"), exporting.to_csv_bytes(template),
@@ -160,7 +164,8 @@ def export_section() -> None:
     if frame.empty:
         st.info(t("data.export_empty"))
         return
-    st.dataframe(frame, hide_index=True, key="export_preview", column_config=date_columns(frame))
+    st.dataframe(frame, hide_index=True, key="export_preview", column_config=date_columns(frame),
+                 placeholder="")
     file_name = f"{importing.code(list_label(name))}-{i18n.format_date(date.today())}"
     ui.download_buttons(frame, file_name, key="export")
 

@@ -216,7 +216,8 @@ def placement_detail(row) -> None:
                         lambda at: i18n.format_date(at) if pd.notna(at) else ""),
                     t("placement.col_done_by"): plan["done_by_name"].fillna(""),
                     t("placement.col_note"): plan["note"],
-                }), hide_index=True, width="stretch", key=f"pl_plan_{placement.id}")
+                }), hide_index=True, width="stretch", key=f"pl_plan_{placement.id}",
+                    placeholder="")
         with right:
             if can_tick:
                 with st.form(f"pl_record_{placement.id}", clear_on_submit=True):
@@ -256,10 +257,10 @@ def list_section() -> None:
     frame = placements.list_placements(engine, actor, status=status or None, kind=kind or None,
                                        consultant_id=consultant or None)
     table = placement_table(frame)
-    date_columns = ("col_start", "col_planned_end", "col_end", "col_next")
-    st.dataframe(table, hide_index=True, width="stretch", key="pl_table", column_config={
-        t(f"placement.{c}"): st.column_config.DateColumn(format="DD-MM-YYYY") for c in date_columns
-    })
+    dates = [t("placement.col_start"), t("placement.col_planned_end"), t("placement.col_end"),
+             t("placement.col_next")]
+    st.dataframe(table, hide_index=True, width="stretch", key="pl_table", placeholder="",
+                 column_config={c: st.column_config.DateColumn(format="DD-MM-YYYY") for c in dates})
     st.caption(t("placement.count", n=len(frame)))
     ui.download_buttons(table, "forloeb", key="pl_download")
 

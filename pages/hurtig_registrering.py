@@ -74,9 +74,9 @@ with right, st.container(border=True):
         company_id = picker(t("quick.company"), company_label, "qc_company")
         c1, c2 = st.columns(2)
         channel = c1.selectbox(t("quick.channel"), companies.CHANNELS, key="qc_channel",
-                               format_func=lambda c: t(f"contact.channel.{c}"))
+                               format_func=lambda c: t(f"company.channel_{c}"))
         outcome = c2.selectbox(t("quick.outcome"), companies.CONTACT_OUTCOMES, key="qc_outcome",
-                               format_func=lambda o: t(f"contact.outcome.{o}"))
+                               format_func=lambda o: t(f"company.outcome_{o}"))
         about = picker(t("quick.about_citizen"), citizen_label, "qc_citizen", optional=True)
         note = st.text_input(t("quick.note"), key="qc_note")
         c3, c4 = st.columns([2, 1])

@@ -229,9 +229,8 @@ def card_view(card) -> None:
     linked = pd.notna(card.placement_id)
     company_id = int(card.company_id) if pd.notna(card.company_id) else None
     with st.container(border=True):
-        mark = " :green[:material/link:]" if linked else ""
-        st.markdown(f"**{name}** :gray[· {card.consultant_initials or ''}]{mark}",
-                    help=t("board.placement_linked") if linked else None)
+        mark = f" :green-badge[:material/link: {t('board.placement_linked')}]" if linked else ""
+        st.markdown(f"**{name}** :gray[· {card.consultant_initials or ''}]{mark}")
         if card.days_in_stage == 0:
             days = t("board.card_today")
         elif card.days_in_stage == 1:

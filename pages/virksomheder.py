@@ -460,7 +460,8 @@ def steps_tab() -> None:
     if whole_team:
         st.caption(t("company.steps_no_staff"))
     else:
-        whole_team = st.toggle(t("company.steps_team"), key="steps_team")
+        # Caseworkers and mentors log no contacts themselves: they start with the team's list.
+        whole_team = st.toggle(t("company.steps_team"), value=not can_log, key="steps_team")
     due = companies.next_steps_due(engine, actor, today=today, days_ahead=DAYS_AHEAD,
                                    staff_id=None if whole_team else actor.staff_id)
     st.caption(t("company.steps_caption", days=DAYS_AHEAD,

@@ -3,6 +3,7 @@ card secured on the board gets its placement in the same place."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -89,6 +90,17 @@ def test_a_follow_up_due_today_leaves_the_list_when_marked_done(server, page):
     wait_ready(page)
     expect(page.get_by_role("heading", name=f"{' '.join(CITIZEN)} · Strandens Bageri ApS")).to_be_visible()
     screenshot(page, "forloeb-plan")
+
+    # A new placement: the searches answer while the person types.
+    page.get_by_role("tab", name="Opret forløb").click()
+    wait_ready(page)
+    page.get_by_label("Søg borger").press_sequentially("Nygaa", delay=30)
+    expect(page.get_by_role("combobox", name="Borger")).to_have_value("Yasmin Nygaard (1991)")
+    page.get_by_label("Søg virksomhed").press_sequentially("bager", delay=30)
+    expect(page.get_by_role("combobox", name="Virksomhed")).to_have_value(
+        re.compile(r"^Strandens Bageri ApS"))
+    wait_ready(page)
+    screenshot(page, "forloeb-opret")
 
 
 def test_securing_a_card_offers_the_placement_in_the_same_place(server, page):

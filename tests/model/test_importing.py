@@ -575,3 +575,40 @@ def test_the_xlsx_reader_ignores_formulas_results_it_cannot_know():
     frame = importing.read_table(buffer.getvalue(), "formel.xlsx")
     assert frame.loc[2].tolist() == ["", "Benali"]
     assert load_workbook(buffer).active["A2"].value == "=1+1"
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_an_exported_placement_list_reads_back_as_the_same_placements(engine, leader, known, lang):
+    add(engine,
+        Placement(citizen_id=known["aisha"], company_id=known["bakery"], kind="loentilskud",
+                  start_date=date(2026, 10, 1), hours_per_week=30),
+        Placement(citizen_id=known["young"], company_id=known["cafe"], kind="lommepengejob",
+                  start_date=date(THIS_YEAR, 6, 1), planned_end_date=date(THIS_YEAR, 8, 31)))
+    exported = exporting.export_list(engine, leader, "placements", lang=lang)
+    frame = importing.read_table(exporting.to_excel_bytes({"forløb": exported}), "forløb.xlsx")
+    report = importing.dry_run(engine, leader, "placements", frame)
+    # Every row is recognised as a placement that is already there, nothing else is wrong.
+    assert sorted(report.errors["key"]) == ["data.error_placement_exists"] * 2
+    assert len(report.ignored_columns) == 5  # number, actual end, status, result, consultant
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_an_exported_company_list_reads_back_with_its_agreements(engine, leader, lang):
+    add(engine, Company(name="Strandens Bageri ApS", cvr=CVR_A, agreement_kind="samarbejdsaftale",
+                        agreement_since=date(2025, 3, 1), housing_supplier=True),
+        Company(name="Strand Café"))
+    exported = exporting.export_list(engine, leader, "companies", lang=lang)
+    assert exported.iloc[:, 7].tolist()[0] != "samarbejdsaftale"  # shown by its name
+    frame = importing.read_table(exporting.to_csv_bytes(exported), "virksomheder.csv")
+    report = importing.dry_run(engine, leader, "companies", frame)
+    # Both are recognised as companies already there; the agreement and the flag read back.
+    assert sorted(report.errors["key"]) == ["data.error_company_exists", "error.cvr_taken"]
+    with Session(engine) as session:
+        for company in session.exec(select(Company)).all():
+            session.delete(company)
+        session.commit()
+    assert importing.commit_import(engine, leader, "companies", frame) == 2
+    with Session(engine) as session:
+        bakery = session.exec(select(Company).where(Company.cvr == CVR_A)).one()
+    assert (bakery.agreement_kind, bakery.agreement_since, bakery.housing_supplier) == \
+        ("samarbejdsaftale", date(2025, 3, 1), True)

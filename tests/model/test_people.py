@@ -319,6 +319,18 @@ def test_a_consultant_cannot_place_a_citizen_in_another_team(engine, actor_facto
         people.create_citizen(engine, mine, **VALID, team_id=other.team_id)
 
 
+@pytest.mark.parametrize("to_other_team", [True, False])
+def test_only_leaders_move_a_citizen_to_another_team(engine, actor_factory, to_other_team):
+    mine, other = actor_factory("consultant"), actor_factory("consultant")
+    citizen_id = people.create_citizen(engine, mine, **VALID)
+    team_id = other.team_id if to_other_team else None
+    with pytest.raises(AccessDenied):
+        people.update_citizen(engine, mine, citizen_id, expected_version=1, team_id=team_id)
+    leader = actor_factory("leader")
+    people.update_citizen(engine, leader, citizen_id, expected_version=1, team_id=team_id)
+    assert people.get_citizen(engine, leader, citizen_id).team_id == team_id
+
+
 def test_caseworkers_cannot_create_or_edit_citizens(engine, actor_factory):
     mine = actor_factory("consultant")
     caseworker = actor_factory("caseworker", team_id=mine.team_id)

@@ -198,7 +198,7 @@ def test_securing_a_card_offers_the_placement_and_creating_it_links_the_card(app
         int(card.citizen_id), card.company_id, "ordinaere_timer", 12, 1)
     assert len(follow_ups) > 0
     marked = [m for m in at.markdown if str(m.value).startswith(f"**{name}**")]
-    assert marked[0].value.endswith(":green[:material/link:]")
+    assert marked[0].value.endswith(":green-badge[:material/link: Forløb]")
 
 
 def test_not_now_closes_the_offer_and_the_card_keeps_a_way_back(app_db):
@@ -230,5 +230,5 @@ def test_the_offer_without_a_company_is_refused_and_nothing_is_written(app_db):
 
 def test_cards_with_a_recorded_placement_carry_the_link_mark(app_db):
     at = app_as(app_db, "leder", BOARD)
-    linked = [m for m in at.markdown if str(m.value).endswith(":green[:material/link:]")]
+    linked = [m for m in at.markdown if str(m.value).endswith(":green-badge[:material/link: Forløb]")]
     assert len(linked) == 21

@@ -1,0 +1,158 @@
+"""Data: the dry run shows every bad row, only a clean file is imported, exports by role."""
+
+import io
+
+from openpyxl import Workbook
+from sqlmodel import Session, func, select
+
+from model import importing
+from model.tables import AuditLog, Citizen, Company
+from tests.conftest import app_as, page_text
+
+DATA = "pages/data.py"
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+MIXED = ("Fornavn;Efternavn;Fødselsår;Ydelse\n"
+         "Aisha;Import;1990;kontanthjælp\n"
+         ";Hansen;1990;\n"
+         "Bo;Jensen;1990;løn\n"
+         "Ida;Larsen;010190-1234;\n").encode()
+CLEAN = "Fornavn;Efternavn;Fødselsår\nAisha;Import;1990\nJonas;Import;1995\n".encode()
+
+
+def count(engine, model, *where) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def upload(at, name: str, data: bytes, mime: str = CSV):
+    at.file_uploader(key="import_file_0").set_value((name, data, mime))
+    return at.run()
+
+
+def errors_table(at) -> list[list]:
+    # AppTest does not expose a dataframe's key; the import tab shows only this one.
+    (table,) = at.dataframe
+    return table.value.values.tolist()
+
+
+def test_a_leader_sees_import_and_export_with_danish_headers_and_templates(app_db):
+    at = app_as(app_db, "leder", DATA)
+    assert [tab.label for tab in at.tabs] == ["Importér", "Eksportér"]
+    assert "Fornavn*, Efternavn*, Fødselsår*, Målgruppe" in page_text(at)
+    assert {b.key for b in at.get("download_button")} == {"template_citizens_csv",
+                                                          "template_citizens_xlsx"}
+    at.radio(key="import_kind").set_value("placements").run()
+    text = page_text(at)
+    assert "Sagsreference, Fornavn, Efternavn, Fødselsår, CVR, Virksomhed, Forløbstype*" in text
+    assert "Forløbstyper: virksomhedspraktik, løntilskud" in text
+    assert {b.key for b in at.get("download_button")} == {"template_placements_csv",
+                                                          "template_placements_xlsx"}
+
+
+def test_a_file_with_bad_rows_lists_each_with_column_and_reason_and_cannot_be_imported(app_db):
+    before = count(app_db, Citizen)
+    at = upload(app_as(app_db, "leder", DATA), "borgere.csv", MIXED)
+    assert not at.exception
+    assert "3 af 4 rækker har fejl. Ret dem i filen, og indlæs den igen. Intet er gemt." in \
+        at.error[0].value
+    assert [(m.label, m.value) for m in at.metric] == [("Rækker i orden", "1"),
+                                                       ("Rækker med fejl", "3")]
+    assert errors_table(at) == [
+        [3, "Fornavn", "Skal udfyldes."],
+        [4, "Ydelse", "Ukendt ydelsestype."],
+        [5, "Fødselsår", "Teksten ligner et CPR-nummer. Jobtavlen gemmer aldrig CPR-numre; "
+                         "fjern det og prøv igen."],
+    ]
+    assert at.button(key="import_commit").disabled
+    assert count(app_db, Citizen) == before
+
+
+def test_the_reasons_are_in_the_users_language(app_db):
+    at = app_as(app_db, "leder")
+    at.session_state["lang"] = "en"
+    at.switch_page(DATA)
+    at = upload(at.run(), "borgere.csv", MIXED)
+    assert [tab.label for tab in at.tabs] == ["Import", "Export"]
+    assert at.dataframe[0].value.columns.tolist() == ["Row", "Column", "Error"]
+    assert errors_table(at)[:2] == [[3, "Fornavn", "Must be filled in."],
+                                    [4, "Ydelse", "Unknown benefit type."]]
+
+
+def test_a_clean_file_is_imported_once_and_the_uploader_is_emptied(app_db):
+    before = count(app_db, Citizen)
+    at = upload(app_as(app_db, "leder", DATA), "borgere.csv", CLEAN)
+    assert at.success[0].value == "Alle 2 rækker er i orden og kan importeres."
+    assert not at.button(key="import_commit").disabled
+    at.button(key="import_commit").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Importen er gemt: 2 rækker (borgere)."
+    assert count(app_db, Citizen) == before + 2
+    assert count(app_db, Citizen, Citizen.last_name == "Import") == 2
+    assert count(app_db, AuditLog, AuditLog.action == "import") == 1
+    assert [u.key for u in at.file_uploader] == ["import_file_1"]
+    assert not at.get("dataframe")
+
+
+def test_companies_import_from_excel(app_db):
+    book = Workbook()
+    for row in (["Virksomhed", "CVR", "Branche"], ["Importeret Lager ApS", 24256790, "Lager"]):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = app_as(app_db, "leder", DATA)
+    at.radio(key="import_kind").set_value("companies").run()
+    at = upload(at, "virksomheder.xlsx", buffer.getvalue(), XLSX)
+    at.button(key="import_commit").click().run()
+    assert at.success[0].value == "Importen er gemt: 1 rækker (virksomheder)."
+    assert count(app_db, Company, Company.cvr == "24256790") == 1
+
+
+def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(app_db):
+    too_big = b"Fornavn\n" + b"x" * importing.MAX_IMPORT_BYTES
+    at = upload(app_as(app_db, "leder", DATA), "stor.csv", too_big)
+    assert at.error[0].value == "Filen fylder 10,1 MB; grænsen er 10,0 MB. Del den op i mindre filer."
+    assert "import_commit" not in [button.key for button in at.button]
+
+
+def test_unknown_columns_are_named_as_not_imported(app_db):
+    data = "Fornavn;Efternavn;Fødselsår;Skostørrelse\nAisha;Import;1990;38\n".encode()
+    at = upload(app_as(app_db, "leder", DATA), "borgere.csv", data)
+    assert at.warning[0].value == \
+        "Disse kolonner kendes ikke og bliver ikke importeret: Skostørrelse."
+    assert not at.button(key="import_commit").disabled
+
+
+def test_a_large_file_is_checked_with_progress_and_imported(app_db):
+    rows = "\n".join(f"Virksomhed {i};Lager" for i in range(250))
+    at = app_as(app_db, "leder", DATA)
+    at.radio(key="import_kind").set_value("companies").run()
+    at = upload(at, "mange.csv", f"Virksomhed;Branche\n{rows}\n".encode())
+    assert at.success[0].value == "Alle 250 rækker er i orden og kan importeres."
+    at.button(key="import_commit").click().run()
+    assert count(app_db, Company, Company.industry == "Lager") == 250
+
+
+def test_a_consultant_sees_only_the_export(app_db):
+    at = app_as(app_db, "konsulent", DATA)
+    assert not at.tabs
+    assert not at.file_uploader
+    assert "Import kræver rollen leder eller administrator." in page_text(at)
+    assert at.selectbox(key="export_list").placeholder == "Vælg en liste"
+
+
+def test_exporting_a_list_shows_it_and_offers_csv_and_excel(app_db):
+    at = app_as(app_db, "konsulent", DATA)
+    assert not at.get("download_button")
+    at.selectbox(key="export_list").select("companies").run()
+    assert not at.exception
+    companies = count(app_db, Company)
+    assert f"{companies} rækker" in page_text(at)
+    (preview,) = [table.value for table in at.dataframe]
+    assert preview.columns.tolist()[:3] == ["Nr.", "Virksomhed", "CVR"]
+    assert len(preview) == companies
+    assert {b.key for b in at.get("download_button")} == {"export_csv", "export_xlsx"}
+    with Session(app_db) as session:
+        logged = session.exec(select(AuditLog.table_name).where(AuditLog.action == "export")).all()
+    assert logged == ["company"]
