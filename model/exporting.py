@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from model import audit, companies, i18n, people, placements
+from model import audit, companies, i18n, placements
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
@@ -21,6 +21,7 @@ from model.metrics import LOCAL_TZ
 from model.people import _visible_citizens
 from model.tables import (
     BENEFIT_TYPES,
+    PLACEMENT_KINDS,
     STAGES,
     Citizen,
     Company,
@@ -169,16 +170,16 @@ def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 
 # Codes shown by their name in the user's language: column -> {code: catalogue key}. The names
-# come from the areas' own catalogue sections; a code whose name is missing stays a code.
+# are the areas' own, in their catalogue sections; a code whose name is missing stays a code.
 CODE_KEYS: dict[str, dict[str, str]] = {
     "benefit_type": {code: f"citizens.benefit_{code}" for code in BENEFIT_TYPES},
     "agreement_kind": {code: f"company.agreement_{code}" for code in companies.AGREEMENT_KINDS},
-    "kind": placements.KIND_KEYS,
-    "status": placements.STATUS_KEYS,
-    "result": placements.RESULT_KEYS,
-    "channel": people.CHANNEL_KEYS,
-    "outcome": people.CONTACT_OUTCOME_KEYS,
-    "stage": {stage: f"stage.{stage}" for stage in STAGES},
+    "kind": {code: f"placement.kind.{code}" for code in PLACEMENT_KINDS},
+    "status": {code: f"placement.status.{code}" for code in placements.STATUSES},
+    "result": {code: f"placement.result.{code}" for code in placements.RESULTS},
+    "channel": {code: f"company.channel_{code}" for code in companies.CHANNELS},
+    "outcome": {code: f"company.outcome_{code}" for code in companies.CONTACT_OUTCOMES},
+    "stage": {code: f"stage.{code}" for code in STAGES},
 }
 
 

@@ -125,7 +125,6 @@ ONE_OF = {"placements": ((("external_ref",), ("first_name", "last_name", "birth_
                          (("cvr",), ("company",)))}
 
 
-
 def _names_of(column: str) -> dict[str, str]:
     """The codes of an exported column by their names in both languages, as codes themselves."""
     return {code(i18n.CATALOGUE[lang][key]): value for value, key in CODE_KEYS[column].items()
@@ -147,12 +146,12 @@ PLACEMENT_WORDS = {
 YES = {"ja", "j", "yes", "y", "true", "sand", "1", "x"}
 NO = {"nej", "n", "no", "false", "falsk", "0"}
 
-# Which column a refusal of one of the shared rules points at.
+# Which column a refusal of one of the shared whole-row rules points at (the rules of a single
+# cell, like clean_tags or clean_external_ref, are run on their cell).
 CITIZEN_RULE_COLUMNS = {
-    "error.citizen_name_required": "first_name", "error.birth_year_number": "birth_year",
-    "error.birth_year": "birth_year", "error.unknown_benefit": "benefit_type",
-    "error.match_group": "match_group", "error.dagpenge_end_without_dagpenge": "dagpenge_end_date",
-    "error.external_ref_cpr": "external_ref", "error.too_many_tags": "wishes",
+    "error.birth_year_number": "birth_year", "error.birth_year": "birth_year",
+    "error.unknown_benefit": "benefit_type", "error.match_group": "match_group",
+    "error.dagpenge_end_without_dagpenge": "dagpenge_end_date",
 }
 COMPANY_RULE_COLUMNS = {
     "error.name_required": "company", "error.company_unknown_agreement": "agreement_kind",

@@ -18,6 +18,11 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(LOCAL_TZ).date()
 
 
+def danish_today() -> date:
+    """Today in Denmark; the server's clock may run on UTC, an hour or two behind."""
+    return datetime.now(LOCAL_TZ).date()
+
+
 def sprint_days(start: date, end: date) -> list[date]:
     """The sprint's working days; weekends only when the sprint has no weekday at all."""
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]

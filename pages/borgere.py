@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from model import access, i18n, outcomes, people, sprints
+from model import access, i18n, outcomes, people, sprints, timeline
 from model.errors import UserError
 from model.metrics import LOCAL_TZ
 from model.tables import BENEFIT_TYPES
@@ -155,7 +155,7 @@ def citizen_form(prefix: str, citizen=None) -> dict | None:
 
 
 def show_timeline(citizen_id: int) -> None:
-    events = people.timeline(engine, actor, citizen_id, lang=lang)
+    events = timeline.timeline(engine, actor, citizen_id, lang=lang)
     if events.empty:
         st.info(t("citizens.timeline_empty"))
         return

@@ -64,7 +64,8 @@ def show_report(report: importing.ImportReport) -> None:
     if report.ignored_columns:
         st.warning(t("data.ignored_columns", columns=", ".join(report.ignored_columns)))
     if report.can_commit:
-        st.success(t("data.all_ok", total=report.total_rows))
+        st.success(t("data.all_ok", total=report.total_rows) if report.total_rows > 1
+                   else t("data.all_ok_one"))
         return
     if (report.errors["row"] == importing.HEADER_ROW).any():
         st.error(t("data.header_bad"))
@@ -92,7 +93,8 @@ def import_section() -> None:
                         for column in importing.COLUMNS[kind])
     st.caption(t("data.columns", columns=columns))
     if kind == "placements":
-        kinds = ", ".join(t(placements.KIND_KEYS[k]).lower() for k in PLACEMENT_KINDS)
+        kinds = ", ".join(str(exporting.label(k, exporting.CODE_KEYS["kind"], lang)).lower()
+                          for k in PLACEMENT_KINDS)
         st.caption(t("data.placements_hint", kinds=kinds))
     st.caption(t("data.formats"))
     template = importing.template(kind)  # Danish headers, whatever the UI language
@@ -144,10 +146,13 @@ def import_section() -> None:
         try:
             count = importing.commit_import(engine, actor, kind, frame, progress=update)
         except UserError as error:
+            if bar is not None:
+                bar.empty()
             ui.show_error(error)
             return
-        st.session_state["data_flash"] = t("data.imported", count=count,
-                                           what=list_label(kind).lower())
+        what = list_label(kind).lower()
+        st.session_state["data_flash"] = t("data.imported", count=count, what=what) if count > 1 \
+            else t("data.imported_one", what=what)
         st.session_state["import_round"] += 1
         st.session_state.pop("import_report", None)
         st.rerun()
@@ -160,13 +165,13 @@ def export_section() -> None:
     if name is None:
         return
     frame = exporting.export_list(engine, actor, name, lang=lang)
-    st.caption(t("data.export_rows", count=len(frame)))
+    st.caption(t("data.export_rows", count=len(frame)) if len(frame) != 1 else t("data.export_rows_one"))
     if frame.empty:
         st.info(t("data.export_empty"))
         return
     st.dataframe(frame, hide_index=True, key="export_preview", column_config=date_columns(frame),
                  placeholder="")
-    file_name = f"{importing.code(list_label(name))}-{i18n.format_date(date.today())}"
+    file_name = f"{importing.code(list_label(name))}-{i18n.format_date(placements.today())}"
     ui.download_buttons(frame, file_name, key="export")
 
 

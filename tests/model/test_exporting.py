@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from model import exporting, i18n, placements
+from model import exporting, i18n
 from model.errors import AccessDenied, ValidationError
 from model.tables import (
     AuditLog,
@@ -185,8 +185,7 @@ def test_codes_are_exported_by_their_names(engine, two_teams, lang):
     frame = exporting.export_list(engine, mine, "placements", lang=lang)
     kind, status = (i18n.t(COLUMN, lang) for COLUMN in ("data.col_kind", "data.col_status"))
     assert frame[[kind, status]].values.tolist() == [[
-        i18n.t(placements.KIND_KEYS["virksomhedspraktik"], lang),
-        i18n.t(placements.STATUS_KEYS["active"], lang)]]
+        i18n.t("placement.kind.virksomhedspraktik", lang), i18n.t("placement.status.active", lang)]]
     cards = exporting.export_list(engine, mine, "sprint_cards", lang=lang)
     assert cards[i18n.t("data.col_stage", lang)].tolist() == [i18n.t("stage.secured", lang)]
 
@@ -194,7 +193,7 @@ def test_codes_are_exported_by_their_names(engine, two_teams, lang):
 @pytest.mark.parametrize("code, expected", [("unknown_code", "unknown_code"), (None, None),
                                             (float("nan"), "nan")])
 def test_a_code_without_a_name_is_exported_as_it_is(code, expected):
-    assert str(exporting.label(code, placements.KIND_KEYS)) == str(expected)
+    assert str(exporting.label(code, exporting.CODE_KEYS["kind"])) == str(expected)
 
 
 def test_an_export_is_written_to_the_audit_log(engine, two_teams):

@@ -319,6 +319,20 @@ def test_a_cpr_number_in_any_cell_is_an_error_at_its_row_and_column(engine, lead
     assert all("1234" not in str(params) for params in report.errors["params"])
 
 
+@pytest.mark.parametrize("cells, column, key", [
+    (["B" * 81, "", "", "", ""], "Fornavn", "error.citizen_text_too_long"),
+    (["Bo", "m" * 81, "", "", ""], "Målgruppe", "error.citizen_text_too_long"),
+    (["Bo", "", "5", "", ""], "Matchgruppe", "error.match_group"),
+    (["Bo", "", "", ", ".join(f"ønske {i}" for i in range(21)), ""], "Ønsker",
+     "error.too_many_tags"),
+    (["Bo", "", "", "", "1234567890"], "Sagsreference", "error.external_ref_cpr"),
+])
+def test_citizens_meet_the_rules_of_the_citizen_form(engine, leader, cells, column, key):
+    frame = table([["Fornavn", "Efternavn", "Fødselsår", "Målgruppe", "Matchgruppe", "Ønsker",
+                    "Sagsreference"], [cells[0], "Hansen", "1990", *cells[1:]]])
+    assert errors_of(importing.dry_run(engine, leader, "citizens", frame)) == [(2, column, key)]
+
+
 def test_case_references_must_be_new_and_unique_in_the_file(engine, leader):
     add(engine, Citizen(first_name="Mette", last_name="Olsen", birth_year=1975, external_ref="J-1"))
     frame = table([["Fornavn", "Efternavn", "Fødselsår", "Sagsreference"],

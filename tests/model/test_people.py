@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from model import people
+from model import people, timeline
 from model.errors import AccessDenied, StaleVersion, ValidationError
 from model.tables import (
     AuditLog,
@@ -358,7 +358,7 @@ def test_a_consultant_asking_for_another_teams_citizen_by_id_is_refused(engine, 
         people.get_citizen(engine, mine, theirs)
     assert refused.value.key == "error.not_found"
     with pytest.raises(ValidationError):
-        people.timeline(engine, mine, theirs)
+        timeline.timeline(engine, mine, theirs)
     with pytest.raises(ValidationError):
         people.update_citizen(engine, mine, theirs, expected_version=1, last_name="Holm")
     with Session(engine) as session:
@@ -454,7 +454,7 @@ def test_the_timeline_holds_every_kind_newest_first(engine, actor_factory):
         Outcome(citizen_id=citizen_id, measured_at=start + timedelta(days=100),
                 months_after_start=3, status="job"),
         FollowUp(placement_id=placement, due_date=date.today() + timedelta(days=30)))
-    events = people.timeline(engine, mine, citizen_id)
+    events = timeline.timeline(engine, mine, citizen_id)
     assert events.columns.tolist() == ["when", "kind", "title", "detail"]
     assert events["kind"].tolist() == [
         "follow_up_planned", "outcome", "placement_ended", "progression", "follow_up_done",
@@ -467,12 +467,12 @@ def test_the_timeline_holds_every_kind_newest_first(engine, actor_factory):
         "Opfølgning hos Strand Café",
         "Virksomhedspraktik hos Strand Café startede",
         "Flyttet til «I praktik» i Uge 39 – Brøndby",
-        "Kontakt med Strand Café (telefon)",
+        "Kontakt med Strand Café (Telefon)",
         "Udvalgt til Uge 39 – Brøndby («Udvalgt»)"]
-    assert events["detail"].tolist()[2] == "Resultat: ordinært job"
+    assert events["detail"].tolist()[2] == "Resultat: Ordinært job"
     assert events["detail"].tolist()[-2] == "Forløb aftalt · Talt om et konkret match · af CO"
     assert events["when"].is_monotonic_decreasing
-    english = people.timeline(engine, mine, citizen_id, lang="en")
+    english = timeline.timeline(engine, mine, citizen_id, lang="en")
     assert english["title"].tolist()[1] == "Status after 3 months: Job"
     with Session(engine) as session:
         logged = session.exec(select(AuditLog.detail)
@@ -483,5 +483,5 @@ def test_the_timeline_holds_every_kind_newest_first(engine, actor_factory):
 def test_a_citizen_with_no_history_has_an_empty_timeline(engine, actor_factory):
     mine = actor_factory("consultant")
     citizen_id = people.create_citizen(engine, mine, **VALID)
-    events = people.timeline(engine, mine, citizen_id)
+    events = timeline.timeline(engine, mine, citizen_id)
     assert events.empty and events.columns.tolist() == ["when", "kind", "title", "detail"]

@@ -104,8 +104,9 @@ def test_companies_import_from_excel(app_db):
     at = app_as(app_db, "leder", DATA)
     at.radio(key="import_kind").set_value("companies").run()
     at = upload(at, "virksomheder.xlsx", buffer.getvalue(), XLSX)
+    assert at.success[0].value == "Rækken er i orden og kan importeres."
     at.button(key="import_commit").click().run()
-    assert at.success[0].value == "Importen er gemt: 1 rækker (virksomheder)."
+    assert at.success[0].value == "Importen er gemt: 1 række (virksomheder)."
     assert count(app_db, Company, Company.cvr == "24256790") == 1
 
 
