@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "placement.read": STAFF_ROLES,
     "placement.write": EDITORS,
     "followup.done": EDITORS | {"caseworker", "mentor"},
+    "cadence.write": frozenset({"admin", "leader"}),
     "outcome.write": EDITORS | {"caseworker"},
     "data.import": frozenset({"admin", "leader"}),
     "data.export": STAFF_ROLES,

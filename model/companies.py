@@ -18,7 +18,7 @@ from model import audit, metrics
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
-from model.people import _visible_citizens, check_free_text
+from model.people import check_free_text, visible_citizens
 from model.tables import Citizen, Company, Contact, Placement, Staff, utcnow
 
 AGREEMENT_KINDS = ("none", "samarbejdsaftale", "partnerskabsaftale", "virksomhedscenter")
@@ -111,7 +111,7 @@ def _contains(column, text: str):
 
 
 def _visible_citizen_ids(actor: Actor):
-    return _visible_citizens(actor, select(Citizen.id))
+    return visible_citizens(actor, select(Citizen.id))
 
 
 def _citizen_name(actor: Actor, citizen_id_column):
@@ -121,11 +121,6 @@ def _citizen_name(actor: Actor, citizen_id_column):
         return full_name
     return case((citizen_id_column.in_(_visible_citizen_ids(actor)),
                  full_name), else_=None)
-
-
-def danish_today() -> date:
-    """Today in Denmark (the server may run on UTC)."""
-    return metrics.local_day(utcnow())
 
 
 def _local_day(moment: datetime | None) -> date | None:
@@ -163,7 +158,7 @@ def validate_company_fields(
     cvr = normalise_cvr(cvr)
     if agreement_kind not in AGREEMENT_KINDS:
         raise ValidationError("error.company_unknown_agreement")
-    today = today or danish_today()
+    today = today or metrics.danish_today()
     if agreement_kind == "none":
         agreement_since = None
     elif agreement_since is None:
@@ -181,7 +176,6 @@ def validate_company_fields(
             "agreement_since": agreement_since, **texts}
 
 
-_validated = validate_company_fields  # the name model/importing.py uses
 
 
 def create_company(
@@ -441,7 +435,7 @@ def not_contacted(engine: Engine, actor: Actor, *, days: int,
     require(actor, "company.read")
     if days < 1:
         raise ValidationError("error.days_positive")
-    today = today or danish_today()
+    today = today or metrics.danish_today()
     # Contacted on or after this Danish midnight means "within the last `days` days".
     cutoff = datetime.combine(today - timedelta(days=days - 1), time.min, metrics.LOCAL_TZ)
     last = func.max(Contact.contacted_at)
@@ -499,7 +493,7 @@ def log_contact(
         if staff_id is not None and session.get(Staff, staff_id) is None:
             raise ValidationError("error.not_found")
         if citizen_id is not None:
-            visible = session.exec(_visible_citizens(
+            visible = session.exec(visible_citizens(
                 actor, select(Citizen.id).where(Citizen.id == citizen_id))).first()
             if visible is None:
                 raise ValidationError("error.contact_citizen_not_visible")
@@ -561,7 +555,7 @@ def complete_next_step(engine: Engine, actor: Actor, contact_id: int) -> None:
         contact = session.get(Contact, contact_id)
         if contact is None:
             raise ValidationError("error.not_found")
-        if contact.citizen_id is not None and session.exec(_visible_citizens(
+        if contact.citizen_id is not None and session.exec(visible_citizens(
                 actor, select(Citizen.id).where(Citizen.id == contact.citizen_id))).first() is None:
             raise ValidationError("error.not_found")
         if contact.next_step_done_at is not None:

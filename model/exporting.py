@@ -18,7 +18,7 @@ from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
 from model.metrics import LOCAL_TZ
-from model.people import _visible_citizens
+from model.people import visible_citizens
 from model.tables import (
     BENEFIT_TYPES,
     PLACEMENT_KINDS,
@@ -235,7 +235,7 @@ def export_citizens(session: Session, actor: Actor) -> pd.DataFrame:
             .outerjoin(Initiative, Initiative.id == Citizen.initiative_id)
             .outerjoin(Staff, Staff.id == Citizen.consultant_id)
             .order_by(Citizen.last_name, Citizen.first_name, Citizen.id))
-    rows = session.exec(_visible_citizens(actor, stmt)).all()
+    rows = session.exec(visible_citizens(actor, stmt)).all()
     return _frame(rows, columns, moments=("created_at",))
 
 
@@ -271,7 +271,7 @@ def export_placements(session: Session, actor: Actor) -> pd.DataFrame:
             .join(Company, Company.id == Placement.company_id)
             .outerjoin(Staff, Staff.id == Placement.consultant_id)
             .order_by(Placement.start_date.desc(), Placement.id))
-    return _frame(session.exec(_visible_citizens(actor, stmt)).all(), columns)
+    return _frame(session.exec(visible_citizens(actor, stmt)).all(), columns)
 
 
 def export_contacts(session: Session, actor: Actor) -> pd.DataFrame:
@@ -287,7 +287,7 @@ def export_contacts(session: Session, actor: Actor) -> pd.DataFrame:
             .outerjoin(Citizen, Citizen.id == Contact.citizen_id)
             .order_by(Contact.contacted_at.desc(), Contact.id))
     # Without a citizen the outer join leaves Citizen.team_id NULL, which the team filter lets through.
-    return _frame(session.exec(_visible_citizens(actor, stmt)).all(), columns,
+    return _frame(session.exec(visible_citizens(actor, stmt)).all(), columns,
                   moments=("contacted_at",))
 
 
@@ -303,7 +303,7 @@ def export_follow_ups(session: Session, actor: Actor) -> pd.DataFrame:
             .join(Company, Company.id == Placement.company_id)
             .outerjoin(Staff, Staff.id == FollowUp.done_by)
             .order_by(FollowUp.due_date, FollowUp.id))
-    return _frame(session.exec(_visible_citizens(actor, stmt)).all(), columns, moments=("done_at",))
+    return _frame(session.exec(visible_citizens(actor, stmt)).all(), columns, moments=("done_at",))
 
 
 def export_sprint_cards(session: Session, actor: Actor) -> pd.DataFrame:
@@ -320,7 +320,7 @@ def export_sprint_cards(session: Session, actor: Actor) -> pd.DataFrame:
             .outerjoin(consultant, consultant.id == SprintCard.consultant_id)
             .outerjoin(Company, Company.id == SprintCard.company_id)
             .order_by(Sprint.start_date.desc(), Sprint.id, Citizen.last_name, Citizen.first_name))
-    return _frame(session.exec(_visible_citizens(actor, stmt)).all(), columns,
+    return _frame(session.exec(visible_citizens(actor, stmt)).all(), columns,
                   moments=("stage_since",))
 
 

@@ -32,12 +32,12 @@ from model.errors import ValidationError
 from model.exporting import CODE_KEYS, COLUMN_KEYS
 from model.people import (
     MAX_NAME,
-    _visible_citizens,
     check_free_text,
     clean_citizen_fields,
     clean_external_ref,
     clean_tags,
     validate_birth_year,
+    visible_citizens,
 )
 from model.tables import Citizen, Company, FollowUp, HousingArea, Initiative, Placement
 
@@ -325,7 +325,7 @@ def _tags(text: str) -> list[str]:
 
 def _hourly_wage(text: str) -> float:
     wage = parse_number(text)
-    placements._validate_wage(wage)
+    placements.validate_wage(wage)
     return wage
 
 
@@ -533,7 +533,7 @@ class _CompanyChecker(_Checker):
         if row.errors:
             return None
         # The CVR number was checked above, against the database in one query for the whole file.
-        fields = row.rule(lambda: companies._validated(
+        fields = row.rule(lambda: companies.validate_company_fields(
             self.session, name=name, cvr=None, industry=row.text("industry"),
             municipality=row.text("municipality"), contact_person=row.text("contact_person"),
             phone=row.text("phone"), agreement_kind=agreement or "none", agreement_since=since,
@@ -558,13 +558,13 @@ class _PlacementChecker(_Checker):
         self.by_ref: dict[str, list[_Person]] = {}
         for chunk in _chunks(self.cells("external_ref")):
             stmt = select(Citizen.external_ref, *person).where(Citizen.external_ref.in_(chunk))
-            for ref, *found in self.session.exec(_visible_citizens(self.actor, stmt)).all():
+            for ref, *found in self.session.exec(visible_citizens(self.actor, stmt)).all():
                 self.by_ref.setdefault(ref, []).append(_Person(*found))
         self.by_name: dict[tuple[str, str, int], list[_Person]] = {}
         for chunk in _chunks(self.cells("last_name")):
             stmt = (select(Citizen.first_name, Citizen.last_name, *person)
                     .where(_same_name(Citizen.last_name, chunk)))
-            for first, last, *found in self.session.exec(_visible_citizens(self.actor, stmt)).all():
+            for first, last, *found in self.session.exec(visible_citizens(self.actor, stmt)).all():
                 found = _Person(*found)
                 key = (first.strip().casefold(), last.strip().casefold(), found.birth_year)
                 self.by_name.setdefault(key, []).append(found)
@@ -645,14 +645,14 @@ class _PlacementChecker(_Checker):
         return dict(citizen_id=citizen.id, company_id=company_id,
                     consultant_id=citizen.consultant_id or self.actor.staff_id, kind=kind,
                     start_date=start, planned_end_date=end, hours_per_week=hours, hourly_wage=wage,
-                    status=placements._status_for(start))
+                    status=placements.initial_status(start))
 
     def added(self, rows: list) -> None:
         """Each new placement gets its follow-up plan, as one started by hand does."""
         for placement in rows:
             if placement.kind not in self.cadences:
-                self.cadences[placement.kind] = placements._cadence_in(self.session, placement.kind)
-            plan = placements._plan(placement.start_date, self.cadences[placement.kind],
+                self.cadences[placement.kind] = placements.cadence_in(self.session, placement.kind)
+            plan = placements.plan_dates(placement.start_date, self.cadences[placement.kind],
                                     placement.planned_end_date)
             self.session.add_all([FollowUp(placement_id=placement.id, due_date=day) for day in plan])
 

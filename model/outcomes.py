@@ -10,11 +10,11 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, sprints
+from model import audit, metrics, sprints
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
-from model.people import _visible_citizens, check_free_text
+from model.people import check_free_text, visible_citizens
 from model.tables import Citizen, Initiative, Outcome, Progression, SprintCard
 
 OUTCOME_STATUSES = ("job", "education", "job_with_benefits", "benefits", "other")
@@ -39,7 +39,7 @@ def _measured_day(measured_at: date | datetime, today: date | None = None) -> da
         measured_at = measured_at.date()
     if not isinstance(measured_at, date):
         raise ValidationError("error.measured_at_required")
-    if measured_at > (today or date.today()):
+    if measured_at > (today or metrics.danish_today()):
         raise ValidationError("error.measured_in_future")
     return measured_at
 
@@ -73,7 +73,7 @@ def validate_scale(scale: str) -> str:
 
 
 def _visible_ids(session: Session, actor: Actor, citizen_ids: list[int]) -> set[int]:
-    stmt = _visible_citizens(actor, select(Citizen.id).where(Citizen.id.in_(citizen_ids)))
+    stmt = visible_citizens(actor, select(Citizen.id).where(Citizen.id.in_(citizen_ids)))
     return set(session.exec(stmt).all())
 
 
@@ -176,7 +176,7 @@ def _group(engine: Engine, actor: Actor, sprint_id: int | None, initiative_id: i
             if session.get(Initiative, initiative_id) is None:
                 raise ValidationError("error.not_found")
         stmt = stmt.where(Citizen.initiative_id == initiative_id)
-    return _visible_citizens(actor, stmt).order_by(Citizen.last_name, Citizen.first_name, Citizen.id)
+    return visible_citizens(actor, stmt).order_by(Citizen.last_name, Citizen.first_name, Citizen.id)
 
 
 def _log_sheet(engine: Engine, actor: Actor, what: str, rows: int, sprint_id: int | None,

@@ -11,7 +11,7 @@ from sqlalchemy import exists, func, or_, true, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit
+from model import audit, metrics
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import AccessDenied, StaleVersion, ValidationError
@@ -53,7 +53,7 @@ def check_free_text(*texts: str | None) -> None:
 
 
 def validate_birth_year(birth_year: int, today: date | None = None) -> None:
-    year = (today or date.today()).year
+    year = (today or metrics.danish_today()).year
     if not year - OLDEST_AGE <= birth_year <= year - YOUNGEST_AGE:
         raise ValidationError("error.birth_year", low=year - OLDEST_AGE, high=year - YOUNGEST_AGE)
 
@@ -196,14 +196,14 @@ def create_citizen(engine: Engine, actor: Actor, **fields) -> int:
         return citizen.id
 
 
-def _visible_citizens(actor: Actor, stmt):
+def visible_citizens(actor: Actor, stmt):
     if actor.sees_all_teams or actor.team_id is None:
         return stmt
     return stmt.where((Citizen.team_id == actor.team_id) | (Citizen.team_id.is_(None)))
 
 
 def _visible_citizen(session: Session, actor: Actor, citizen_id: int) -> Citizen | None:
-    return session.exec(_visible_citizens(actor, select(Citizen).where(Citizen.id == citizen_id))).first()
+    return session.exec(visible_citizens(actor, select(Citizen).where(Citizen.id == citizen_id))).first()
 
 
 def get_citizen(engine: Engine, actor: Actor, citizen_id: int) -> Citizen:
@@ -267,7 +267,7 @@ def search_citizens(engine: Engine, actor: Actor, query: str = "", limit: int = 
     for word in words:
         like = f"%{word}%"
         stmt = stmt.where(or_(Citizen.first_name.ilike(like), Citizen.last_name.ilike(like)))
-    stmt = _visible_citizens(actor, stmt).order_by(Citizen.last_name, Citizen.first_name).limit(limit)
+    stmt = visible_citizens(actor, stmt).order_by(Citizen.last_name, Citizen.first_name).limit(limit)
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
         audit.log(session, actor, "search", "citizen", None, detail=f"q={query.strip()[:80]}")
@@ -320,7 +320,7 @@ def list_citizens(
             stmt = stmt.where(getattr(Citizen, name) == value)
     if active_placement is not None:
         stmt = stmt.where(active if active_placement else ~active)
-    stmt = _visible_citizens(actor, stmt).order_by(Citizen.last_name, Citizen.first_name, Citizen.id)
+    stmt = visible_citizens(actor, stmt).order_by(Citizen.last_name, Citizen.first_name, Citizen.id)
     logged = {"q": query.strip()[:80], **criteria, "active_placement": active_placement}
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
@@ -341,7 +341,7 @@ def filter_options(engine: Engine, actor: Actor) -> dict[str, pd.DataFrame]:
     if not actor.sees_all_teams and actor.team_id is not None:
         consultants = consultants.where(Staff.team_id == actor.team_id)
     with Session(engine) as session:
-        groups = session.exec(_visible_citizens(actor, (
+        groups = session.exec(visible_citizens(actor, (
             select(Citizen.target_group, func.count(Citizen.id))
             .where(Citizen.target_group != "")
             .group_by(Citizen.target_group).order_by(Citizen.target_group)))).all()
@@ -369,7 +369,7 @@ def tag_suggestions(engine: Engine, actor: Actor) -> dict[str, list[str]]:
             tags = unnest(getattr(Citizen, name)).table_valued("value").alias(f"{name}_tag")
             stmt = (select(tags.c.value, func.count()).select_from(Citizen).join(tags, true())
                     .group_by(tags.c.value).order_by(func.count().desc(), tags.c.value))
-            suggestions[name] = [str(tag) for tag, _ in session.exec(_visible_citizens(actor, stmt))]
+            suggestions[name] = [str(tag) for tag, _ in session.exec(visible_citizens(actor, stmt))]
     return suggestions
 
 

@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from model import audit, metrics
 from model.access import Actor, require
 from model.db import write_session
-from model.errors import AccessDenied, StaleVersion, ValidationError
-from model.people import _visible_citizens, check_free_text
+from model.errors import StaleVersion, ValidationError
+from model.people import check_free_text, visible_citizens
 from model.tables import (
     PLACEMENT_KINDS,
     Citizen,
@@ -38,8 +38,6 @@ DEFAULT_CADENCE = [1, 2, 3, 5, 8, 14, 30, 60, 90]
 CADENCE_KINDS = ("default", *PLACEMENT_KINDS)
 MAX_CADENCE_DAY = 730
 MAX_NOTE_LENGTH = 500
-# Who may change the cadence; access.PERMISSIONS has no entry for it (yet).
-CADENCE_EDITORS = frozenset({"admin", "leader"})
 # Catalogue keys of kinds, statuses and results ("placement.kind.<kind>" and alike), spelt out
 # so the catalogue check sees each one used.
 KIND_KEYS = {
@@ -73,11 +71,6 @@ PLACEMENT_COLUMNS = ["id", "version", "citizen_id", "first_name", "last_name", "
 DUE_COLUMNS = ["id", "placement_id", "due_date", "overdue", "citizen_id", "citizen", "company",
                "kind", "consultant_id", "consultant"]
 PLAN_COLUMNS = ["id", "due_date", "done_at", "done_by", "done_by_name", "note", "state"]
-
-
-def today() -> date:
-    """The Danish calendar day now (the server clock may run on UTC)."""
-    return metrics.local_day(utcnow())
 
 
 def validate_placement_fields(
@@ -131,7 +124,7 @@ def parse_cadence(text: str) -> list[int]:
     return days
 
 
-def _cadence_in(session: Session, kind: str) -> list[int]:
+def cadence_in(session: Session, kind: str) -> list[int]:
     rows = dict(session.exec(
         select(FollowUpCadence.kind, FollowUpCadence.days)
         .where(FollowUpCadence.kind.in_([kind, "default"]))
@@ -142,7 +135,7 @@ def _cadence_in(session: Session, kind: str) -> list[int]:
 def cadence(engine: Engine, kind: str) -> list[int]:
     """The follow-up days of a placement kind: its own row, else the "default" row, else built in."""
     with Session(engine) as session:
-        return _cadence_in(session, kind)
+        return cadence_in(session, kind)
 
 
 def cadence_table(engine: Engine) -> pd.DataFrame:
@@ -156,15 +149,9 @@ def cadence_table(engine: Engine) -> pd.DataFrame:
     )
 
 
-def _require_cadence_editor(actor: Actor | None) -> Actor:
-    if actor is None or actor.role not in CADENCE_EDITORS:
-        raise AccessDenied("error.access_denied", permission="cadence.write")
-    return actor
-
-
 def set_cadence(engine: Engine, actor: Actor, *, kind: str, days: list[int]) -> None:
     """Set the follow-up days of a kind (or "default"); placements started later get them."""
-    _require_cadence_editor(actor)
+    require(actor, "cadence.write")
     if kind not in CADENCE_KINDS:
         raise ValidationError("error.unknown_placement_kind")
     validate_cadence(days)
@@ -182,7 +169,7 @@ def set_cadence(engine: Engine, actor: Actor, *, kind: str, days: list[int]) -> 
 
 def clear_cadence(engine: Engine, actor: Actor, *, kind: str) -> None:
     """Let a kind follow the default cadence again."""
-    _require_cadence_editor(actor)
+    require(actor, "cadence.write")
     if kind not in CADENCE_KINDS or kind == "default":
         raise ValidationError("error.unknown_placement_kind")
     with write_session(engine) as session:
@@ -191,7 +178,7 @@ def clear_cadence(engine: Engine, actor: Actor, *, kind: str) -> None:
         session.commit()
 
 
-def _plan(start: date, days: list[int], planned_end: date | None,
+def plan_dates(start: date, days: list[int], planned_end: date | None,
           after: date | None = None) -> list[date]:
     """Follow-up dates within the planned period, and later than `after` when given."""
     return [d for d in follow_up_dates(start, days)
@@ -201,25 +188,25 @@ def _plan(start: date, days: list[int], planned_end: date | None,
 # --- Placements ------------------------------------------------------------------------------
 
 
-def _status_for(start_date: date) -> str:
-    return "planned" if start_date > today() else "active"
+def initial_status(start_date: date) -> str:
+    return "planned" if start_date > metrics.danish_today() else "active"
 
 
-def _validate_wage(hourly_wage: float | None) -> None:
+def validate_wage(hourly_wage: float | None) -> None:
     if hourly_wage is not None and hourly_wage < 0:
         raise ValidationError("error.hourly_wage")
 
 
 def _visible_citizen(session: Session, actor: Actor, citizen_id: int) -> Citizen:
     citizen = session.exec(
-        _visible_citizens(actor, select(Citizen).where(Citizen.id == citizen_id))).first()
+        visible_citizens(actor, select(Citizen).where(Citizen.id == citizen_id))).first()
     if citizen is None:
         raise ValidationError("error.not_found")
     return citizen
 
 
 def _visible_placement(session: Session, actor: Actor, placement_id: int) -> tuple[Placement, Citizen]:
-    row = session.exec(_visible_citizens(
+    row = session.exec(visible_citizens(
         actor,
         select(Placement, Citizen).join(Citizen, Citizen.id == Placement.citizen_id)
         .where(Placement.id == placement_id),
@@ -257,7 +244,7 @@ def start_placement(
     The consultant defaults to the card's, else the acting user; returns the placement's id.
     """
     require(actor, "placement.write")
-    _validate_wage(hourly_wage)
+    validate_wage(hourly_wage)
     with write_session(engine) as session:
         citizen = _visible_citizen(session, actor, citizen_id)
         validate_placement_fields(kind=kind, start_date=start_date,
@@ -272,14 +259,14 @@ def start_placement(
         placement = Placement(
             citizen_id=citizen_id, company_id=company_id, kind=kind, start_date=start_date,
             planned_end_date=planned_end_date, hours_per_week=hours_per_week,
-            hourly_wage=hourly_wage, status=_status_for(start_date), payer_id=payer_id,
+            hourly_wage=hourly_wage, status=initial_status(start_date), payer_id=payer_id,
             consultant_id=consultant_id or (card.consultant_id if card else None) or actor.staff_id,
             sprint_id=sprint_id if sprint_id is not None else (card.sprint_id if card else None),
         )
         session.add(placement)
         session.flush()
         placement_id = placement.id
-        plan = _plan(start_date, _cadence_in(session, kind), planned_end_date)
+        plan = plan_dates(start_date, cadence_in(session, kind), planned_end_date)
         session.add_all([FollowUp(placement_id=placement_id, due_date=d) for d in plan])
         if card is not None:
             linked = session.execute(
@@ -316,7 +303,7 @@ def _replan(session: Session, placement_id: int, kind: str, start_date: date,
     ).one()
     session.execute(delete(FollowUp).where(FollowUp.placement_id == placement_id,
                                            FollowUp.done_at.is_(None)))
-    plan = _plan(start_date, _cadence_in(session, kind), planned_end_date, after=last_done)
+    plan = plan_dates(start_date, cadence_in(session, kind), planned_end_date, after=last_done)
     session.add_all([FollowUp(placement_id=placement_id, due_date=d) for d in plan])
     return len(plan)
 
@@ -339,7 +326,7 @@ def update_placement(
     A running placement whose kind or dates change gets its open follow-ups planned anew.
     """
     require(actor, "placement.write")
-    _validate_wage(hourly_wage)
+    validate_wage(hourly_wage)
     with write_session(engine) as session:
         placement, citizen = _visible_placement(session, actor, placement_id)
         validate_placement_fields(kind=kind, start_date=start_date,
@@ -353,7 +340,7 @@ def update_placement(
                       planned_end_date=planned_end_date, hours_per_week=hours_per_week,
                       hourly_wage=hourly_wage, version=Placement.version + 1)
         if running:
-            values["status"] = _status_for(start_date)
+            values["status"] = initial_status(start_date)
         result = session.execute(
             update(Placement)
             .where(Placement.id == placement_id, Placement.version == expected_version)
@@ -382,7 +369,7 @@ def end_placement(
     require(actor, "placement.write")
     if result not in RESULTS:
         raise ValidationError("error.unknown_result")
-    if end_date > today():
+    if end_date > metrics.danish_today():
         raise ValidationError("error.end_in_future")
     with write_session(engine) as session:
         placement, _ = _visible_placement(session, actor, placement_id)
@@ -426,7 +413,7 @@ def list_placements(
 ) -> pd.DataFrame:
     """Placements of the citizens the actor may see, newest first, with the next open follow-up."""
     require(actor, "placement.read")
-    day = today()
+    day = metrics.danish_today()
     next_open = (
         select(FollowUp.placement_id, func.min(FollowUp.due_date).label("next_due"))
         .where(FollowUp.done_at.is_(None))
@@ -456,7 +443,7 @@ def list_placements(
         stmt = stmt.where(Placement.citizen_id == citizen_id)
     if company_id:
         stmt = stmt.where(Placement.company_id == company_id)
-    stmt = _visible_citizens(actor, stmt).order_by(Placement.start_date.desc(), Placement.id.desc())
+    stmt = visible_citizens(actor, stmt).order_by(Placement.start_date.desc(), Placement.id.desc())
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
         audit.log(session, actor, "view_list", "placement", None,
@@ -502,7 +489,7 @@ def follow_up_plan(engine: Engine, actor: Actor, placement_id: int) -> pd.DataFr
         ).all()
         audit.log(session, actor, "view", "placement", placement_id, detail="follow_up_plan")
         session.commit()
-    day = today()
+    day = metrics.danish_today()
     return pd.DataFrame(
         [(*row, _plan_state(row[2], row[1], running, day)) for row in rows], columns=PLAN_COLUMNS)
 
@@ -524,7 +511,7 @@ def due_follow_ups(engine: Engine, actor: Actor, *, today: date,
     )
     if consultant_id:
         stmt = stmt.where(Placement.consultant_id == consultant_id)
-    stmt = _visible_citizens(actor, stmt).order_by(FollowUp.due_date, Citizen.last_name,
+    stmt = visible_citizens(actor, stmt).order_by(FollowUp.due_date, Citizen.last_name,
                                                    Citizen.first_name, FollowUp.id)
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
@@ -561,7 +548,7 @@ def mark_follow_up_done(engine: Engine, actor: Actor, follow_up_id: int, *, note
     require(actor, "followup.done")
     note = _clean_note(note)
     with write_session(engine) as session:
-        found = session.exec(_visible_citizens(
+        found = session.exec(visible_citizens(
             actor,
             select(FollowUp.placement_id)
             .join(Placement, Placement.id == FollowUp.placement_id)

@@ -7,14 +7,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from model.access import Actor, require
-from model.people import _visible_citizens
+from model.people import visible_citizens
 from model.tables import Citizen, SprintCard
 
 
 def citizen_choices(engine: Engine, actor: Actor) -> pd.DataFrame:
     """The citizens the actor may pick, labelled "name (birth year)", for a searchable picker."""
     require(actor, "citizen.read")
-    stmt = _visible_citizens(actor, select(Citizen.id, Citizen.first_name, Citizen.last_name,
+    stmt = visible_citizens(actor, select(Citizen.id, Citizen.first_name, Citizen.last_name,
                                            Citizen.birth_year))
     with Session(engine) as session:
         rows = session.exec(stmt.order_by(Citizen.first_name, Citizen.last_name)).all()

@@ -66,7 +66,7 @@ def current_sprint_id(engine: Engine, actor: Actor, today: date | None = None) -
     sprints = list_sprints(engine, actor)
     if sprints.empty:
         return None
-    today = today or date.today()
+    today = today or metrics.danish_today()
     running = sprints[sprints["status"] == "running"]
     covering = running[(running["start_date"] <= today) & (running["end_date"] >= today)]
     for candidates in (covering, running, sprints):
@@ -121,7 +121,7 @@ def create_sprint(
     with write_session(engine) as session:
         sprint = Sprint(
             name=name.strip(), start_date=start, end_date=end, goal_count=goal, focus=focus.strip(),
-            kind=kind, status="planned" if start > date.today() else "running",
+            kind=kind, status="planned" if start > metrics.danish_today() else "running",
             team_id=team_id if team_id is not None else actor.team_id,
             stage_names={k: v.strip() for k, v in (stage_names or {}).items() if v and v.strip()},
         )

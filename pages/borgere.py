@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from model import access, i18n, outcomes, people, sprints, timeline
+from model import access, i18n, metrics, outcomes, people, sprints, timeline
 from model.errors import UserError
 from model.metrics import LOCAL_TZ
 from model.tables import BENEFIT_TYPES
@@ -184,7 +184,8 @@ def measurement_forms(citizen_id: int) -> None:
         status = st.selectbox(t("citizens.outcome_status"), outcomes.OUTCOME_STATUSES, index=None,
                               key="outcome_status", format_func=status_label,
                               placeholder=t("citizens.outcome_status_placeholder"))
-        measured = st.date_input(t("citizens.measured_at"), format="DD-MM-YYYY", max_value=date.today(),
+        measured = st.date_input(t("citizens.measured_at"), format="DD-MM-YYYY",
+                                 max_value=metrics.danish_today(),
                                  key="outcome_date")
         if st.form_submit_button(t("citizens.outcome_save"), type="primary"):
             try:
@@ -201,7 +202,8 @@ def measurement_forms(citizen_id: int) -> None:
         low, high = outcomes.SCORE_RANGE
         score = st.slider(t("citizens.progression_score"), low, high, value=5, key="progression_score",
                           help=t("citizens.progression_help"))
-        measured = st.date_input(t("citizens.measured_at"), format="DD-MM-YYYY", max_value=date.today(),
+        measured = st.date_input(t("citizens.measured_at"), format="DD-MM-YYYY",
+                                 max_value=metrics.danish_today(),
                                  key="progression_date")
         if st.form_submit_button(t("citizens.progression_save"), type="primary"):
             try:
@@ -223,7 +225,7 @@ def show_profile(citizen_id: int) -> None:
         ui.show_error(error)
         return
     st.header(f"{citizen.first_name} {citizen.last_name}")
-    age = date.today().year - citizen.birth_year
+    age = metrics.danish_today().year - citizen.birth_year
     st.caption(" · ".join(filter(None, [
         t("citizens.born", year=citizen.birth_year, age=age), escape(citizen.target_group),
         benefit_label(citizen.benefit_type),
@@ -296,7 +298,7 @@ def group_sheets() -> None:
         months = c1.selectbox(t("citizens.outcome_months"), outcomes.MEASURE_MONTHS, key="group_months",
                               format_func=months_label)
         measured = c2.date_input(t("citizens.measured_at"), format="DD-MM-YYYY", key="group_outcome_date",
-                                 max_value=date.today())
+                                 max_value=metrics.danish_today())
         sheet = outcomes.outcome_sheet(engine, actor, months=months, **scope)
         if sheet.empty:
             st.info(t("citizens.group_empty"))
@@ -327,7 +329,7 @@ def group_sheets() -> None:
                     st.rerun()
     with score_tab:
         measured = st.date_input(t("citizens.measured_at"), format="DD-MM-YYYY",
-                                 key="group_progression_date", max_value=date.today())
+                                 key="group_progression_date", max_value=metrics.danish_today())
         sheet = outcomes.progression_sheet(engine, actor, **scope)
         if sheet.empty:
             st.info(t("citizens.group_empty"))

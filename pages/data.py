@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from model import access, exporting, i18n, importing, placements
+from model import access, exporting, i18n, importing, metrics
 from model.errors import UserError
 from model.tables import PLACEMENT_KINDS
 from pages import ui
@@ -171,7 +171,7 @@ def export_section() -> None:
         return
     st.dataframe(frame, hide_index=True, key="export_preview", column_config=date_columns(frame),
                  placeholder="")
-    file_name = f"{importing.code(list_label(name))}-{i18n.format_date(placements.today())}"
+    file_name = f"{importing.code(list_label(name))}-{i18n.format_date(metrics.danish_today())}"
     ui.download_buttons(frame, file_name, key="export")
 
 

@@ -3,17 +3,17 @@
 import pandas as pd
 import streamlit as st
 
-from model import access, companies, i18n, people, placements
+from model import access, companies, i18n, metrics, people, placements
 from model.errors import StaleVersion, UserError
 from model.tables import PLACEMENT_KINDS
 from pages import ui
 
 actor = ui.guard("forloeb")
 t, engine = ui.t, ui.engine()
-today = placements.today()
+today = metrics.danish_today()
 can_write = access.can(actor, "placement.write")
 can_tick = access.can(actor, "followup.done")
-can_cadence = actor.role in placements.CADENCE_EDITORS
+can_cadence = access.can(actor, "cadence.write")
 STATE_KEYS = {"done": "placement.state_done", "due": "placement.state_due",
               "overdue": "placement.state_overdue", "planned": "placement.state_planned",
               "missed": "placement.state_missed"}

@@ -1,11 +1,11 @@
 """Mødeskærm: the read-only meeting screen for a TV; initials only, refreshes itself."""
 
 import os
-from datetime import date, datetime
+from datetime import datetime
 
 import streamlit as st
 
-from model import i18n, sprints
+from model import i18n, metrics, sprints
 from model.metrics import LOCAL_TZ
 from model.tables import STAGES
 from pages import ui
@@ -70,7 +70,7 @@ def meeting_screen() -> None:
     with programme_col:
         st.header(t("screen.today"))
         programme = sprints.agenda(engine, actor, sprint_id)
-        today_items = programme[programme["day"] == date.today()]
+        today_items = programme[programme["day"] == metrics.danish_today()]
         if today_items.empty:
             st.markdown(t("screen.no_programme_today"))
             today_items = programme

@@ -1,12 +1,12 @@
 """Sprinttavle: the intensive week's board, programme, burn-up and funnel."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from model import access, companies, i18n, people, placements, sprints
+from model import access, companies, i18n, metrics, people, placements, sprints
 from model.errors import UserError
 from model.tables import PLACEMENT_KINDS, SECURED, SPRINT_KINDS, STAGES
 from pages import ui
@@ -28,7 +28,7 @@ all_sprints = sprints.list_sprints(engine, actor)
 
 def sprint_form(prefix: str, sprint=None) -> dict | None:
     """The fields of a sprint; returns them when the form is submitted."""
-    today = date.today()
+    today = metrics.danish_today()
     default_start = sprint.start_date if sprint else today
     with st.form(f"{prefix}_form", clear_on_submit=sprint is None):
         name = st.text_input(t("board.name"), value=sprint.name if sprint else "",
@@ -192,7 +192,7 @@ if offer := st.session_state.get("place_card"):
             else None, placeholder=t("board.place_pick_company"), format_func=company_names.get)
         kind = c2.selectbox(t("board.place_kind"), PLACEMENT_KINDS, key=f"place_kind_{card_id}",
                             format_func=lambda k: t(placements.KIND_KEYS[k]))
-        start = c3.date_input(t("board.start"), value=placements.today(), format="DD-MM-YYYY",
+        start = c3.date_input(t("board.start"), value=metrics.danish_today(), format="DD-MM-YYYY",
                               key=f"place_start_{card_id}")
         hours = c4.number_input(t("board.place_hours"), value=None, min_value=0.5, step=0.5,
                                 key=f"place_hours_{card_id}")
@@ -350,7 +350,7 @@ programme_col, chart_col = st.columns([2, 3])
 with programme_col:
     st.subheader(t("board.programme"))
     programme = sprints.agenda(engine, actor, sprint_id)
-    today = date.today()
+    today = metrics.danish_today()
     for day, items in programme.groupby("day", sort=True):
         heading = f"**{i18n.weekday(day, lang).capitalize()} {i18n.format_date(day)}**"
         if day == today:

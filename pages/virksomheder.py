@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from model import access, companies, i18n, people
+from model import access, companies, i18n, metrics, people
 from model.errors import UserError
 from pages import ui
 
@@ -15,7 +15,7 @@ actor = ui.guard("virksomheder")
 t, engine = ui.t, ui.engine()
 can_edit = access.can(actor, "company.write")
 can_log = access.can(actor, "contact.write")
-today = companies.danish_today()
+today = metrics.danish_today()
 DAYS_AHEAD = 7
 
 AGREEMENT_LABELS = {

@@ -7,8 +7,11 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import Server, submit_login, wait_ready
 
-PAGE_NAMES = ["Overblik", "Sprinttavle", "Mødeskærm"]
-LEGACY_NAMES = ["overblik", "sprinttavle", "moedeskaerm", "ui"]
+# A leader's navigation, in the order of app.py's sections.
+PAGE_NAMES = ["Overblik", "Sprinttavle", "Mødeskærm", "Hurtig registrering", "Borgere",
+              "Virksomheder", "Forløb", "Data"]
+LEGACY_NAMES = ["app", "overblik", "sprinttavle", "moedeskaerm", "hurtig_registrering", "borgere",
+                "virksomheder", "forloeb", "data", "ui"]
 
 
 @pytest.fixture
