@@ -563,3 +563,20 @@ def complete_next_step(engine: Engine, actor: Actor, contact_id: int) -> None:
         contact.next_step_done_at = utcnow()
         audit.log(session, actor, "complete_next_step", "contact", contact_id)
         session.commit()
+
+
+def next_step_counts(engine: Engine, actor: Actor, *, today: date,
+                     staff_id: int | None = None) -> dict[str, int]:
+    """How many open next steps fall due today and how many are overdue, counted in SQL."""
+    require(actor, "company.read")
+    stmt = (
+        select(func.count(Contact.id).filter(Contact.next_step_date == today),
+               func.count(Contact.id).filter(Contact.next_step_date < today))
+        .where(Contact.next_step_date.is_not(None), Contact.next_step_done_at.is_(None),
+               Contact.next_step_date <= today)
+    )
+    if staff_id is not None:
+        stmt = stmt.where(Contact.staff_id == staff_id)
+    with Session(engine) as session:
+        due_today, overdue = session.exec(stmt).one()
+    return {"due_today": int(due_today), "overdue": int(overdue)}

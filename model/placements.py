@@ -593,3 +593,22 @@ def record_follow_up(engine: Engine, actor: Actor, *, placement_id: int, note: s
                   detail=f"placement={placement_id}")
         session.commit()
         return follow_up_id
+
+
+def follow_up_counts(engine: Engine, actor: Actor, *, today: date,
+                     consultant_id: int | None = None) -> dict[str, int]:
+    """How many open follow-ups are due today and how many are overdue, counted in SQL."""
+    require(actor, "placement.read")
+    stmt = (
+        select(func.count(FollowUp.id).filter(FollowUp.due_date == today),
+               func.count(FollowUp.id).filter(FollowUp.due_date < today))
+        .join(Placement, Placement.id == FollowUp.placement_id)
+        .join(Citizen, Citizen.id == Placement.citizen_id)
+        .where(FollowUp.done_at.is_(None), FollowUp.due_date <= today,
+               Placement.status.in_(OPEN_STATUSES))
+    )
+    if consultant_id:
+        stmt = stmt.where(Placement.consultant_id == consultant_id)
+    with Session(engine) as session:
+        due_today, overdue = session.exec(visible_citizens(actor, stmt)).one()
+    return {"due_today": int(due_today), "overdue": int(overdue)}

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from model import i18n, sprints
+from model import access, companies, i18n, metrics, placements, sprints
 from pages import ui
 
 actor = ui.guard("overblik")
@@ -34,6 +34,24 @@ else:
     l1.page_link("pages/sprinttavle.py", label=t("overview.open_board"),
                  icon=":material/view_kanban:")
     l2.page_link("pages/moedeskaerm.py", label=t("overview.open_screen"), icon=":material/tv:")
+
+if access.can(actor, "placement.read"):
+    today = metrics.danish_today()
+    # A consultant sees their own; leaders and others without a caseload see the team's.
+    mine = actor.staff_id if actor.role == "consultant" else None
+    follow_ups = placements.follow_up_counts(engine, actor, today=today, consultant_id=mine)
+    steps = companies.next_step_counts(engine, actor, today=today, staff_id=mine)
+    st.subheader(t("overview.my_day" if mine else "overview.team_day"))
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("overview.follow_ups_today"), follow_ups["due_today"])
+    c2.metric(t("overview.follow_ups_overdue"), follow_ups["overdue"])
+    c3.metric(t("overview.next_steps_today"), steps["due_today"])
+    c4.metric(t("overview.next_steps_overdue"), steps["overdue"])
+    l1, l2 = st.columns(2)
+    l1.page_link("pages/forloeb.py", label=t("overview.open_follow_ups"),
+                 icon=":material/work_history:")
+    l2.page_link("pages/virksomheder.py", label=t("overview.open_next_steps"),
+                 icon=":material/business:")
 
 st.subheader(t("overview.sprints"))
 summary = sprints.sprint_summaries(engine, actor)

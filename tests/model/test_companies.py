@@ -548,3 +548,16 @@ def test_caseworkers_and_mentors_read_the_list_and_profile(engine, actor_factory
     reader = actor_factory(role, team_id=consultant.team_id)
     assert companies.list_companies(engine, reader)["id"].tolist() == [company_id]
     assert companies.company_profile(engine, reader, company_id).company.id == company_id
+
+
+def test_next_step_counts_split_due_today_from_overdue(engine, consultant):
+    company_id = make_company(engine, consultant)
+    for offset in (-2, -1, 0, 3):
+        companies.log_contact(engine, consultant, company_id=company_id, channel="phone",
+                              contacted_at=at(TODAY - timedelta(days=5)), next_step="Ring igen",
+                              next_step_date=TODAY + timedelta(days=offset))
+    assert companies.next_step_counts(engine, consultant, today=TODAY,
+                                      staff_id=consultant.staff_id) == {"due_today": 1,
+                                                                        "overdue": 2}
+    assert companies.next_step_counts(engine, consultant, today=TODAY, staff_id=-1) == {
+        "due_today": 0, "overdue": 0}

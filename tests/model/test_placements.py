@@ -485,3 +485,21 @@ def test_the_screen_role_reads_no_placements(engine, actor_factory):
         placements.list_placements(engine, actor_factory("screen"))
     with pytest.raises(AccessDenied):
         placements.due_follow_ups(engine, actor_factory("screen"), today=START)
+
+
+def test_follow_up_counts_split_due_today_from_overdue(engine, world, actor_factory):
+    consultant, citizen_id, company_id = world
+    placement_id = start(engine, consultant, citizen_id, company_id)
+    # Days 1, 2, 3 and 5 after the start: 5 is "today", the three before it are overdue.
+    today = START + timedelta(days=5)
+    assert placements.follow_up_counts(engine, consultant, today=today) == {
+        "due_today": 1, "overdue": 3}
+    first_open = placements.due_follow_ups(engine, consultant, today=today)["id"].iloc[0]
+    placements.mark_follow_up_done(engine, consultant, int(first_open))
+    assert placements.follow_up_counts(engine, consultant, today=today,
+                                       consultant_id=consultant.staff_id) == {
+        "due_today": 1, "overdue": 2}
+    outsider = actor_factory("consultant")
+    assert placements.follow_up_counts(engine, outsider, today=today) == {
+        "due_today": 0, "overdue": 0}
+    assert placement_id
