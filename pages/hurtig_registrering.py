@@ -134,6 +134,9 @@ with right, st.container(border=True):
         card_label = {int(c.card_id): f"{c.first_name} {c.last_name} · {stage_label[c.stage]}"
                       for c in cards.itertuples()}
         versions = dict(zip(cards["card_id"].astype(int), cards["version"].astype(int)))
+        # The versions the user saw when the form was drawn, so a colleague's move is not overwritten.
+        seen = st.session_state.get("qk_seen_versions", versions)
+        st.session_state["qk_seen_versions"] = versions
         with st.form("quick_card", clear_on_submit=True, border=False):
             card_id = picker(t("quick.card"), card_label, "qk_card")
             c1, c2 = st.columns(2)
@@ -147,7 +150,8 @@ with right, st.container(border=True):
                 else:
                     try:
                         sprints.move_card(engine, actor, card_id, to_stage,
-                                          expected_version=versions[card_id], park_reason=reason)
+                                          expected_version=seen.get(card_id, versions[card_id]),
+                                          park_reason=reason)
                     except UserError as error:
                         ui.show_error(error)
                     else:

@@ -131,3 +131,15 @@ def test_caseworkers_do_not_get_quick_entry(app_db):
     direct.session_state["user_id"] = demo_actor(app_db, "sagsbehandler").user_id
     direct.run()
     assert direct.error[0].value == "Din rolle har ikke adgang til denne side."
+
+
+def test_a_card_a_colleague_moved_meanwhile_is_not_overwritten(app_db):
+    card = dialogue_card(app_db)
+    at = app_as(app_db, "konsulent", QUICK)
+    sprints.move_card(app_db, demo_actor(app_db, "leder"), card.id, "clarified",
+                      expected_version=card.version)
+    at.selectbox(key="qk_card").select(card.id)
+    at.button(key="FormSubmitter:quick_card-Flyt kort").click().run()
+    assert "En anden har flyttet kortet" in at.error[0].value
+    with Session(app_db) as session:
+        assert session.get(SprintCard, card.id).stage == "clarified"
