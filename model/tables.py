@@ -298,7 +298,9 @@ class Goal(SQLModel, table=True):
     sprint_id: int | None = Field(default=None, foreign_key="sprint.id", index=True)
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     initiative_id: int | None = Field(default=None, foreign_key="initiative.id", index=True)
+    name: str = ""
     metric: str
+    months: int | None = None
     target: float
     period_start: date | None = None
     period_end: date | None = None
