@@ -30,6 +30,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "outcome.write": EDITORS | {"caseworker"},
     "data.import": frozenset({"admin", "leader"}),
     "data.export": STAFF_ROLES,
+    "goal.read": STAFF_ROLES,
+    "goal.write": frozenset({"admin", "leader"}),
 }
 
 # Which roles see which page in the navigation (and pass the page guard).

@@ -12,7 +12,7 @@ LANGUAGES = ("da", "en")
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 
 # One module per area under model/texts/, each with DA and EN dicts; keys never repeat.
-SECTIONS = ("frame", "sprints", "citizens", "companies", "placements", "data", "quick")
+SECTIONS = ("frame", "sprints", "citizens", "companies", "placements", "data", "quick", "goals")
 
 
 def _merge() -> dict[str, dict[str, str]]:
