@@ -185,8 +185,7 @@ CODE_KEYS: dict[str, dict[str, str]] = {
 
 def label(code: object, keys: dict[str, str], lang: str = "da") -> object:
     """The name of a code in `lang`; a code without one is shown as it is."""
-    key = keys.get(code) if isinstance(code, str) else None
-    return i18n.CATALOGUE[lang].get(key, code) if key else code
+    return i18n.code_label(keys, code, lang) if isinstance(code, str) else code
 
 
 def with_headers(frame: pd.DataFrame, lang: str = "da") -> pd.DataFrame:

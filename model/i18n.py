@@ -6,6 +6,8 @@ import importlib
 import os
 from datetime import date, datetime
 
+import pandas as pd
+
 from model.metrics import LOCAL_TZ
 
 LANGUAGES = ("da", "en")
@@ -39,6 +41,14 @@ def t(key: str, lang: str = "da", **params: object) -> str:
     """The text for `key` in `lang`, with its {placeholders} filled in."""
     text = CATALOGUE[lang][key]
     return text.format(**params) if params else text
+
+
+def code_label(keys: dict[str, str], code: object, lang: str = "da") -> str:
+    """The name of a stored code (`keys` maps codes to catalogue keys); "" for none, else the code."""
+    if code is None or pd.isna(code):
+        return ""
+    key = keys.get(str(code))
+    return t(key, lang) if key in CATALOGUE[lang] else str(code)
 
 
 def format_date(value: date | datetime | None) -> str:

@@ -202,7 +202,8 @@ def visible_citizens(actor: Actor, stmt):
     return stmt.where((Citizen.team_id == actor.team_id) | (Citizen.team_id.is_(None)))
 
 
-def _visible_citizen(session: Session, actor: Actor, citizen_id: int) -> Citizen | None:
+def visible_citizen(session: Session, actor: Actor, citizen_id: int) -> Citizen | None:
+    """The citizen if the actor may see them, else None."""
     return session.exec(visible_citizens(actor, select(Citizen).where(Citizen.id == citizen_id))).first()
 
 
@@ -210,7 +211,7 @@ def get_citizen(engine: Engine, actor: Actor, citizen_id: int) -> Citizen:
     """One citizen within the actor's teams; the view is logged, and so is a refused one."""
     require(actor, "citizen.read")
     with write_session(engine) as session:
-        citizen = _visible_citizen(session, actor, citizen_id)
+        citizen = visible_citizen(session, actor, citizen_id)
         if citizen is None:
             audit.log(session, actor, "view_refused", "citizen", citizen_id)
             session.commit()
@@ -229,7 +230,7 @@ def update_citizen(engine: Engine, actor: Actor, citizen_id: int, *, expected_ve
     if unknown:
         raise TypeError(f"unknown citizen fields: {sorted(unknown)}")
     with write_session(engine) as session:
-        current = _visible_citizen(session, actor, citizen_id)
+        current = visible_citizen(session, actor, citizen_id)
         if current is None:
             raise ValidationError("error.not_found")
         if "team_id" in fields and fields["team_id"] != current.team_id and not actor.sees_all_teams:

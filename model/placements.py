@@ -14,7 +14,7 @@ from model import audit, metrics
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
-from model.people import check_free_text, visible_citizens
+from model.people import check_free_text, visible_citizen, visible_citizens
 from model.tables import (
     PLACEMENT_KINDS,
     Citizen,
@@ -198,8 +198,7 @@ def validate_wage(hourly_wage: float | None) -> None:
 
 
 def _visible_citizen(session: Session, actor: Actor, citizen_id: int) -> Citizen:
-    citizen = session.exec(
-        visible_citizens(actor, select(Citizen).where(Citizen.id == citizen_id))).first()
+    citizen = visible_citizen(session, actor, citizen_id)
     if citizen is None:
         raise ValidationError("error.not_found")
     return citizen

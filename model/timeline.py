@@ -8,12 +8,12 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, i18n, metrics, outcomes, placements
+from model import audit, exporting, i18n, metrics, outcomes, placements
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
 from model.metrics import LOCAL_TZ
-from model.people import _visible_citizen
+from model.people import visible_citizen
 from model.tables import (
     Company,
     Contact,
@@ -30,16 +30,6 @@ from model.tables import (
 TIMELINE_KINDS = ("stage_change", "contact", "placement_planned", "placement_started",
                   "placement_ended", "follow_up_done", "follow_up_planned", "outcome", "progression")
 TIMELINE_COLUMNS = ["when", "kind", "title", "detail"]
-def _label(keys: dict[str, str], code: str | None, lang: str) -> str:
-    return i18n.t(keys[code], lang) if code in keys else (code or "")
-
-
-def _code(prefix: str, code: str | None, lang: str) -> str:
-    """The catalogue's label for a stored code ("company.channel_" + "phone"), else the code."""
-    key = f"{prefix}{code}"
-    return i18n.t(key, lang) if key in i18n.CATALOGUE[lang] else (code or "")
-
-
 def _moment(day: date) -> datetime:
     # Events known only by their day sort as midday, Danish time.
     return datetime.combine(day, time(12), LOCAL_TZ)
@@ -86,8 +76,8 @@ def _contact_rows(session: Session, citizen_id: int, lang: str) -> list[tuple]:
             step = i18n.t("timeline.next_step", lang, step=next_step)
         events.append((at, "contact",
                        i18n.t("timeline.contact", lang, company=company,
-                              channel=_code("company.channel_", channel, lang)),
-                       _joined(_code("company.outcome_", outcome, lang), note, step,
+                              channel=i18n.code_label(exporting.CODE_KEYS["channel"], channel, lang)),
+                       _joined(i18n.code_label(exporting.CODE_KEYS["outcome"], outcome, lang), note, step,
                                i18n.t("timeline.by", lang, initials=initials) if initials else "")))
     return events
 
@@ -102,7 +92,7 @@ def _placement_rows(session: Session, citizen_id: int, lang: str) -> list[tuple]
     ).all()
     events = []
     for start, planned_end, actual_end, kind, status, result, hours, company in rows:
-        what = _label(placements.KIND_KEYS, kind, lang)
+        what = i18n.code_label(placements.KIND_KEYS, kind, lang)
         hours_text = i18n.t("timeline.hours", lang, hours=f"{hours:g}") if hours else ""
         until = i18n.t("timeline.planned_end", lang, date=i18n.format_date(planned_end)) \
             if planned_end else ""
@@ -119,7 +109,7 @@ def _placement_rows(session: Session, citizen_id: int, lang: str) -> list[tuple]
                 else "timeline.placement_ended"
             events.append((_moment(actual_end), "placement_ended",
                            i18n.t(key, lang, kind=what, company=company),
-                           i18n.t("timeline.result", lang, result=_label(placements.RESULT_KEYS,
+                           i18n.t("timeline.result", lang, result=i18n.code_label(placements.RESULT_KEYS,
                                                                          result, lang))
                            if result else ""))
     return events
@@ -159,7 +149,7 @@ def _measurement_rows(session: Session, citizen_id: int, lang: str) -> list[tupl
     ).all()
     events = [(_moment(at), "outcome",
                i18n.t("timeline.outcome", lang, months=months,
-                      status=_label(outcomes.STATUS_KEYS, status, lang)), "")
+                      status=i18n.code_label(outcomes.STATUS_KEYS, status, lang)), "")
               for at, months, status in measured]
     events += [(_moment(at), "progression",
                 i18n.t("timeline.progression", lang, score=score,
@@ -174,7 +164,7 @@ def timeline(engine: Engine, actor: Actor, citizen_id: int, *, lang: str = "da")
     follow-ups, outcome measurements and progression scores; the view is logged."""
     require(actor, "citizen.read")
     with write_session(engine) as session:
-        if _visible_citizen(session, actor, citizen_id) is None:
+        if visible_citizen(session, actor, citizen_id) is None:
             raise ValidationError("error.not_found")
         events = [*_stage_rows(session, citizen_id, lang), *_contact_rows(session, citizen_id, lang),
                   *_placement_rows(session, citizen_id, lang),

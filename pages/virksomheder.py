@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from model import access, companies, i18n, metrics, people
+from model import access, companies, i18n, metrics, people, placements
 from model.errors import UserError
 from pages import ui
 
@@ -38,22 +38,6 @@ OUTCOME_LABELS = {
     "not_now": "company.outcome_not_now",
     "no_answer": "company.outcome_no_answer",
 }
-PLACEMENT_KIND_LABELS = {
-    "virksomhedspraktik": "company.pkind_virksomhedspraktik",
-    "loentilskud": "company.pkind_loentilskud",
-    "ordinaere_timer": "company.pkind_ordinaere_timer",
-    "ordinaert_job": "company.pkind_ordinaert_job",
-    "laerlingeplads": "company.pkind_laerlingeplads",
-    "lommepengejob": "company.pkind_lommepengejob",
-    "jobsamtaletraening": "company.pkind_jobsamtaletraening",
-    "virksomhedsbesoeg": "company.pkind_virksomhedsbesoeg",
-}
-PLACEMENT_STATUS_LABELS = {
-    "planned": "company.pstatus_planned",
-    "active": "company.pstatus_active",
-    "completed": "company.pstatus_completed",
-    "broken_off": "company.pstatus_broken_off",
-}
 # The log-contact inputs and their empty values; set (not deleted) so the browser shows them cleared.
 CONTACT_DEFAULTS = {"contact_channel": "phone", "contact_citizen_search": "", "contact_citizen": 0,
                     "contact_outcome": "", "contact_note": "", "contact_next_step": "",
@@ -61,9 +45,7 @@ CONTACT_DEFAULTS = {"contact_channel": "phone", "contact_citizen_search": "", "c
 
 
 def label(labels: dict[str, str], value: object) -> str:
-    """The catalogue text of a stored code, or the code itself if it is not in the catalogue."""
-    key = labels.get(str(value)) if value is not None and not pd.isna(value) else None
-    return t(key) if key else ("" if value is None or pd.isna(value) else str(value))
+    return i18n.code_label(labels, value, ui.lang())
 
 
 def shown_date(value: object) -> str:
@@ -311,18 +293,18 @@ def citizen_name(citizen_id: object, name: object) -> str:
     return t("company.other_team") if name is None or pd.isna(name) else str(name)
 
 
-def placements_table(placements: pd.DataFrame) -> None:
-    if placements.empty:
+def placements_table(rows: pd.DataFrame) -> None:
+    if rows.empty:
         st.caption(t("company.no_placements"))
         return
     shown = pd.DataFrame({
         t("company.citizen"): [citizen_name(c, n) for c, n in
-                               zip(placements["citizen_id"], placements["citizen"])],
-        t("company.kind"): [label(PLACEMENT_KIND_LABELS, k) for k in placements["kind"]],
-        t("company.start"): [shown_date(d) for d in placements["start_date"]],
-        t("company.planned_end"): [shown_date(d) for d in placements["planned_end_date"]],
-        t("company.actual_end"): [shown_date(d) for d in placements["actual_end_date"]],
-        t("company.status"): [label(PLACEMENT_STATUS_LABELS, s) for s in placements["status"]],
+                               zip(rows["citizen_id"], rows["citizen"])],
+        t("company.kind"): [label(placements.KIND_KEYS, k) for k in rows["kind"]],
+        t("company.start"): [shown_date(d) for d in rows["start_date"]],
+        t("company.planned_end"): [shown_date(d) for d in rows["planned_end_date"]],
+        t("company.actual_end"): [shown_date(d) for d in rows["actual_end_date"]],
+        t("company.status"): [label(placements.STATUS_KEYS, s) for s in rows["status"]],
     })
     st.dataframe(shown, hide_index=True, width="stretch", key="placements_table",
                  height=table_height(len(shown)))
