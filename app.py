@@ -24,12 +24,22 @@ PAGES = {
                             icon=":material/business:"),
     "forloeb": st.Page("pages/forloeb.py", title=t("nav.placements"),
                        icon=":material/work_history:"),
+    "maal": st.Page("pages/maal.py", title=t("nav.goals"), icon=":material/flag:"),
+    "resultater": st.Page("pages/resultater.py", title=t("nav.results"), icon=":material/insights:"),
+    "omraadeoverblik": st.Page("pages/omraadeoverblik.py", title=t("nav.areas"),
+                               icon=":material/location_city:"),
+    "partnerskaber": st.Page("pages/partnerskaber.py", title=t("nav.partnerships"),
+                             icon=":material/handshake:"),
     "data": st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:"),
+    "administration": st.Page("pages/administration.py", title=t("nav.administration"),
+                              icon=":material/admin_panel_settings:"),
 }
 SECTIONS = {
     "nav.sprint": ["overblik", "sprinttavle", "moedeskaerm"],
     "nav.placements_section": ["hurtig_registrering", "borgere", "virksomheder", "forloeb"],
-    "nav.admin": ["data"],
+    "nav.results_section": ["maal", "resultater"],
+    "nav.areas_section": ["omraadeoverblik", "partnerskaber"],
+    "nav.admin": ["data", "administration"],
 }
 
 if actor is None:

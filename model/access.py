@@ -44,6 +44,11 @@ PAGES: dict[str, frozenset[str]] = {
     "virksomheder": STAFF_ROLES,
     "forloeb": STAFF_ROLES,
     "data": STAFF_ROLES,
+    "maal": STAFF_ROLES,
+    "resultater": STAFF_ROLES,
+    "omraadeoverblik": STAFF_ROLES,
+    "partnerskaber": STAFF_ROLES,
+    "administration": frozenset({"admin", "leader"}),
 }
 
 

@@ -1,0 +1,5 @@
+"""Texts of Administration: accounts, audit log."""
+
+DA: dict[str, str] = {}
+
+EN: dict[str, str] = {}

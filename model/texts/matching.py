@@ -1,0 +1,5 @@
+"""Texts of Company matching."""
+
+DA: dict[str, str] = {}
+
+EN: dict[str, str] = {}

@@ -1,0 +1,5 @@
+"""Texts of No lost data and bad input."""
+
+DA: dict[str, str] = {}
+
+EN: dict[str, str] = {}

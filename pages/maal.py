@@ -1,0 +1,8 @@
+"""Mål."""
+
+import streamlit as st
+
+from pages import ui
+
+actor = ui.guard("maal")
+st.title(ui.t("nav.goals"))
