@@ -33,13 +33,15 @@ PAGES = {
     "data": st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:"),
     "administration": st.Page("pages/administration.py", title=t("nav.administration"),
                               icon=":material/admin_panel_settings:"),
+    "persondata": st.Page("pages/persondata.py", title=t("nav.personal_data"),
+                          icon=":material/shield_person:"),
 }
 SECTIONS = {
     "nav.sprint": ["overblik", "sprinttavle", "moedeskaerm"],
     "nav.placements_section": ["hurtig_registrering", "borgere", "virksomheder", "forloeb"],
     "nav.results_section": ["maal", "resultater"],
     "nav.areas_section": ["omraadeoverblik", "partnerskaber"],
-    "nav.admin": ["data", "administration"],
+    "nav.admin": ["data", "administration", "persondata"],
 }
 
 if actor is None:

@@ -49,6 +49,7 @@ PAGES: dict[str, frozenset[str]] = {
     "omraadeoverblik": STAFF_ROLES,
     "partnerskaber": STAFF_ROLES,
     "administration": frozenset({"admin", "leader"}),
+    "persondata": frozenset({"admin", "leader"}),
 }
 
 
