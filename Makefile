@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run test lint demo-reset browser
+.PHONY: run test lint demo-reset browser bench
 
 run: $(VENV)/.app
 	$(PY) -m model
@@ -18,6 +18,10 @@ lint: $(VENV)/.dev
 
 demo-reset: $(VENV)/.app
 	$(PY) -m model.demo --reset
+
+# The benchmark of issue 6 (about 20 minutes): writes docs/performance.md and docs/performance.json.
+bench: $(VENV)/.dev browser
+	$(PY) -m tests.benchmark.run
 
 # Debian's chromium for the browser tests; installed when we may (root), else they skip.
 browser:

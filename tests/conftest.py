@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -19,21 +15,9 @@ from model import auth, demo
 from model.access import Actor
 from model.db import make_engine, migrate
 from model.tables import Staff, Team
+from tests import pg_cluster
 
-PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None) \
-    if Path("/usr/lib/postgresql").exists() else None
 _database_numbers = itertools.count()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_postgres(args: list[str]) -> list[str]:
-    # initdb refuses to run as root; run the cluster as the postgres user where we are root.
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
 
 
 def _create_database(base: str, name: str, template: str | None = None) -> None:
@@ -46,31 +30,15 @@ def _create_database(base: str, name: str, template: str | None = None) -> None:
 @pytest.fixture(scope="session")
 def postgres_cluster():
     """A throwaway PostgreSQL cluster for the whole run; yields its base URL."""
-    if PG_BIN is None or not (PG_BIN / "initdb").exists():
+    if not pg_cluster.available():
         pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
-    workdir = Path(tempfile.mkdtemp(prefix="jobtavlen-pg-"))
-    data = workdir / "data"
-    if os.geteuid() == 0:
-        shutil.chown(workdir, "postgres", "postgres")
-    port = _free_port()
-    subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust",
-                                 "-U", "postgres", "-E", "UTF8"]),
-                   check=True, capture_output=True)
-    subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l",
-                                 str(workdir / "log"), "-o",
-                                 f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 "
-                                 "-c fsync=off -c synchronous_commit=off", "-w", "start"]),
-                   check=True, capture_output=True)
-    base = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    # Migrate once into a template; each test copies it, which is much faster than migrating.
-    _create_database(base, "jobtavlen_template")
-    template = make_engine(f"{base}/jobtavlen_template")
-    migrate(template)
-    template.dispose()
-    yield base
-    subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                                 "stop"]), capture_output=True)
-    shutil.rmtree(workdir, ignore_errors=True)
+    with pg_cluster.cluster() as base:
+        # Migrate once into a template; each test copies it, which is much faster than migrating.
+        _create_database(base, "jobtavlen_template")
+        template = make_engine(f"{base}/jobtavlen_template")
+        migrate(template)
+        template.dispose()
+        yield base
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,0 +1,672 @@
+"""The benchmark of issue 6: page reruns, model functions, quick-entry saves, memory, browser, load.
+
+    make bench                      # 1x, 10x, 100x on SQLite and PostgreSQL, browser and load at 100x
+    .venv/bin/python -m tests.benchmark.run --scales 1 10 --databases sqlite --reps 5
+
+Every (database, scale) is generated and measured in processes of their own, so the peak memory
+is that of a process that serves the pages. Results: docs/performance.json and docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import json
+import os
+import pkgutil
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager, nullcontext
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+LEADER, CONSULTANT = "leder", "konsulent"
+TARGETS = {"page_ms": 300, "board_ms": 150, "save_ms": 50, "memory_mb": 500, "growth": 3.0}
+FAST_PAGES = ("sprinttavle", "moedeskaerm")
+# The bare aggregate each page cannot do without, measured beside the page (the floor).
+FLOOR_SQL = {
+    "overblik": "SELECT stage, count(*) FROM sprint_card WHERE sprint_id = :sprint GROUP BY stage",
+    "sprinttavle": "SELECT c.id, c.stage, z.first_name, z.last_name FROM sprint_card c "
+    "JOIN citizen z ON z.id = c.citizen_id WHERE c.sprint_id = :sprint",
+    "moedeskaerm": "SELECT stage, count(*) FROM sprint_card WHERE sprint_id = :sprint GROUP BY stage",
+    "hurtig_registrering": "SELECT id, first_name, last_name FROM citizen WHERE team_id = :team",
+    "borgere": "SELECT id, first_name, last_name FROM citizen ORDER BY updated_at DESC LIMIT 50",
+    "virksomheder": "SELECT industry, count(*) FROM company GROUP BY industry",
+    "forloeb": "SELECT count(*) FROM follow_up WHERE done_at IS NULL AND due_date <= :today",
+    "maal": "SELECT count(*) FROM placement WHERE start_date >= :quarter",
+    "resultater": "SELECT kind, count(*) FROM placement WHERE start_date >= :year GROUP BY kind",
+    "omraadeoverblik": "SELECT housing_area_id, benefit_type, count(*) FROM citizen "
+    "GROUP BY housing_area_id, benefit_type",
+    "partnerskaber": "SELECT payer_id, sum(hours_per_week) FROM placement "
+    "WHERE kind = 'lommepengejob' GROUP BY payer_id",
+    "data": "SELECT count(*) FROM citizen",
+    "administration": "SELECT id, at, action FROM audit_log ORDER BY at DESC LIMIT 100",
+    "persondata": "SELECT id, first_name, last_name FROM citizen ORDER BY last_name LIMIT 50",
+}
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    """Median and 90th percentile in milliseconds."""
+    ordered = sorted(samples)
+    p90 = ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 1),
+        "p90_ms": round(p90 * 1000, 1),
+        "n": len(ordered),
+    }
+
+
+class ModelClock:
+    """Times every public function of model/ called from a page (outermost calls only)."""
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+        self.totals: dict[str, float] = {}
+
+    def install(self) -> None:
+        import model
+
+        self.originals = []
+        for info in pkgutil.iter_modules(model.__path__):
+            module = importlib.import_module(f"model.{info.name}")
+            for name, function in list(vars(module).items()):
+                if (
+                    inspect.isfunction(function)
+                    and function.__module__ == module.__name__
+                    and not name.startswith("_")
+                ):
+                    self.originals.append((module, name, function))
+                    setattr(module, name, self._wrap(f"{info.name}.{name}", function))
+
+    def uninstall(self) -> None:
+        for module, name, function in self.originals:
+            setattr(module, name, function)
+
+    def _wrap(self, label: str, function):
+        def timed(*args, **kwargs):
+            depth = getattr(self.local, "depth", 0)
+            self.local.depth = depth + 1
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.local.depth = depth
+                if depth == 0:
+                    self.totals[label] = self.totals.get(label, 0.0) + time.perf_counter() - started
+
+        timed.__wrapped__ = function
+        return timed
+
+    @contextmanager
+    def collect(self):
+        self.totals = {}
+        yield self
+
+
+def signed_in_app(username: str, page: str | None):
+    from streamlit.testing.v1 import AppTest
+
+    from model.db import make_engine
+
+    engine = make_engine()
+    user_id = _user_id(engine, username)
+    engine.dispose()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["user_id"] = user_id
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    if at.exception:
+        raise RuntimeError(f"{page}: {at.exception}")
+    return at
+
+
+def _user_id(engine, username: str) -> int:
+    from sqlmodel import Session, select
+
+    from model.tables import AppUser
+
+    with Session(engine) as session:
+        return session.exec(select(AppUser.id).where(AppUser.username == username)).one()
+
+
+def rerun_times(at, reps: int, clock: ModelClock | None = None) -> tuple[list[float], dict[str, float]]:
+    at.run()  # warm-up
+    times, model_time = [], {}
+    for _ in range(reps):
+        with clock.collect() if clock else nullcontext():
+            started = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - started)
+        if at.exception:
+            raise RuntimeError(str(at.exception))
+        if clock:
+            for label, seconds in clock.totals.items():
+                model_time[label] = model_time.get(label, 0.0) + seconds / reps
+    return times, model_time
+
+
+def floor_sql(engine, reps: int) -> dict[str, dict]:
+    from datetime import date, timedelta
+
+    from sqlalchemy import text
+
+    from model import metrics
+    from model.tables import Sprint
+
+    today = metrics.danish_today()
+    with engine.connect() as conn:
+        sprint = conn.execute(
+            text(
+                f"SELECT id, team_id FROM {Sprint.__tablename__} WHERE status = 'running' ORDER BY id LIMIT 1"
+            )
+        ).first()
+        params = {
+            "sprint": sprint[0],
+            "team": sprint[1],
+            "today": today,
+            "quarter": date(today.year, 3 * ((today.month - 1) // 3) + 1, 1),
+            "year": today - timedelta(days=365),
+        }
+        result = {}
+        for page, sql in FLOOR_SQL.items():
+            statement = text(sql).bindparams(**{k: v for k, v in params.items() if f":{k}" in sql})
+            conn.execute(statement).all()
+            samples = []
+            for _ in range(reps):
+                started = time.perf_counter()
+                conn.execute(statement).all()
+                samples.append(time.perf_counter() - started)
+            result[page] = summary(samples)
+    return result
+
+
+def quick_saves(engine, reps: int) -> dict[str, dict]:
+    """Each quick-entry save (the model call behind the form), as the demo consultant."""
+    from sqlmodel import Session, select
+
+    from model import auth, companies, metrics, placements, sprints
+    from model.tables import Company, SprintCard
+
+    actor = auth.actor_for_user(engine, _user_id(engine, CONSULTANT))
+    today = metrics.danish_today()
+    with Session(engine) as session:
+        company_ids = session.exec(select(Company.id).limit(reps)).all()
+        citizen_ids = [
+            c
+            for (c,) in session.execute(
+                select(SprintCard.citizen_id).where(
+                    SprintCard.sprint_id == sprints.current_sprint_id(engine, actor)
+                )
+            )
+        ]
+    started_ids: list[int] = []
+    sprint_id = sprints.current_sprint_id(engine, actor)
+    board = sprints.board(engine, actor, sprint_id)
+    saves = {
+        "kontakt": lambda i: companies.log_contact(
+            engine,
+            actor,
+            company_id=company_ids[i % len(company_ids)],
+            channel="phone",
+            citizen_id=citizen_ids[i % len(citizen_ids)],
+        ),
+        "forløb": lambda i: started_ids.append(
+            placements.start_placement(
+                engine,
+                actor,
+                citizen_id=citizen_ids[i % len(citizen_ids)],
+                company_id=company_ids[i % len(company_ids)],
+                kind="virksomhedspraktik",
+                start_date=today,
+            )
+        ),
+        "opfølgning": lambda i: placements.record_follow_up(engine, actor, placement_id=started_ids[i]),
+    }
+    cards = board[["card_id", "version", "stage"]].rename(columns={"card_id": "id"}).to_dict("records")
+    result = {}
+    for name, save in saves.items():
+        samples = []
+        for i in range(reps):
+            started = time.perf_counter()
+            save(i)
+            samples.append(time.perf_counter() - started)
+        result[name] = summary(samples)
+    samples = []
+    for i in range(reps):
+        card = cards[i % len(cards)]
+        target = "dialogue" if card["stage"] != "dialogue" else "clarified"
+        started = time.perf_counter()
+        card["version"] = sprints.move_card(
+            engine, actor, card["id"], target, expected_version=card["version"]
+        )
+        samples.append(time.perf_counter() - started)
+        card["stage"] = target
+    result["flyt kort"] = summary(samples)
+    return result
+
+
+def measure(url: str, reps: int) -> dict:
+    """Run in its own process: every page's rerun as a leader, the model time, floors, saves, memory."""
+    os.environ["DATABASE_URL"] = url
+    from streamlit.testing.v1 import AppTest
+
+    from model import access
+    from model.db import make_engine
+
+    clock = ModelClock()
+    clock.install()
+    pages = {}
+    try:
+        for page in access.PAGES:
+            at = signed_in_app(LEADER, page)
+            times, model_time = rerun_times(at, reps, clock)
+            top = sorted(model_time.items(), key=lambda item: -item[1])[:3]
+            pages[page] = {
+                **summary(times),
+                "model_ms": round(sum(model_time.values()) * 1000, 1),
+                "top_model": {label: round(seconds * 1000, 1) for label, seconds in top},
+            }
+    finally:
+        clock.uninstall()
+    empty = AppTest.from_string("import streamlit as st\nst.title('Tom side')")
+    empty.run()
+    times, _ = rerun_times(empty, reps)
+    engine = make_engine(url)
+    result = {
+        "pages": pages,
+        "empty_page": summary(times),
+        "floor_sql": floor_sql(engine, reps),
+        "saves": quick_saves(engine, max(reps, 20)),
+    }
+    engine.dispose()
+    result["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return result
+
+
+def _share_compiled_scripts() -> None:
+    """Compile each page once for all AppTest sessions, as a real server's script cache does.
+
+    Each AppTest compiles its scripts on every run, and CPython 3.11's compiler is not safe to call
+    from many threads at once ("AST constructor recursion depth mismatch").
+    """
+    from streamlit.runtime.scriptrunner import script_cache
+
+    original = script_cache.ScriptCache.get_bytecode
+    compiled: dict[str, object] = {}
+    lock = threading.Lock()
+
+    def get_bytecode(self, script_path: str):
+        with lock:
+            if script_path not in compiled:
+                compiled[script_path] = original(self, script_path)
+            return compiled[script_path]
+
+    script_cache.ScriptCache.get_bytecode = get_bytecode
+
+
+def load(url: str, sessions: int, seconds: float) -> dict:
+    """Simultaneous sessions in one process, each rerunning the board and saving quick contacts."""
+    os.environ["DATABASE_URL"] = url
+    from model import auth, companies
+    from model.db import make_engine
+
+    _share_compiled_scripts()
+    engine = make_engine(url)
+    actor = auth.actor_for_user(engine, _user_id(engine, CONSULTANT))
+    company_id = companies.company_choices(engine, actor)["id"].iloc[0]
+    apps = [
+        signed_in_app(CONSULTANT, "sprinttavle" if i % 2 else "hurtig_registrering") for i in range(sessions)
+    ]
+    times: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def user(number: int) -> None:
+        at = apps[number]
+        count = 0
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                at.run()
+                if at.exception:
+                    raise RuntimeError(str(at.exception))
+                if count % 3 == 0:
+                    companies.log_contact(engine, actor, company_id=int(company_id), channel="phone")
+            except Exception as error:  # every error is a finding, reported below
+                with lock:
+                    errors.append(f"{type(error).__name__}: {error}")
+            with lock:
+                times.append(time.perf_counter() - started)
+            count += 1
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    engine.dispose()
+    return {
+        "sessions": sessions,
+        "seconds": seconds,
+        **summary(times),
+        "errors": len(errors),
+        "first_errors": errors[:3],
+    }
+
+
+def browser_times(url: str, passwords: dict[str, str]) -> dict:
+    """Time from clicking each page in the sidebar to its finished render, in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    from model import access, i18n
+    from tests.browser.conftest import BUSY, CHROMIUM, CHROMIUM_ARGS, IDLE, Server, submit_login, wait_ready
+
+    titles = {
+        "overblik": "nav.overview",
+        "sprinttavle": "nav.board",
+        "moedeskaerm": "nav.screen",
+        "hurtig_registrering": "nav.quick",
+        "borgere": "nav.citizens",
+        "virksomheder": "nav.companies",
+        "forloeb": "nav.placements",
+        "data": "nav.data",
+        "maal": "nav.goals",
+        "resultater": "nav.results",
+        "omraadeoverblik": "nav.areas",
+        "partnerskaber": "nav.partnerships",
+        "administration": "nav.administration",
+        "persondata": "nav.personal_data",
+    }
+    server = Server(Path(tempfile.mkdtemp(prefix="jobtavlen-bench-")), env={"DATABASE_URL": url})
+    result = {}
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = chromium.new_page(viewport={"width": 1600, "height": 1000})
+            page.set_default_timeout(120_000)
+            page.goto(server.url)
+            wait_ready(page)
+            submit_login(page, LEADER, passwords[LEADER])
+            for key in access.PAGES:
+                if key not in titles:
+                    continue
+                link = page.locator('[data-testid="stSidebarNav"]').get_by_role(
+                    "link", name=i18n.t(titles[key]), exact=True
+                )
+                started = time.perf_counter()
+                link.click()
+                # Finished: the script stopped and nothing is stale, for 300 ms on end.
+                done, quiet_since = None, None
+                while time.perf_counter() - started < 120:
+                    idle = page.locator(IDLE).count() and not page.locator(BUSY).count()
+                    now = time.perf_counter()
+                    if idle:
+                        quiet_since = quiet_since or now
+                        if now - quiet_since >= 0.3:
+                            done = quiet_since - started
+                            break
+                    else:
+                        quiet_since = None
+                    page.wait_for_timeout(20)
+                result[key] = {"render_ms": round(done * 1000, 1) if done is not None else None}
+            chromium.close()
+    finally:
+        server.stop()
+    return result
+
+
+@contextmanager
+def database(kind: str, workdir: Path, scale: int):
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / f'bench-{scale}.db'}"
+        return
+    from sqlalchemy import text
+
+    from model.db import make_engine
+    from tests import pg_cluster
+
+    with pg_cluster.cluster(durable=True) as base:
+        admin = make_engine(f"{base}/postgres")
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'CREATE DATABASE "bench_{scale}"'))
+        admin.dispose()
+        yield f"{base}/bench_{scale}"
+
+
+def child(command: str, **kwargs) -> dict:
+    """Run one step in a fresh Python process and return its JSON."""
+    out = Path(tempfile.mkstemp(suffix=".json")[1])
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.benchmark.run",
+            "--child",
+            command,
+            "--child-args",
+            json.dumps(kwargs),
+            "--child-out",
+            str(out),
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    return json.loads(out.read_text())
+
+
+def run_child(command: str, args: dict, out: Path) -> None:
+    os.environ["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] = "full"  # a failure in the run names its cause
+    if command == "generate":
+        from tests.benchmark.generate import build
+
+        counts, seconds = build(args["url"], args["scale"])
+        result = {"seconds": round(seconds, 1), "passwords": counts.pop("_passwords"), "rows": counts}
+    elif command == "measure":
+        result = measure(args["url"], args["reps"])
+    elif command == "load":
+        result = load(args["url"], args["sessions"], args["seconds"])
+    elif command == "browser":
+        result = browser_times(args["url"], args["passwords"])
+    else:
+        raise SystemExit(f"unknown step {command}")
+    out.write_text(json.dumps(result, default=str))
+
+
+def verdicts(results: dict) -> list[str]:
+    """Which targets of issue 6 are met, one line each."""
+    lines = []
+    for kind, scales in results["runs"].items():
+        top = scales.get("100") or scales[max(scales, key=int)]
+        base = scales.get("1")
+        for page, numbers in top["measure"]["pages"].items():
+            limit = TARGETS["board_ms"] if page in FAST_PAGES else TARGETS["page_ms"]
+            if numbers["median_ms"] > limit:
+                lines.append(f"{kind}: {page} median {numbers['median_ms']} ms > {limit} ms")
+            if (
+                base
+                and numbers["median_ms"] > TARGETS["growth"] * base["measure"]["pages"][page]["median_ms"]
+            ):
+                lines.append(f"{kind}: {page} is more than {TARGETS['growth']}x slower than at 1x")
+        for save, numbers in top["measure"]["saves"].items():
+            if numbers["median_ms"] > TARGETS["save_ms"]:
+                lines.append(
+                    f"{kind}: save '{save}' median {numbers['median_ms']} ms > {TARGETS['save_ms']} ms"
+                )
+        if top["measure"]["peak_memory_mb"] > TARGETS["memory_mb"]:
+            lines.append(
+                f"{kind}: peak memory {top['measure']['peak_memory_mb']} MB > {TARGETS['memory_mb']} MB"
+            )
+        if top.get("load", {}).get("errors"):
+            lines.append(f"{kind}: {top['load']['errors']} errors under load")
+    return lines
+
+
+def spread(numbers: dict) -> str:
+    return f"{numbers['median_ms']} / {numbers['p90_ms']}"
+
+
+def markdown(results: dict) -> str:
+    out = [
+        "# Performance",
+        "",
+        "Written by `make bench` (`tests/benchmark/run.py`); do not edit by hand. Targets (issue 6): every "
+        "page's rerun median at most 300 ms at 100x, the board and the meeting screen at most 150 ms, a "
+        "quick-entry save at most 50 ms, peak memory at most 500 MB, and no page more than 3 times slower "
+        "at 100x than at 1x.",
+        "",
+        f"Run {results['started']} on {results['machine']}; {results['reps']} timed reruns per page after "
+        "one warm-up, signed in as a leader (AppTest). *Model* is the time spent in model/ functions "
+        "during one rerun; *floor* is the bare SQL aggregate the page needs, and an empty Streamlit "
+        "page's rerun is given beside it.",
+        "",
+    ]
+    for kind, scales in results["runs"].items():
+        ordered = sorted(scales, key=int)
+        out += [
+            f"## {kind}",
+            "",
+            "Rows: "
+            + "; ".join(
+                f"{s}x: {scales[s]['citizens']:,} citizens, {scales[s]['placements']:,} placements, "
+                f"{scales[s]['follow_ups_and_contacts']:,} follow-ups and contacts "
+                f"(generated in {scales[s]['generate_seconds']} s)"
+                for s in ordered
+            ),
+            "",
+        ]
+        out += [
+            "| Page | "
+            + " | ".join(f"{s}x median / p90 (ms)" for s in ordered)
+            + " | Model at largest (ms) | Floor SQL at largest (ms) |",
+            "|---|" + "---|" * (len(ordered) + 2),
+        ]
+        largest = scales[ordered[-1]]["measure"]
+        for page in largest["pages"]:
+            cells = [
+                f"{scales[s]['measure']['pages'][page]['median_ms']} / "
+                f"{scales[s]['measure']['pages'][page]['p90_ms']}"
+                for s in ordered
+            ]
+            floor = largest["floor_sql"].get(page, {}).get("median_ms", "")
+            out.append(
+                f"| {page} | " + " | ".join(cells) + f" | {largest['pages'][page]['model_ms']} | {floor} |"
+            )
+        out.append(
+            "| *empty Streamlit page* | "
+            + " | ".join(spread(scales[s]["measure"]["empty_page"]) for s in ordered)
+            + " | | |"
+        )
+        out += [
+            "",
+            "Quick-entry saves (model call behind the form, as a consultant), median / p90 ms:",
+            "",
+            "| Save | " + " | ".join(f"{s}x" for s in ordered) + " |",
+            "|---|" + "---|" * len(ordered),
+        ]
+        for save in largest["saves"]:
+            out.append(
+                f"| {save} | "
+                + " | ".join(spread(scales[s]["measure"]["saves"][save]) for s in ordered)
+                + " |"
+            )
+        out += [
+            "",
+            "Peak memory of the measuring process (MB): "
+            + "; ".join(f"{s}x: {scales[s]['measure']['peak_memory_mb']}" for s in ordered),
+            "",
+        ]
+        top = scales[ordered[-1]]
+        if "browser" in top:
+            out += [
+                f"Browser (headless Chromium, {ordered[-1]}x): time from clicking the page in the sidebar to "
+                "its finished render, ms:",
+                "",
+                "| Page | Render (ms) |",
+                "|---|---|",
+            ]
+            out += [f"| {page} | {numbers['render_ms']} |" for page, numbers in top["browser"].items()]
+            out.append("")
+        if "load" in top:
+            load_numbers = top["load"]
+            out += [
+                f"Load ({ordered[-1]}x): {load_numbers['sessions']} simultaneous sessions for "
+                f"{load_numbers['seconds']} s in one process (board reruns and quick entry): rerun median "
+                f"{load_numbers['median_ms']} ms, p90 {load_numbers['p90_ms']} ms, "
+                f"{load_numbers['n']} reruns, "
+                f"{load_numbers['errors']} errors.",
+                "",
+            ]
+    failed = verdicts(results)
+    out += ["## Targets", ""] + ([f"- Not met: {line}" for line in failed] or ["- Every target is met."])
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Jobtavlen benchmark (issue 6)")
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--reps", type=int, default=10)
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--load-seconds", type=float, default=60)
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-load", action="store_true")
+    parser.add_argument("--out", type=Path, default=DOCS)
+    parser.add_argument("--child")
+    parser.add_argument("--child-args")
+    parser.add_argument("--child-out", type=Path)
+    args = parser.parse_args()
+    if args.child:
+        run_child(args.child, json.loads(args.child_args), args.child_out)
+        return
+    results = {
+        "started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "reps": args.reps,
+        "runs": {},
+    }
+    workdir = Path(tempfile.mkdtemp(prefix="jobtavlen-bench-"))
+    for kind in args.databases:
+        results["runs"][kind] = {}
+        for scale in args.scales:
+            with database(kind, workdir, scale) as url:
+                print(f"[bench] {kind} {scale}x: generating", flush=True)
+                generated = child("generate", url=url, scale=scale)
+                rows = generated["rows"]
+                run = {
+                    "generate_seconds": generated["seconds"],
+                    "citizens": rows.get("citizen", 0),
+                    "placements": rows.get("placement", 0),
+                    "follow_ups_and_contacts": rows.get("follow_up", 0) + rows.get("contact", 0),
+                }
+                print(f"[bench] {kind} {scale}x: measuring", flush=True)
+                run["measure"] = child("measure", url=url, reps=args.reps)
+                if scale == max(args.scales):
+                    if not args.no_browser and Path("/usr/bin/chromium").exists():
+                        print(f"[bench] {kind} {scale}x: browser", flush=True)
+                        run["browser"] = child("browser", url=url, passwords=generated["passwords"])
+                    if not args.no_load:
+                        print(f"[bench] {kind} {scale}x: load", flush=True)
+                        run["load"] = child(
+                            "load", url=url, sessions=args.sessions, seconds=args.load_seconds
+                        )
+                results["runs"][kind][str(scale)] = run
+    args.out.mkdir(exist_ok=True)
+    (args.out / "performance.json").write_text(json.dumps(results, indent=1, default=str))
+    (args.out / "performance.md").write_text(markdown(results))
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()
