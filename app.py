@@ -55,7 +55,9 @@ else:
     allowed = {section: pages for section, pages in allowed.items() if pages}
     if actor.role == "screen":
         allowed = {"": [PAGES["moedeskaerm"]]}
-    navigation = st.navigation(allowed, position="hidden" if actor.role == "screen" else "sidebar")
+    # expanded: every page stays listed (no "View more") however many a leader may open.
+    navigation = st.navigation(allowed, position="hidden" if actor.role == "screen" else "sidebar",
+                               expanded=True)
     with st.sidebar:
         st.caption(t("app.signed_in_as", name=actor.name, role=t(f"role.{actor.role}")))
         st.selectbox(t("app.language"), i18n.LANGUAGES, index=i18n.LANGUAGES.index(ui.lang()),

@@ -10,10 +10,11 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from model import access, auth, exporting, i18n
+from model import access, audit, auth, exporting, i18n
 from model.access import Actor
 from model.db import database_url, make_engine
-from model.errors import UserError
+from model.errors import AccessDenied, UserError
+from model.metrics import LOCAL_TZ
 from model.setup import prepare
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -43,16 +44,24 @@ def t(key: str, **params: object) -> str:
 
 
 def show_error(error: UserError) -> None:
+    if isinstance(error, AccessDenied):
+        # A refusal by the model is logged like the guard's; the refused operation rolled back.
+        user_id = st.session_state.get("user_id")
+        actor = auth.actor_for_user(engine(), user_id) if user_id is not None else None
+        audit.log_refused(engine(), actor, str(error.params.get("permission", "")))
     st.error(t(error.key, **error.params))
 
 
 def download_buttons(frame, name: str, key: str) -> None:
-    """CSV and Excel downloads of a list, formula-safe; `name` is the file name without suffix."""
+    """CSV and Excel downloads of a list, formula-safe; `name` is the file name without suffix.
+
+    The files are made when clicked (deferred), not on every rerun of the page.
+    """
     left, right = st.columns(2)
-    left.download_button(t("common.download_csv"), exporting.to_csv_bytes(frame),
+    left.download_button(t("common.download_csv"), lambda: exporting.to_csv_bytes(frame),
                          file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
                          icon=":material/download:")
-    right.download_button(t("common.download_xlsx"), exporting.to_excel_bytes({name: frame}),
+    right.download_button(t("common.download_xlsx"), lambda: exporting.to_excel_bytes({name: frame}),
                           file_name=f"{name}.xlsx", key=f"{key}_xlsx", icon=":material/download:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -71,11 +80,11 @@ def current_actor() -> Actor | None:
     if user_id is not None:
         last_seen = st.session_state.get("last_seen", time.time())
         if time.time() - last_seen > IDLE_MINUTES * 60:
-            sign_out()
+            sign_out("idle")
             return None
         actor = auth.actor_for_user(db, user_id)
         if actor is None:
-            sign_out()
+            sign_out("inactive")
         return actor
     if oidc_configured() and st.user.get("is_logged_in"):
         actor = auth.actor_for_oidc(db, str(st.user.get("sub")))
@@ -86,9 +95,36 @@ def current_actor() -> Actor | None:
     return None
 
 
-def sign_out() -> None:
+def sign_out(reason: str = "user") -> None:
+    """Forget the signed-in user; the logout is logged with why (user, idle, inactive)."""
+    user_id = st.session_state.get("user_id")
+    if user_id is not None:
+        auth.log_logout(engine(), user_id, reason)
     for key in ("user_id", "last_seen"):
         st.session_state.pop(key, None)
+
+
+def _local_moment(moment) -> str:
+    local = moment.astimezone(LOCAL_TZ)
+    return f"{i18n.format_date(local)} {local:%H:%M}"
+
+
+def password_change_form(actor: Actor) -> None:
+    """A generated or reset password must be replaced before any page shows."""
+    st.title(t("account.change_title"))
+    st.info(t("account.change_required", n=auth.MIN_PASSWORD_LENGTH))
+    with st.form("password_change"):
+        new = st.text_input(t("account.new_password"), type="password", key="new_password")
+        again = st.text_input(t("account.repeat_password"), type="password", key="repeat_password")
+        submitted = st.form_submit_button(t("account.change_submit"), type="primary")
+    if submitted:
+        try:
+            auth.change_password(engine(), actor, new_password=new, confirmation=again)
+        except UserError as error:
+            show_error(error)
+        else:
+            st.session_state["password_changed"] = True
+            st.rerun()
 
 
 def login_form() -> None:
@@ -99,13 +135,17 @@ def login_form() -> None:
         password = st.text_input(t("login.password"), type="password", key="login_password")
         submitted = st.form_submit_button(t("login.submit"), type="primary")
     if submitted:
-        actor = auth.authenticate(engine(), username, password)
-        if actor is None:
-            st.error(t("login.failed"))
+        try:
+            actor = auth.authenticate(engine(), username, password)
+        except auth.AccountLocked as locked:
+            st.error(t("account.locked", until=_local_moment(locked.until)))
         else:
-            st.session_state["user_id"] = actor.user_id
-            st.session_state["last_seen"] = time.time()
-            st.rerun()
+            if actor is None:
+                st.error(t("login.failed"))
+            else:
+                st.session_state["user_id"] = actor.user_id
+                st.session_state["last_seen"] = time.time()
+                st.rerun()
     if oidc_configured():
         if st.user.get("is_logged_in"):
             st.error(t("login.oidc_unknown"))
@@ -126,8 +166,14 @@ def guard(page: str) -> Actor:
     if actor is None:
         login_form()
         st.stop()
+    st.session_state["last_seen"] = time.time()
+    if actor.must_change_password:
+        password_change_form(actor)
+        st.stop()
     if not access.page_allowed(actor, page):
+        audit.log_refused(engine(), actor, page, action="page_refused")
         st.error(t("login.page_denied"))
         st.stop()
-    st.session_state["last_seen"] = time.time()
+    if st.session_state.pop("password_changed", False):
+        st.toast(t("account.changed"), icon=":material/check:")
     return actor

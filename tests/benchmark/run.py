@@ -268,20 +268,21 @@ def measure(url: str, reps: int) -> dict:
     clock.install()
     pages = {}
     try:
-        for page in access.PAGES:
-            at = signed_in_app(LEADER, page)
-            times, model_time = rerun_times(at, reps, clock)
-            top = sorted(model_time.items(), key=lambda item: -item[1])[:3]
-            pages[page] = {
-                **summary(times),
-                "model_ms": round(sum(model_time.values()) * 1000, 1),
-                "top_model": {label: round(seconds * 1000, 1) for label, seconds in top},
-            }
+        with serving_like_a_server():
+            for page in access.PAGES:
+                at = signed_in_app(LEADER, page)
+                times, model_time = rerun_times(at, reps, clock)
+                top = sorted(model_time.items(), key=lambda item: -item[1])[:3]
+                pages[page] = {
+                    **summary(times),
+                    "model_ms": round(sum(model_time.values()) * 1000, 1),
+                    "top_model": {label: round(seconds * 1000, 1) for label, seconds in top},
+                }
+            empty = AppTest.from_string("import streamlit as st\nst.title('Tom side')")
+            empty.run()
+            times, _ = rerun_times(empty, reps)
     finally:
         clock.uninstall()
-    empty = AppTest.from_string("import streamlit as st\nst.title('Tom side')")
-    empty.run()
-    times, _ = rerun_times(empty, reps)
     engine = make_engine(url)
     result = {
         "pages": pages,
@@ -294,13 +295,26 @@ def measure(url: str, reps: int) -> dict:
     return result
 
 
-def _share_compiled_scripts() -> None:
-    """Compile each page once for all AppTest sessions, as a real server's script cache does.
+@contextmanager
+def serving_like_a_server():
+    """Make AppTest reruns cost what a running server's reruns cost.
 
-    Each AppTest compiles its scripts on every run, and CPython 3.11's compiler is not safe to call
-    from many threads at once ("AST constructor recursion depth mismatch").
+    A server compiles each page once (its script cache lives as long as the process) and takes
+    Streamlit's legacy pages/ path only for a fresh process's first request. AppTest makes a new
+    script cache and resets that legacy flag on every run, so it recompiles app.py and the page
+    and runs the router twice each time; and CPython 3.11's compiler is not safe to call from
+    many threads at once ("AST constructor recursion depth mismatch") under load.
     """
+    from streamlit.runtime import pages_manager
     from streamlit.runtime.scriptrunner import script_cache
+    from streamlit.testing.v1 import app_test
+
+    class ServerLikePagesManager(pages_manager.PagesManager):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            pages_manager.PagesManager.uses_pages_directory = False
+
+    app_test.PagesManager = ServerLikePagesManager
 
     original = script_cache.ScriptCache.get_bytecode
     compiled: dict[str, object] = {}
@@ -313,15 +327,24 @@ def _share_compiled_scripts() -> None:
             return compiled[script_path]
 
     script_cache.ScriptCache.get_bytecode = get_bytecode
+    try:
+        yield
+    finally:
+        app_test.PagesManager = pages_manager.PagesManager
+        script_cache.ScriptCache.get_bytecode = original
 
 
 def load(url: str, sessions: int, seconds: float) -> dict:
     """Simultaneous sessions in one process, each rerunning the board and saving quick contacts."""
     os.environ["DATABASE_URL"] = url
+    with serving_like_a_server():
+        return _load(url, sessions, seconds)
+
+
+def _load(url: str, sessions: int, seconds: float) -> dict:
     from model import auth, companies
     from model.db import make_engine
 
-    _share_compiled_scripts()
     engine = make_engine(url)
     actor = auth.actor_for_user(engine, _user_id(engine, CONSULTANT))
     company_id = companies.company_choices(engine, actor)["id"].iloc[0]
