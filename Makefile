@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run test lint demo-reset browser bench
+.PHONY: run test lint demo-reset browser bench backup restore
 
 run: $(VENV)/.app
 	$(PY) -m model
@@ -18,6 +18,15 @@ lint: $(VENV)/.dev
 
 demo-reset: $(VENV)/.app
 	$(PY) -m model.demo --reset
+
+# An online backup of the SQLite database into data/backups/ (ignored by git: it holds personal
+# data); `make restore FILE=data/backups/x.db` writes one back (stop the app first).
+backup: $(VENV)/.app
+	$(PY) -m model backup data/backups/jobtavlen-$$(date +%Y-%m-%d-%H%M).db
+
+restore: $(VENV)/.app
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=data/backups/jobtavlen-....db"; exit 2; }
+	$(PY) -m model restore "$(FILE)"
 
 # The benchmark of issue 6 (about 20 minutes): writes docs/performance.md and docs/performance.json.
 bench: $(VENV)/.dev browser

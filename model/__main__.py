@@ -1,6 +1,73 @@
-"""`python -m model`: migrate the database and fill the demo on first start (prints logins)."""
+"""`python -m model`: migrate the database and fill the demo on first start (prints logins).
 
-from model.db import make_engine
-from model.setup import prepare
+Subcommands: `retention [--dry-run]` runs the deletion by retention periods now;
+`backup PATH` writes an online backup of the SQLite database; `restore PATH [--force]` writes a
+backup back into it (stop the app first) and checks it table by table.
+"""
 
-prepare(make_engine())
+from __future__ import annotations
+
+import argparse
+import sys
+
+from model import backup, i18n, retention
+from model.db import database_url, make_engine, migrate
+from model.errors import UserError
+from model.setup import prepare, retention_summary
+from model.tables import utcnow
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m model", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command")
+    run = commands.add_parser("retention", help="delete what is past its retention period now")
+    run.add_argument("--dry-run", action="store_true", help="count what would go, delete nothing")
+    save = commands.add_parser("backup", help="online backup of the SQLite database to PATH")
+    save.add_argument("path")
+    load = commands.add_parser("restore", help="restore the SQLite database from the backup PATH")
+    load.add_argument("path")
+    load.add_argument("--force", action="store_true", help="overwrite a database holding data")
+    return parser
+
+
+def _print_tables(report: backup.CopyReport, key: str, lang: str) -> None:
+    for count in report.tables:
+        print(i18n.t(key, lang, table=count.table, source=count.source, target=count.target,
+                     mark="" if count.equal else "  <-- !"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    lang = i18n.default_language()
+    try:
+        if args.command is None:
+            prepare(make_engine())
+        elif args.command == "retention":
+            engine = make_engine()
+            migrate(engine)
+            now = utcnow()
+            if args.dry_run:
+                due = retention.due_counts(engine, now)
+                print(i18n.t("privacy.cli_retention_dry", lang, citizens=due["citizen"],
+                             contacts=due["company_contact"], logs=due["audit_log"]))
+            else:
+                print(retention_summary(retention.run(engine, now=now)))
+        elif args.command == "backup":
+            report = backup.backup_sqlite(database_url(), args.path)
+            print(i18n.t("privacy.cli_backup_done", lang, path=report.path, check=report.check))
+            _print_tables(report, "privacy.cli_backup_line", lang)
+            return 0 if report.ok else 1
+        else:
+            report = backup.restore_sqlite(args.path, database_url(), force=args.force)
+            key = "privacy.cli_restore_done" if report.ok else "privacy.cli_restore_failed"
+            print(i18n.t(key, lang, path=args.path, check=report.check))
+            _print_tables(report, "privacy.cli_table_line", lang)
+            return 0 if report.ok else 1
+    except UserError as error:
+        print(i18n.t(error.key, lang, **error.params), file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -32,6 +32,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "data.export": STAFF_ROLES,
     "goal.read": STAFF_ROLES,
     "goal.write": frozenset({"admin", "leader"}),
+    "results.read": STAFF_ROLES,
+    "comparison.write": frozenset({"admin", "leader"}),
+    "area.read": STAFF_ROLES,
+    "area.write": frozenset({"admin", "leader"}),
+    "event.write": EDITORS,
+    "partnership.read": STAFF_ROLES,
+    "partnership.write": frozenset({"admin", "leader"}),
+    "account.admin": frozenset({"admin"}),
+    "audit.read": frozenset({"admin", "leader"}),
+    "retention.read": frozenset({"admin", "leader"}),
+    "retention.write": frozenset({"admin"}),
+    "privacy.access": frozenset({"admin", "leader"}),
+    "privacy.erase": frozenset({"admin", "leader"}),
 }
 
 # Which roles see which page in the navigation (and pass the page guard).

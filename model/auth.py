@@ -2,21 +2,50 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from model import audit
 from model.access import ALL_ROLES, Actor
 from model.db import write_session
-from model.errors import ValidationError
-from model.tables import AppUser, Staff, utcnow
+from model.errors import UserError, ValidationError
+from model.tables import AppUser, AuditLog, Staff, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+
+
+class AccountLocked(UserError):
+    """Too many wrong passwords: no login until `until` (aware UTC) or an admin unlocks."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__("account.locked", until=until)
+        self.until = until
+
+
+def max_failed_logins() -> int:
+    """Wrong passwords in a row before an account locks (JOBTAVLEN_MAX_FAILED_LOGINS, default 5)."""
+    return max(1, int(os.environ.get("JOBTAVLEN_MAX_FAILED_LOGINS", "5")))
+
+
+def lockout_period() -> timedelta:
+    """How long a locked account stays locked (JOBTAVLEN_LOCKOUT_MINUTES, default 15)."""
+    return timedelta(minutes=max(1, int(os.environ.get("JOBTAVLEN_LOCKOUT_MINUTES", "15"))))
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verified against for unknown usernames, so they take as long as a wrong password.
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -63,8 +92,8 @@ def create_user(
     """Add an account in the caller's transaction."""
     if role not in ALL_ROLES:
         raise ValidationError("error.unknown_role", role=role)
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError("error.password_too_short", n=MIN_PASSWORD_LENGTH)
+    if password is not None:
+        check_new_password(password, password)
     user = AppUser(
         username=username.strip().lower(),
         role=role,
@@ -78,25 +107,106 @@ def create_user(
     return user
 
 
-def authenticate(engine: Engine, username: str, password: str) -> Actor | None:
-    """Check a local login; log success and failure; return the actor or None."""
+def check_new_password(password: str, confirmation: str) -> None:
+    """A new password must be long enough, not absurdly long, and typed the same twice."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError("error.password_too_short", n=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError("error.password_too_long", n=MAX_PASSWORD_LENGTH)
+    if password != confirmation:
+        raise ValidationError("error.password_mismatch")
+
+
+def _unknown_name_lock(session: Session, detail: str, now: datetime) -> datetime | None:
+    """When an unknown username has failed as often as an account may, it "locks" the same way,
+    so the answer never tells whether a username exists."""
+    count, last = session.exec(
+        select(func.count(AuditLog.id), func.max(AuditLog.at)).where(
+            AuditLog.action == "login_failed", AuditLog.row_id.is_(None),
+            AuditLog.detail == detail, AuditLog.at >= now - lockout_period())).one()
+    return last + lockout_period() if count >= max_failed_logins() else None
+
+
+def authenticate(engine: Engine, username: str, password: str, *,
+                 now: datetime | None = None) -> Actor | None:
+    """Check a local login; log success and failure; return the actor or None.
+
+    Raises AccountLocked once max_failed_logins() wrong passwords in a row have locked the
+    account (or the unknown username) for lockout_period(); a successful login resets the count.
+    """
+    now = now or utcnow()
+    name = username.strip().lower()
+    detail = f"username={name[:60]}"
     with write_session(engine) as session:
-        user = session.exec(
-            select(AppUser).where(AppUser.username == username.strip().lower())
-        ).first()
-        if user is None or not user.active or not verify_password(user.password_hash, password):
-            if user is not None:
-                user.failed_logins += 1
-            audit.log(session, None, "login_failed", "app_user", user.id if user else None,
-                      detail=f"username={username.strip().lower()[:60]}")
+        # Locked on PostgreSQL, so parallel guesses cannot lose a count (SQLite locks on BEGIN).
+        user = session.exec(select(AppUser).where(AppUser.username == name)
+                            .with_for_update()).first()
+        if user is None:
+            until = _unknown_name_lock(session, detail, now)
+            if until is not None and until > now:
+                audit.log(session, None, "login_locked", "app_user", None, detail=detail)
+                session.commit()
+                raise AccountLocked(until)
+            verify_password(_dummy_hash(), password)  # as slow as checking a real password
+            audit.log(session, None, "login_failed", "app_user", None, detail=detail)
+            session.flush()
+            until = _unknown_name_lock(session, detail, now)
             session.commit()
+            if until is not None:
+                raise AccountLocked(until)
+            return None
+        if user.locked_until is not None:
+            if user.locked_until > now:
+                audit.log(session, None, "login_locked", "app_user", user.id, detail=detail)
+                session.commit()
+                raise AccountLocked(user.locked_until)
+            user.locked_until, user.failed_logins = None, 0  # the lock ran out: a fresh start
+        if not user.active or not verify_password(user.password_hash, password):
+            user.failed_logins += 1
+            audit.log(session, None, "login_failed", "app_user", user.id, detail=detail)
+            locked = user.failed_logins >= max_failed_logins()
+            if locked:
+                user.locked_until = now + lockout_period()
+                audit.log(session, None, "lock", "app_user", user.id,
+                          detail=f"failed_logins={user.failed_logins}")
+            until = user.locked_until
+            session.commit()
+            if locked:
+                raise AccountLocked(until)
             return None
         user.failed_logins = 0
-        user.last_login_at = utcnow()
+        user.last_login_at = now
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
         actor = _actor(session, user)
         audit.log(session, actor, "login", "app_user", user.id)
         session.commit()
         return actor
+
+
+def change_password(engine: Engine, actor: Actor, *, new_password: str, confirmation: str) -> None:
+    """The signed-in user sets a new password (required after a generated one); it must differ
+    from the old one."""
+    check_new_password(new_password, confirmation)
+    with write_session(engine) as session:
+        user = session.get(AppUser, actor.user_id)
+        if user is None or not user.active:
+            raise ValidationError("error.not_found")
+        if verify_password(user.password_hash, new_password):
+            raise ValidationError("error.password_unchanged")
+        user.password_hash = hash_password(new_password)
+        user.must_change_password = False
+        audit.log(session, actor, "password_changed", "app_user", user.id)
+        session.commit()
+
+
+def log_logout(engine: Engine, user_id: int, reason: str = "") -> None:
+    """Log a sign-out: by the user, after inactivity, or because the account was deactivated."""
+    with write_session(engine) as session:
+        if session.get(AppUser, user_id) is not None:
+            session.add(AuditLog(user_id=user_id, action="logout", table_name="app_user",
+                                 row_id=user_id, detail=reason))
+            session.commit()
 
 
 def actor_for_user(engine: Engine, user_id: int) -> Actor | None:

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import case, distinct, func, or_
+from sqlalchemy import case, distinct, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from model import audit, metrics
+from model import audit, metrics, validation
 from model.access import Actor, require
 from model.db import write_session
-from model.errors import ValidationError
+from model.errors import StaleVersion, ValidationError
 from model.people import check_free_text, visible_citizens
 from model.tables import Citizen, Company, Contact, Placement, Staff, utcnow
 
@@ -26,6 +26,9 @@ CHANNELS = ("phone", "email", "visit", "meeting")
 CONTACT_OUTCOMES = ("interested", "placement_agreed", "agreement", "not_now", "no_answer")
 
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
+PHONE = re.compile(r"\+?[\d ()./-]*")
+MAX_PHONE = 30
+MAX_NOTE = 2000
 SIMILAR_NAME_RATIO = 0.85
 # Company-form suffixes that say nothing about which company it is ("Bageri ApS" = "Bageri").
 COMPANY_SUFFIXES = ("aps", "a/s", "i/s", "k/s", "p/s", "ivs", "amba", "a.m.b.a.", "smba", "s.m.b.a.",
@@ -61,7 +64,7 @@ def company_choices(engine: Engine, actor: Actor) -> pd.DataFrame:
 
 def valid_cvr(cvr: str) -> bool:
     """A CVR number: 8 digits whose weighted sum (2,7,6,5,4,3,2,1) is divisible by 11."""
-    if len(cvr) != 8 or not cvr.isdigit() or cvr[0] == "0":
+    if len(cvr) != 8 or not (cvr.isascii() and cvr.isdigit()) or cvr[0] == "0":
         return False
     return sum(int(d) * w for d, w in zip(cvr, CVR_WEIGHTS)) % 11 == 0
 
@@ -82,6 +85,14 @@ def normalise_cvr(cvr: str | None) -> str | None:
     if cleaned is not None and not valid_cvr(cleaned):
         raise ValidationError("error.cvr_invalid", cvr=cleaned)
     return cleaned
+
+
+def clean_phone(phone: str | None) -> str:
+    """A phone number as typed: digits, spaces and + ( ) . / - only ("+45 43 28 25 79")."""
+    text = validation.clean_text(phone, MAX_PHONE)
+    if not PHONE.fullmatch(text):
+        raise ValidationError("error.phone_invalid")
+    return text
 
 
 def normalise_company_name(name: str) -> str:
@@ -149,11 +160,12 @@ def validate_company_fields(
 ) -> dict:
     """The company's fields cleaned and checked in the caller's session (also for imports);
     raises ValidationError on bad input. A given CVR number must be valid and not in use."""
-    name = name.strip()
+    name = validation.clean_line(name)
     if not name:
         raise ValidationError("error.name_required")
-    texts = {"industry": industry.strip(), "municipality": municipality.strip(),
-             "contact_person": contact_person.strip(), "phone": phone.strip()}
+    texts = {"industry": validation.clean_line(industry),
+             "municipality": validation.clean_line(municipality),
+             "contact_person": validation.clean_line(contact_person), "phone": clean_phone(phone)}
     check_free_text(name, *texts.values())
     cvr = normalise_cvr(cvr)
     if agreement_kind not in AGREEMENT_KINDS:
@@ -163,8 +175,12 @@ def validate_company_fields(
         agreement_since = None
     elif agreement_since is None:
         agreement_since = today
+    elif not isinstance(agreement_since, date):
+        raise ValidationError("error.date_invalid")
     elif agreement_since > today:
         raise ValidationError("error.agreement_since_future")
+    else:
+        validation.check_date(agreement_since)
     if cvr is not None:
         clash = select(Company.name).where(Company.cvr == cvr)
         if exclude_id is not None:
@@ -220,6 +236,7 @@ def update_company(
     actor: Actor,
     company_id: int,
     *,
+    expected_version: int,
     name: str | None = None,
     cvr: str | None = None,
     industry: str | None = None,
@@ -233,6 +250,7 @@ def update_company(
     """Change a company; fields left at None keep their value, and cvr="" removes the CVR number.
 
     Setting the agreement to "none" clears its date; a new agreement without a date counts from today.
+    Refused (StaleVersion) when someone saved the company after `expected_version` was read.
     """
     require(actor, "company.write")
     with write_session(engine) as session:
@@ -257,13 +275,18 @@ def update_company(
         if housing_supplier is not None:
             fields["housing_supplier"] = bool(housing_supplier)
         changed = sorted(k for k, v in fields.items() if getattr(company, k) != v)
-        for key, value in fields.items():
-            setattr(company, key, value)
         try:
-            session.flush()
+            saved = session.execute(
+                update(Company)
+                .where(Company.id == company_id, Company.version == expected_version)
+                .values(**fields, version=Company.version + 1)
+            )
         except IntegrityError:
             session.rollback()
             raise _cvr_taken(session, fields["cvr"]) from None
+        if saved.rowcount != 1:
+            session.rollback()
+            raise StaleVersion("error.stale_company")
         audit.log(session, actor, "update", "company", company_id, detail=",".join(changed))
         session.commit()
 
@@ -308,13 +331,16 @@ def likely_duplicates(
 def search_companies(engine: Engine, actor: Actor, query: str, limit: int = 20) -> pd.DataFrame:
     """Companies whose name or CVR number contains the query (any case), by name."""
     require(actor, "company.read")
+    check_free_text(query)  # the criterion goes into the audit log
     stmt = select(Company.id, Company.name, Company.cvr, Company.municipality)
     text = query.strip()
     if text:
         stmt = stmt.where(or_(_contains(Company.name, text),
                               _contains(Company.cvr, re.sub(r"\s", "", text))))
-    with Session(engine) as session:
+    with write_session(engine) as session:
         rows = session.exec(stmt.order_by(Company.name, Company.id).limit(limit)).all()
+        audit.log_search(session, actor, "company", f"q={text[:80]}")
+        session.commit()
     return pd.DataFrame(rows, columns=["id", "name", "cvr", "municipality"])
 
 
@@ -341,6 +367,7 @@ def list_companies(
 ) -> pd.DataFrame:
     """Companies with their placements, distinct citizens placed and last contact, counted in SQL."""
     require(actor, "company.read")
+    check_free_text(query)  # the criterion goes into the audit log
     placed = (select(Placement.company_id.label("company_id"),
                      func.count(Placement.id).label("placements"),
                      func.count(distinct(Placement.citizen_id)).label("citizens"))
@@ -364,8 +391,13 @@ def list_companies(
         stmt = stmt.where(Company.agreement_kind == agreement_kind)
     if municipality:
         stmt = stmt.where(Company.municipality == municipality)
-    with Session(engine) as session:
+    with write_session(engine) as session:
         rows = session.exec(stmt.order_by(Company.name, Company.id)).all()
+        criteria = {"q": text[:80], "industry": industry, "agreement_kind": agreement_kind,
+                    "municipality": municipality}
+        audit.log_search(session, actor, "company", ";".join(
+            f"{k}={v}" for k, v in criteria.items() if v not in (None, "")) + f";rows={len(rows)}")
+        session.commit()
     frame = pd.DataFrame(rows, columns=LIST_COLUMNS)
     frame["last_contact"] = [_local_day(m) for m in frame["last_contact"]]
     return frame
@@ -478,11 +510,15 @@ def log_contact(
         raise ValidationError("error.contact_unknown_channel")
     if outcome and outcome not in CONTACT_OUTCOMES:
         raise ValidationError("error.contact_unknown_outcome")
-    note, next_step = note.strip(), next_step.strip()
+    note, next_step = validation.clean_text(note, MAX_NOTE), validation.clean_text(next_step, MAX_NOTE)
     check_free_text(note, next_step)
+    next_step_date = validation.check_date(next_step_date)
     if contacted_at is None:
         contacted_at = utcnow()
-    elif contacted_at.tzinfo is None:
+    if not isinstance(contacted_at, datetime):
+        raise ValidationError("error.date_invalid")
+    validation.check_date(contacted_at)
+    if contacted_at.tzinfo is None:
         contacted_at = contacted_at.replace(tzinfo=metrics.LOCAL_TZ)  # typed in Danish time
     if next_step_date is not None and next_step_date < metrics.local_day(contacted_at):
         raise ValidationError("error.contact_next_step_before")
@@ -538,8 +574,8 @@ def next_steps_due(
         stmt = stmt.where(Staff.team_id == actor.team_id)
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
-        audit.log(session, actor, "view", "contact", None,
-                  detail=f"next_steps staff={staff_id} rows={len(rows)}")
+        audit.log_search(session, actor, "contact", f"next_steps staff={staff_id} rows={len(rows)}",
+                         action="view")
         session.commit()
     frame = pd.DataFrame(
         [(r[0], r[1], r[2], r[1] < today, *r[3:]) for r in rows], columns=DUE_COLUMNS)
@@ -558,9 +594,12 @@ def complete_next_step(engine: Engine, actor: Actor, contact_id: int) -> None:
         if contact.citizen_id is not None and session.exec(visible_citizens(
                 actor, select(Citizen.id).where(Citizen.id == contact.citizen_id))).first() is None:
             raise ValidationError("error.not_found")
-        if contact.next_step_done_at is not None:
+        # Conditional, so two people ticking off the same step at once record it only once.
+        done = session.execute(
+            update(Contact).where(Contact.id == contact_id, Contact.next_step_done_at.is_(None))
+            .values(next_step_done_at=utcnow()))
+        if done.rowcount != 1:
             raise ValidationError("error.contact_step_already_done")
-        contact.next_step_done_at = utcnow()
         audit.log(session, actor, "complete_next_step", "contact", contact_id)
         session.commit()
 

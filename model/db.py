@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 
 from alembic import command
@@ -13,6 +15,8 @@ from sqlmodel import Session, create_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = f"sqlite:///{ROOT / 'data' / 'jobtavlen.db'}"
+# How long a SQLite writer waits for the write lock before the user is told.
+WRITE_WAIT_SECONDS = 60
 
 
 def database_url() -> str:
@@ -37,8 +41,24 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _sqlite_begin(conn) -> None:
     # Writers take the lock at the start, so two writers never deadlock on a lock upgrade;
     # readers stay deferred and, with WAL, never wait for a writer.
-    immediate = conn.get_execution_options().get("sqlite_immediate", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    if not conn.get_execution_options().get("sqlite_immediate", False):
+        conn.exec_driver_sql("BEGIN")
+        return
+    # Each try waits up to busy_timeout; with many writers the lock can pass others by for
+    # longer, so try again (nothing is done before BEGIN) until WRITE_WAIT_SECONDS have gone.
+    deadline = time.monotonic() + WRITE_WAIT_SECONDS
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        while time.monotonic() < deadline:
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+    finally:
+        cursor.close()
+    conn.exec_driver_sql("BEGIN IMMEDIATE")  # the last try, with SQLAlchemy's error if it fails
 
 
 def make_engine(url: str | None = None) -> Engine:

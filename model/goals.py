@@ -5,19 +5,20 @@ Share targets (share in job or education) are fractions between 0 and 1, like th
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import case, distinct, func, or_
+from sqlalchemy import case, distinct, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, stats
+from model import audit, stats, validation
 from model.access import Actor, require
 from model.db import write_session
-from model.errors import ValidationError
+from model.errors import StaleVersion, ValidationError
 from model.metrics import LOCAL_TZ
-from model.people import visible_citizens
+from model.people import check_free_text, visible_citizens
 from model.tables import (
     SECURED,
     Citizen,
@@ -50,7 +51,8 @@ SCOPE_TABLES = {"sprint": Sprint, "team": Team, "initiative": Initiative}
 SCOPE_REQUIRED = {"sprint": "error.goal_sprint_required", "team": "error.goal_team_required",
                   "initiative": "error.goal_initiative_required"}
 GOAL_COLUMNS = ["id", "name", "scope", "scope_id", "scope_name", "metric", "months", "target",
-                "period_start", "period_end", "current", "projected", "status", "owner_id", "owner"]
+                "period_start", "period_end", "current", "projected", "status", "owner_id", "owner",
+                "version"]
 HISTORY_COLUMNS = ["week", "upto", "value", "target"]
 
 
@@ -70,8 +72,10 @@ def _clean_fields(
     owner_id: int | None = None,
 ) -> dict:
     """The goal's columns after validation; only the id that belongs to the scope is kept."""
-    if not name or not name.strip():
+    name = validation.clean_line(name)
+    if not name:
         raise ValidationError("error.goal_name_required")
+    check_free_text(name)
     if scope not in SCOPES:
         raise ValidationError("error.goal_unknown_scope")
     if metric not in METRICS:
@@ -87,9 +91,11 @@ def _clean_fields(
         raise ValidationError("error.goal_metric_needs_period_scope")
     if period_start is None or period_end is None:
         raise ValidationError("error.goal_period_required")
+    validation.check_date(period_start)
+    validation.check_date(period_end)
     if period_end < period_start:
         raise ValidationError("error.goal_end_before_start")
-    if target is None or not target > 0:  # also refuses NaN
+    if target is None or not validation.check_number(target) > 0:
         raise ValidationError("error.goal_target_positive")
     if metric == SHARE:
         if target > 1:
@@ -142,6 +148,7 @@ def update_goal(
     actor: Actor,
     goal_id: int,
     *,
+    expected_version: int,
     name: str,
     scope: str,
     metric: str,
@@ -154,7 +161,8 @@ def update_goal(
     months: int | None = None,
     owner_id: int | None = None,
 ) -> None:
-    """Replace a goal's fields with the same checks as create_goal."""
+    """Replace a goal's fields with the same checks as create_goal; refused (StaleVersion) when
+    someone saved the goal after `expected_version` was read."""
     require(actor, "goal.write")
     with write_session(engine) as session:
         goal = session.get(Goal, goal_id)
@@ -164,9 +172,12 @@ def update_goal(
                                period_start=period_start, period_end=period_end, sprint_id=sprint_id,
                                team_id=team_id, initiative_id=initiative_id, months=months,
                                owner_id=owner_id)
-        for column, value in fields.items():
-            setattr(goal, column, value)
-        session.add(goal)
+        saved = session.execute(
+            update(Goal).where(Goal.id == goal_id, Goal.version == expected_version)
+            .values(**fields, version=Goal.version + 1))
+        if saved.rowcount != 1:
+            session.rollback()
+            raise StaleVersion("error.stale_goal")
         audit.log(session, actor, "update", "goal", goal_id, detail=f"{metric} {fields['name']}")
         session.commit()
 
@@ -312,7 +323,7 @@ def list_goals(engine: Engine, actor: Actor, *, today: date) -> pd.DataFrame:
                 "metric": goal.metric, "months": goal.months, "target": goal.target,
                 "period_start": goal.period_start, "period_end": goal.period_end,
                 "current": current, "projected": projected, "status": status,
-                "owner_id": goal.owner_id, "owner": owner,
+                "owner_id": goal.owner_id, "owner": owner, "version": goal.version,
             })
     return pd.DataFrame(rows, columns=GOAL_COLUMNS)
 
@@ -332,3 +343,38 @@ def goal_history(engine: Engine, actor: Actor, goal_id: int, *, today: date) -> 
             rows.append((week, upto, _value(session, goal, actor, upto), goal.target))
             week += timedelta(days=7)
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+def quarter(day: date) -> tuple[date, date]:
+    """The first and last day of the calendar quarter that holds `day`: a new goal's default period."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    last_month = first_month + 2
+    return (date(day.year, first_month, 1),
+            date(day.year, last_month, calendar.monthrange(day.year, last_month)[1]))
+
+
+def pace_to_target(target: float, start: date, end: date, day: date) -> float:
+    """The value a steady pace from 0 at the start to the target at the end has reached on `day`.
+
+    At or above it, the projection reaches the target (stats.projected_value counts days the same way).
+    """
+    elapsed = min(max((day - start).days + 1, 0), (end - start).days + 1)
+    return target * elapsed / ((end - start).days + 1)
+
+
+def scope_choices(engine: Engine, actor: Actor) -> dict[str, pd.DataFrame]:
+    """What a goal can be set for (sprints, teams, initiatives, newest sprint first) and its owners."""
+    require(actor, "goal.read")
+    with Session(engine) as session:
+        found = {
+            "sprint": session.exec(select(Sprint.id, Sprint.name, Sprint.start_date, Sprint.end_date)
+                                   .order_by(Sprint.start_date.desc(), Sprint.id.desc())).all(),
+            "team": session.exec(select(Team.id, Team.name).order_by(Team.name)).all(),
+            "initiative": session.exec(select(Initiative.id, Initiative.name)
+                                       .order_by(Initiative.name)).all(),
+            "owner": session.exec(select(Staff.id, Staff.name)
+                                  .where(Staff.active, Staff.role.in_(("leader", "admin", "consultant")))
+                                  .order_by(Staff.name)).all(),
+        }
+    columns = {"sprint": ["id", "name", "start_date", "end_date"]}
+    return {key: pd.DataFrame(rows, columns=columns.get(key, ["id", "name"])) for key, rows in found.items()}

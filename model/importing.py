@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from model import audit, companies, i18n, placements
+from model import audit, companies, i18n, placements, results, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
@@ -35,19 +35,23 @@ from model.people import (
     check_free_text,
     clean_citizen_fields,
     clean_external_ref,
+    clean_person_name,
     clean_tags,
     validate_birth_year,
     visible_citizens,
 )
-from model.tables import Citizen, Company, FollowUp, HousingArea, Initiative, Placement
+from model.tables import Citizen, Company, ComparisonGroup, FollowUp, HousingArea, Initiative, Placement
 
-KINDS = ("citizens", "companies", "placements")
-TABLES = {"citizens": "citizen", "companies": "company", "placements": "placement"}
+KINDS = ("citizens", "companies", "placements", "comparison_groups")
+TABLES = {"citizens": "citizen", "companies": "company", "placements": "placement",
+          "comparison_groups": "comparison_group"}
 FILE_TYPES = ("csv", "xlsx")
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_ROWS = 50_000
 HEADER_ROW = 1
 PROGRESS_EVERY = 100
+# A letter of Latin-1 Supplement (æ, ø, å, é, ...) written as UTF-8.
+UTF8_LETTER = re.compile(rb"\xc3[\x80-\xbf]")
 
 Progress = Callable[[int, int], None]
 
@@ -70,9 +74,10 @@ class ImportColumn:
     field: str
     required: bool = False
     aliases: tuple[str, ...] = ()
+    key: str | None = None  # the header's catalogue key, when not the export's (COLUMN_KEYS)
 
     def header(self, lang: str = "da") -> str:
-        return i18n.t(COLUMN_KEYS[self.field], lang)
+        return i18n.t(self.key or COLUMN_KEYS[self.field], lang)
 
     def accepts(self, header: str) -> bool:
         names = {self.header(lang) for lang in i18n.LANGUAGES} | {self.field, *self.aliases}
@@ -118,6 +123,15 @@ COLUMNS: dict[str, tuple[ImportColumn, ...]] = {
         ImportColumn("hours_per_week", aliases=("timer",)),
         ImportColumn("hourly_wage"),
     ),
+    # Sammenligningsgrupper: outcome figures of the normal effort (see model.results).
+    "comparison_groups": (
+        ImportColumn("initiative", True, ("projekt",)),
+        ImportColumn("label", True, ("betegnelse", "gruppe"), key="results.col_label"),
+        ImportColumn("month", True, ("måned", "måneder", "months"), key="results.col_months"),
+        ImportColumn("n", True, ("antal", "antal personer"), key="results.comparison_n"),
+        ImportColumn("reached", True, ("i job eller uddannelse",), key="results.comparison_reached"),
+        ImportColumn("source", aliases=("kilde",), key="results.col_source"),
+    ),
 }
 # A placement names its citizen by case reference or by name and birth year, and its company
 # by CVR number or exact name: one group of each pair must be among the columns.
@@ -152,11 +166,12 @@ CITIZEN_RULE_COLUMNS = {
     "error.birth_year_number": "birth_year", "error.birth_year": "birth_year",
     "error.unknown_benefit": "benefit_type", "error.match_group": "match_group",
     "error.dagpenge_end_without_dagpenge": "dagpenge_end_date",
+    "error.dagpenge_end_range": "dagpenge_end_date",
 }
 COMPANY_RULE_COLUMNS = {
     "error.name_required": "company", "error.company_unknown_agreement": "agreement_kind",
     "error.agreement_since_future": "agreement_since", "error.cvr_invalid": "cvr",
-    "error.cvr_taken": "cvr",
+    "error.cvr_taken": "cvr", "error.date_out_of_range": "agreement_since",
 }
 PLACEMENT_RULE_COLUMNS = {
     "error.unknown_placement_kind": "kind", "error.end_before_start": "planned_end_date",
@@ -198,16 +213,29 @@ def megabytes(size: int) -> str:
     return f"{math.ceil(size * 10 / 1024 / 1024) / 10:.1f}".replace(".", ",")
 
 
-def _csv_rows(data: bytes, filename: str) -> list[list[str]]:
+def _decode(data: bytes) -> str:
+    """The file's text: UTF-16 with a byte order mark (Excel's "Unicode text"), else UTF-8, else
+    Windows-1252 (Danish Excel's "CSV (semikolonsepareret)"); never a mix of them."""
     try:
-        # Excel's "Unicode text" is UTF-16 with a byte order mark.
-        text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") \
-            else data.decode("utf-8-sig")
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            text = data.decode("utf-16")
+        else:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                if UTF8_LETTER.search(data):
+                    # Some rows UTF-8, some not: read as either, æ, ø and å would come out wrong.
+                    raise ValidationError("data.error_mixed_encoding") from None
+                text = data.decode("cp1252")
     except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")  # what Danish Excel writes as "CSV (semikolonsepareret)"
-        except UnicodeDecodeError:
-            raise ValidationError("data.error_encoding") from None
+        raise ValidationError("data.error_encoding") from None
+    if "\x00" in text:
+        raise ValidationError("data.error_encoding")  # binary, or UTF-16 without its byte order mark
+    return text
+
+
+def _csv_rows(data: bytes, filename: str) -> list[list[str]]:
+    text = _decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)
     try:
@@ -288,9 +316,12 @@ def parse_number(text: str) -> float:
     if "," in cleaned:
         cleaned = cleaned.replace(".", "").replace(",", ".")
     try:
-        return float(cleaned)
+        number = float(cleaned)
     except ValueError:
         raise ValidationError("data.error_number", value=_show(text)) from None
+    if not math.isfinite(number):
+        raise ValidationError("data.error_number", value=_show(text))
+    return number
 
 
 DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S")
@@ -304,6 +335,11 @@ def parse_date(text: str) -> date:
         except ValueError:
             continue
     raise ValidationError("data.error_date", value=_show(text))
+
+
+def parse_plausible_date(text: str) -> date:
+    """A date as parse_date reads it, within the years any date of Jobtavlen may have."""
+    return validation.check_date(parse_date(text))
 
 
 def parse_yes_no(text: str) -> bool:
@@ -458,12 +494,13 @@ class _CitizenChecker(_Checker):
         return pick
 
     def check(self, row: _Row) -> dict | None:
-        first_name = row.text("first_name", required=True)
-        last_name = row.text("last_name", required=True)
+        first_name = row.value("first_name", clean_person_name, required=True) or ""
+        last_name = row.value("last_name", clean_person_name, required=True) or ""
+        target_group = row.value("target_group", validation.clean_line) or ""
         birth_year = row.value("birth_year", _birth_year, required=True)
         benefit = row.value("benefit_type", lambda text: BENEFIT_WORDS.get(code(text), code(text)))
         match_group = row.value("match_group", parse_whole_number)
-        dagpenge_end = row.value("dagpenge_end_date", parse_date)
+        dagpenge_end = row.value("dagpenge_end_date", parse_plausible_date)
         area_id = row.value("housing_area", self._one(self.areas, "data.error_unknown_area",
                                                       "data.error_ambiguous_area"))
         initiative_id = row.value("initiative", self._one(
@@ -481,7 +518,7 @@ class _CitizenChecker(_Checker):
             return None
         fields = row.rule(lambda: clean_citizen_fields(
             first_name=first_name, last_name=last_name, birth_year=birth_year,
-            target_group=row.text("target_group"), benefit_type=benefit or "none",
+            target_group=target_group, benefit_type=benefit or "none",
             match_group=match_group, dagpenge_end_date=dagpenge_end, wishes=wishes,
             qualifications=qualifications, external_ref=ref,
         ), {**CITIZEN_RULE_COLUMNS, "error.citizen_text_too_long": self._too_long(row)}, "first_name")
@@ -510,7 +547,10 @@ class _CompanyChecker(_Checker):
         self.names_in_file: dict[str, int] = {}
 
     def check(self, row: _Row) -> dict | None:
-        name = row.text("company", required=True)
+        name = row.value("company", validation.clean_line, required=True) or ""
+        texts = {column: row.value(column, validation.clean_line) or ""
+                 for column in ("industry", "municipality", "contact_person")}
+        phone = row.value("phone", companies.clean_phone) or ""
         cvr = row.value("cvr", companies.normalise_cvr)
         agreement = row.value("agreement_kind", lambda text: AGREEMENT_WORDS.get(code(text), code(text)))
         since = row.value("agreement_since", parse_date)
@@ -534,9 +574,8 @@ class _CompanyChecker(_Checker):
             return None
         # The CVR number was checked above, against the database in one query for the whole file.
         fields = row.rule(lambda: companies.validate_company_fields(
-            self.session, name=name, cvr=None, industry=row.text("industry"),
-            municipality=row.text("municipality"), contact_person=row.text("contact_person"),
-            phone=row.text("phone"), agreement_kind=agreement or "none", agreement_since=since,
+            self.session, name=name, cvr=None, **texts, phone=phone,
+            agreement_kind=agreement or "none", agreement_since=since,
         ), COMPANY_RULE_COLUMNS, "company")
         if fields is None:
             return None
@@ -621,8 +660,8 @@ class _PlacementChecker(_Checker):
         citizen = self._citizen(row)
         company_id = self._company(row)
         kind = row.value("kind", lambda text: PLACEMENT_WORDS.get(code(text), code(text)), required=True)
-        start = row.value("start_date", parse_date, required=True)
-        end = row.value("planned_end_date", parse_date)
+        start = row.value("start_date", parse_plausible_date, required=True)
+        end = row.value("planned_end_date", parse_plausible_date)
         hours = row.value("hours_per_week", parse_number)
         wage = row.value("hourly_wage", _hourly_wage)
         if kind and start and not (row.failed("planned_end_date") or row.failed("hours_per_week")):
@@ -657,8 +696,56 @@ class _PlacementChecker(_Checker):
             self.session.add_all([FollowUp(placement_id=placement.id, due_date=day) for day in plan])
 
 
+COMPARISON_RULE_COLUMNS = {
+    "error.comparison_initiative": "initiative", "error.comparison_label": "label",
+    "error.comparison_months": "month", "error.comparison_n": "n",
+    "error.comparison_reached": "reached", "error.comparison_source": "source",
+}
+
+
+class _ComparisonChecker(_Checker):
+    table = ComparisonGroup
+
+    def prepare(self) -> None:
+        require(self.actor, "comparison.write")
+        self.initiatives = _CitizenChecker._ids_by_name(self, Initiative.id, Initiative.name)
+        self.existing = {(initiative_id, label.casefold(), month) for initiative_id, label, month
+                         in self.session.exec(select(ComparisonGroup.initiative_id, ComparisonGroup.label,
+                                                     ComparisonGroup.month)).all()}
+        self.in_file: dict[tuple, int] = {}
+
+    def check(self, row: _Row) -> dict | None:
+        initiative_id = row.value("initiative", _CitizenChecker._one(
+            self.initiatives, "data.error_unknown_initiative", "data.error_ambiguous_initiative"),
+            required=True)
+        label = row.value("label", lambda text: validation.clean_line(
+            text, MAX_NAME, too_long="error.comparison_label"), required=True)
+        months = row.value("month", parse_whole_number, required=True)
+        n = row.value("n", parse_whole_number, required=True)
+        reached = row.value("reached", parse_whole_number, required=True)
+        source = row.value("source", lambda text: validation.clean_line(
+            text, results.MAX_SOURCE, too_long="error.comparison_source"))
+        if row.errors:
+            return None
+        fields = row.rule(lambda: results.clean_comparison_fields(
+            self.session, initiative_id=initiative_id, label=label, months=months, n=n,
+            reached=reached, source=source or ""), COMPARISON_RULE_COLUMNS, "label")
+        if fields is None:
+            return None
+        key = (fields["initiative_id"], fields["label"].casefold(), fields["month"])
+        if key in self.existing:
+            row.fail("label", "error.comparison_exists")
+        elif key in self.in_file:
+            row.fail("label", "data.error_duplicate_in_file", first=self.in_file[key])
+        else:
+            self.in_file[key] = row.number
+            return fields
+        return None
+
+
 CHECKERS: dict[str, type[_Checker]] = {"citizens": _CitizenChecker, "companies": _CompanyChecker,
-                                       "placements": _PlacementChecker}
+                                       "placements": _PlacementChecker,
+                                       "comparison_groups": _ComparisonChecker}
 
 
 def _column_map(kind: str, frame: pd.DataFrame) -> tuple[dict[str, str], list[tuple[str, str, dict]],

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, metrics, sprints
+from model import audit, metrics, sprints, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
@@ -41,7 +41,7 @@ def _measured_day(measured_at: date | datetime, today: date | None = None) -> da
         raise ValidationError("error.measured_at_required")
     if measured_at > (today or metrics.danish_today()):
         raise ValidationError("error.measured_in_future")
-    return measured_at
+    return validation.check_date(measured_at)
 
 
 def validate_months(months: int) -> int:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numbers
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import exists, func, or_, true, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, metrics
+from model import audit, metrics, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import AccessDenied, StaleVersion, ValidationError
@@ -36,6 +36,8 @@ MAX_NAME = 80
 MAX_TAG = 40
 MAX_TAGS = 20
 MAX_EXTERNAL_REF = 40
+DAGPENGE_END_PAST = timedelta(days=365)
+DAGPENGE_END_AHEAD = timedelta(days=3 * 365)
 # The fields a citizen form may set; create_citizen and update_citizen take these.
 CITIZEN_FIELDS = ("first_name", "last_name", "birth_year", "target_group", "benefit_type",
                   "match_group", "dagpenge_end_date", "housing_area_id", "initiative_id",
@@ -47,7 +49,9 @@ def contains_cpr(text: str | None) -> bool:
 
 
 def check_free_text(*texts: str | None) -> None:
-    """Refuse text that looks like it holds a CPR number; CPR numbers are never stored."""
+    """Refuse text that looks like it holds a CPR number (CPR numbers are never stored), and text
+    with control characters or HTML tags."""
+    validation.check_text(*texts)
     if any(contains_cpr(t) for t in texts):
         raise ValidationError("error.cpr_in_text")
 
@@ -58,19 +62,39 @@ def validate_birth_year(birth_year: int, today: date | None = None) -> None:
         raise ValidationError("error.birth_year", low=year - OLDEST_AGE, high=year - YOUNGEST_AGE)
 
 
+def validate_dagpenge_end(end: date, today: date | None = None) -> None:
+    """The day the right to dagpenge runs out: at most a year ago (still worth mapping) and at
+    most three years ahead (the dagpenge period is two years, plus room for re-earning it)."""
+    today = today or metrics.danish_today()
+    low, high = today - DAGPENGE_END_PAST, today + DAGPENGE_END_AHEAD
+    if not low <= end <= high:
+        raise ValidationError("error.dagpenge_end_range", low=low.strftime("%d-%m-%Y"),
+                              high=high.strftime("%d-%m-%Y"))
+
+
 def _short_text(value: str | None, limit: int) -> str:
-    text = (value or "").strip()
-    if len(text) > limit:
-        raise ValidationError("error.citizen_text_too_long", max=limit)
-    return text
+    return validation.clean_line(value, limit, too_long="error.citizen_text_too_long")
+
+
+def clean_person_name(value: str | None) -> str:
+    """A first or last name: one trimmed line of letters, no CPR number; "" when empty."""
+    name = _short_text(value, MAX_NAME)
+    check_free_text(name)
+    validation.check_person_name(name)
+    return name
 
 
 def clean_tags(tags: list[str] | tuple[str, ...] | None) -> list[str]:
-    """Wishes or qualifications as tags: trimmed, without empties and repeats, no CPR numbers."""
+    """Wishes or qualifications as tags: trimmed, lower case (so "Kørekort B" counts as "kørekort b"
+    in the area overview), inner spaces collapsed, without empties and repeats, no CPR numbers."""
+    if isinstance(tags, str):
+        tags = [tags]  # one tag typed where a list was expected
+    if tags is not None and not isinstance(tags, list | tuple):
+        raise ValidationError("error.text_not_text")
     cleaned: list[str] = []
     for tag in tags or []:
-        text = _short_text(str(tag), MAX_TAG)
-        if text and text.casefold() not in {c.casefold() for c in cleaned}:
+        text = " ".join(_short_text(str(tag), MAX_TAG).split()).lower()
+        if text and text not in cleaned:
             cleaned.append(text)
     check_free_text(*cleaned)
     if len(cleaned) > MAX_TAGS:
@@ -100,13 +124,15 @@ def clean_citizen_fields(
     external_ref: str | None = None,
     today: date | None = None,
     new_birth_year: bool = True,
+    new_dagpenge_end: bool = True,
 ) -> dict:
     """Validate a citizen's own fields and return them trimmed; raises ValidationError.
 
     `new_birth_year=False` when an unchanged birth year is saved again: it stays valid even
-    after the citizen has passed the oldest plausible age.
+    after the citizen has passed the oldest plausible age; likewise `new_dagpenge_end=False`
+    for an unchanged dagpenge end date that has since moved out of the plausible range.
     """
-    first_name, last_name = _short_text(first_name, MAX_NAME), _short_text(last_name, MAX_NAME)
+    first_name, last_name = clean_person_name(first_name), clean_person_name(last_name)
     if not first_name or not last_name:
         raise ValidationError("error.citizen_name_required")
     target_group = _short_text(target_group, MAX_NAME)
@@ -122,8 +148,11 @@ def clean_citizen_fields(
         if isinstance(match_group, bool) or match_group not in MATCH_GROUPS:
             raise ValidationError("error.match_group", low=MATCH_GROUPS[0], high=MATCH_GROUPS[-1])
         match_group = int(match_group)
+    dagpenge_end_date = validation.check_date(dagpenge_end_date)
     if dagpenge_end_date is not None and benefit_type != "dagpenge":
         raise ValidationError("error.dagpenge_end_without_dagpenge")
+    if dagpenge_end_date is not None and new_dagpenge_end:
+        validate_dagpenge_end(dagpenge_end_date, today)
     return dict(first_name=first_name, last_name=last_name, birth_year=birth_year,
                 target_group=target_group, benefit_type=benefit_type, match_group=match_group,
                 dagpenge_end_date=dagpenge_end_date, wishes=clean_tags(wishes),
@@ -197,8 +226,12 @@ def create_citizen(engine: Engine, actor: Actor, **fields) -> int:
 
 
 def visible_citizens(actor: Actor, stmt):
-    if actor.sees_all_teams or actor.team_id is None:
+    """Limit a citizen query to the actor's team and citizens of no team; admins and leaders see
+    every team. Staff without a team see only citizens of no team (never everyone)."""
+    if actor.sees_all_teams:
         return stmt
+    if actor.team_id is None:
+        return stmt.where(Citizen.team_id.is_(None))
     return stmt.where((Citizen.team_id == actor.team_id) | (Citizen.team_id.is_(None)))
 
 
@@ -232,6 +265,8 @@ def update_citizen(engine: Engine, actor: Actor, citizen_id: int, *, expected_ve
     with write_session(engine) as session:
         current = visible_citizen(session, actor, citizen_id)
         if current is None:
+            audit.log(session, actor, "update_refused", "citizen", citizen_id)
+            session.commit()
             raise ValidationError("error.not_found")
         if "team_id" in fields and fields["team_id"] != current.team_id and not actor.sees_all_teams:
             # Moving a citizen out of the team (or to no team, visible to all) is a leader's call.
@@ -240,7 +275,9 @@ def update_citizen(engine: Engine, actor: Actor, citizen_id: int, *, expected_ve
         own = {k: merged[k] for k in ("first_name", "last_name", "birth_year", "target_group",
                                       "benefit_type", "match_group", "dagpenge_end_date",
                                       "wishes", "qualifications", "external_ref")}
-        clean = clean_citizen_fields(**own, new_birth_year=merged["birth_year"] != current.birth_year)
+        clean = clean_citizen_fields(
+            **own, new_birth_year=merged["birth_year"] != current.birth_year,
+            new_dagpenge_end=merged["dagpenge_end_date"] != current.dagpenge_end_date)
         _check_references(session, housing_area_id=merged["housing_area_id"],
                           initiative_id=merged["initiative_id"],
                           consultant_id=merged["consultant_id"])
@@ -262,6 +299,7 @@ def update_citizen(engine: Engine, actor: Actor, citizen_id: int, *, expected_ve
 def search_citizens(engine: Engine, actor: Actor, query: str = "", limit: int = 50) -> pd.DataFrame:
     """Citizens whose name matches the query, within the actor's teams; the search is logged."""
     require(actor, "citizen.read")
+    check_free_text(query)  # the criterion goes into the audit log
     stmt = select(Citizen.id, Citizen.first_name, Citizen.last_name, Citizen.birth_year,
                   Citizen.target_group)
     words = query.strip().split()
@@ -271,7 +309,7 @@ def search_citizens(engine: Engine, actor: Actor, query: str = "", limit: int = 
     stmt = visible_citizens(actor, stmt).order_by(Citizen.last_name, Citizen.first_name).limit(limit)
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
-        audit.log(session, actor, "search", "citizen", None, detail=f"q={query.strip()[:80]}")
+        audit.log_search(session, actor, "citizen", f"q={query.strip()[:80]}")
         session.commit()
     return pd.DataFrame(rows, columns=["id", "first_name", "last_name", "birth_year", "target_group"])
 
@@ -326,7 +364,7 @@ def list_citizens(
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
         detail = ";".join(f"{k}={v}" for k, v in logged.items() if v not in (None, ""))
-        audit.log(session, actor, "search", "citizen", None, detail=f"{detail};rows={len(rows)}")
+        audit.log_search(session, actor, "citizen", f"{detail};rows={len(rows)}")
         session.commit()
     frame = pd.DataFrame(rows, columns=CITIZEN_LIST_COLUMNS)
     frame["active_placement"] = frame["active_placement"].astype(bool)

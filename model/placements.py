@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, delete, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, metrics
+from model import audit, metrics, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
@@ -38,6 +38,7 @@ DEFAULT_CADENCE = [1, 2, 3, 5, 8, 14, 30, 60, 90]
 CADENCE_KINDS = ("default", *PLACEMENT_KINDS)
 MAX_CADENCE_DAY = 730
 MAX_NOTE_LENGTH = 500
+MAX_HOURLY_WAGE = 1000
 # Catalogue keys of kinds, statuses and results ("placement.kind.<kind>" and alike), spelt out
 # so the catalogue check sees each one used.
 KIND_KEYS = {
@@ -84,6 +85,9 @@ def validate_placement_fields(
     """The rules every placement meets, whether typed in or imported; raises ValidationError."""
     if kind not in PLACEMENT_KINDS:
         raise ValidationError("error.unknown_placement_kind")
+    validation.check_date(start_date, required=True)
+    validation.check_date(planned_end_date)
+    validation.check_number(hours_per_week)
     if planned_end_date is not None and planned_end_date < start_date:
         raise ValidationError("error.end_before_start")
     if hours_per_week is not None and not 0 < hours_per_week <= MAX_HOURS_PER_WEEK:
@@ -193,8 +197,12 @@ def initial_status(start_date: date) -> str:
 
 
 def validate_wage(hourly_wage: float | None) -> None:
-    if hourly_wage is not None and hourly_wage < 0:
+    if validation.check_number(hourly_wage) is None:
+        return
+    if hourly_wage < 0:
         raise ValidationError("error.hourly_wage")
+    if hourly_wage > MAX_HOURLY_WAGE:
+        raise ValidationError("error.hourly_wage_too_high", high=MAX_HOURLY_WAGE)
 
 
 def _visible_citizen(session: Session, actor: Actor, citizen_id: int) -> Citizen:
@@ -285,11 +293,19 @@ def start_placement(
 
 
 def get_placement(engine: Engine, actor: Actor, placement_id: int) -> Placement:
-    """One placement of a citizen the actor may see (a detached row, for forms)."""
+    """One placement of a citizen the actor may see (a detached row, for forms); the view is
+    logged, and so is a refused one."""
     require(actor, "placement.read")
-    with Session(engine) as session:
-        placement, _ = _visible_placement(session, actor, placement_id)
+    with write_session(engine) as session:
+        try:
+            placement, _ = _visible_placement(session, actor, placement_id)
+        except ValidationError:
+            audit.log(session, actor, "view_refused", "placement", placement_id)
+            session.commit()
+            raise
         session.expunge(placement)
+        audit.log(session, actor, "view", "placement", placement_id)
+        session.commit()
     return placement
 
 
@@ -368,7 +384,7 @@ def end_placement(
     require(actor, "placement.write")
     if result not in RESULTS:
         raise ValidationError("error.unknown_result")
-    if end_date > metrics.danish_today():
+    if validation.check_date(end_date, required=True) > metrics.danish_today():
         raise ValidationError("error.end_in_future")
     with write_session(engine) as session:
         placement, _ = _visible_placement(session, actor, placement_id)
@@ -445,9 +461,9 @@ def list_placements(
     stmt = visible_citizens(actor, stmt).order_by(Placement.start_date.desc(), Placement.id.desc())
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
-        audit.log(session, actor, "view_list", "placement", None,
-                  detail=f"rows={len(rows)} status={status} kind={kind} consultant={consultant_id} "
-                         f"citizen={citizen_id} company={company_id}")
+        audit.log_search(session, actor, "placement",
+                         f"rows={len(rows)} status={status} kind={kind} consultant={consultant_id} "
+                         f"citizen={citizen_id} company={company_id}", action="view_list")
         session.commit()
     frame = pd.DataFrame(rows, columns=PLACEMENT_COLUMNS)
     frame.insert(3, "citizen", frame["first_name"] + " " + frame["last_name"])
@@ -514,8 +530,8 @@ def due_follow_ups(engine: Engine, actor: Actor, *, today: date,
                                                    Citizen.first_name, FollowUp.id)
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
-        audit.log(session, actor, "view_due", "follow_up", None,
-                  detail=f"rows={len(rows)} consultant={consultant_id}")
+        audit.log_search(session, actor, "follow_up", f"rows={len(rows)} consultant={consultant_id}",
+                         action="view_due")
         session.commit()
     return pd.DataFrame(
         [(fid, pid, due, due < today, cid, f"{first} {last}", company, kind, sid, staff or "")
@@ -525,7 +541,7 @@ def due_follow_ups(engine: Engine, actor: Actor, *, today: date,
 
 
 def _clean_note(note: str) -> str:
-    note = (note or "").strip()
+    note = validation.clean_text(note)
     check_free_text(note)
     if len(note) > MAX_NOTE_LENGTH:
         raise ValidationError("error.note_too_long", high=MAX_NOTE_LENGTH)

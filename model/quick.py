@@ -6,7 +6,9 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from model import audit
 from model.access import Actor, require
+from model.db import write_session
 from model.people import visible_citizens
 from model.tables import Citizen, SprintCard
 
@@ -16,8 +18,10 @@ def citizen_choices(engine: Engine, actor: Actor) -> pd.DataFrame:
     require(actor, "citizen.read")
     stmt = visible_citizens(actor, select(Citizen.id, Citizen.first_name, Citizen.last_name,
                                            Citizen.birth_year))
-    with Session(engine) as session:
+    with write_session(engine) as session:
         rows = session.exec(stmt.order_by(Citizen.first_name, Citizen.last_name)).all()
+        audit.log_search(session, actor, "citizen", f"picker;rows={len(rows)}", action="view_list")
+        session.commit()
     return pd.DataFrame([(i, f"{f} {l} ({y})") for i, f, l, y in rows], columns=["id", "label"])
 
 

@@ -1,13 +1,15 @@
-"""Start-up: migrate, fill the demo on an empty embedded database, make sure someone can log in."""
+"""Start-up: migrate, fill the demo on an empty embedded database, make sure someone can log in,
+and run the deletion by retention periods once a day."""
 
 from __future__ import annotations
 
 import os
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from model import auth, demo
+from model import auth, demo, i18n, retention
 from model.db import is_empty, is_sqlite, migrate, write_session
 from model.tables import AppUser
 
@@ -20,11 +22,29 @@ def demo_wanted(engine: Engine) -> bool:
     return is_sqlite(engine)
 
 
-def prepare(engine: Engine, out=print) -> None:
-    """Run migrations; on an empty database fill the demo (or create one admin) and print logins."""
+def prepare(engine: Engine, out=print, now: datetime | None = None) -> None:
+    """Run migrations; on an empty database fill the demo (or create one admin) and print logins;
+    then the retention run, unless the ledger has one for today already (`now` is the clock)."""
     migrate(engine)
-    if not is_empty(engine):
-        return
+    if is_empty(engine):
+        first_start(engine, out)
+    report = retention.run_if_due(engine, now=now)
+    if report is not None and report.total:
+        out(retention_summary(report))
+
+
+def retention_summary(report: retention.RetentionReport) -> str:
+    """One line for the terminal: what the deletion run removed."""
+    lang = i18n.default_language()
+    line = i18n.t("privacy.cli_retention", lang, when=i18n.format_date(report.ran_at),
+                  citizens=report.categories["citizen"].rows,
+                  contacts=report.categories["company_contact"].rows,
+                  logs=report.categories["audit_log"].rows)
+    return line if report.checkpointed else f"{line}\n{i18n.t('privacy.cli_checkpoint_busy', lang)}"
+
+
+def first_start(engine: Engine, out=print) -> None:
+    """An empty database: the demo on the embedded one, else one admin with a generated password."""
     if demo_wanted(engine):
         demo.print_accounts(demo.fill(engine), out)
         return

@@ -10,11 +10,11 @@ from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, metrics
+from model import audit, metrics, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
-from model.people import check_free_text, create_citizen_in
+from model.people import check_free_text, create_citizen_in, visible_citizen
 from model.tables import (
     SECURED,
     SPRINT_KINDS,
@@ -31,6 +31,9 @@ from model.tables import (
 )
 
 STALE_DAYS = 2
+MAX_FOCUS = 500
+MAX_STAGE_NAME = 40
+MAX_PARK_REASON = 500
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,12 @@ class SprintResult:
 
 
 def _visible(actor: Actor, stmt):
-    """Limit a sprint query to the actor's team unless the role sees all teams."""
-    if actor.sees_all_teams or actor.role == "screen" or actor.team_id is None:
+    """Limit a sprint query to the actor's team unless the role sees all teams; staff without a
+    team see only sprints of no team."""
+    if actor.sees_all_teams or actor.role == "screen":
         return stmt
+    if actor.team_id is None:
+        return stmt.where(Sprint.team_id.is_(None))
     return stmt.where((Sprint.team_id == actor.team_id) | (Sprint.team_id.is_(None)))
 
 
@@ -90,15 +96,30 @@ def stage_labels(sprint: Sprint, default: dict[str, str]) -> dict[str, str]:
 
 
 def _validate_sprint(name: str, start: date, end: date, goal: int, kind: str, focus: str) -> None:
-    if not name.strip():
+    if not validation.clean_line(name):
         raise ValidationError("error.name_required")
+    validation.check_date(start, required=True)
+    validation.check_date(end, required=True)
     if end < start:
         raise ValidationError("error.end_before_start")
-    if goal < 1:
+    if validation.check_number(goal, whole=True) is None or goal < 1:
         raise ValidationError("error.goal_positive")
     if kind not in SPRINT_KINDS:
         raise ValidationError("error.unknown_kind")
+    validation.clean_text(focus, MAX_FOCUS)
     check_free_text(name, focus)
+
+
+def _clean_stage_names(stage_names: dict[str, str] | None) -> dict[str, str]:
+    """The sprint's own names of the stages, trimmed; empty names fall back to the catalogue's."""
+    cleaned = {}
+    for stage, name in (stage_names or {}).items():
+        if stage not in STAGES:
+            raise ValidationError("error.unknown_stage")
+        if text := validation.clean_line(name, MAX_STAGE_NAME):
+            check_free_text(text)
+            cleaned[stage] = text
+    return cleaned
 
 
 def create_sprint(
@@ -123,7 +144,7 @@ def create_sprint(
             name=name.strip(), start_date=start, end_date=end, goal_count=goal, focus=focus.strip(),
             kind=kind, status="planned" if start > metrics.danish_today() else "running",
             team_id=team_id if team_id is not None else actor.team_id,
-            stage_names={k: v.strip() for k, v in (stage_names or {}).items() if v and v.strip()},
+            stage_names=_clean_stage_names(stage_names),
         )
         session.add(sprint)
         session.flush()
@@ -158,7 +179,7 @@ def update_sprint(
             .where(Sprint.id == sprint_id, Sprint.version == expected_version)
             .values(name=name.strip(), start_date=start, end_date=end, goal_count=goal,
                     focus=focus.strip(), kind=kind, version=Sprint.version + 1,
-                    stage_names={k: v.strip() for k, v in stage_names.items() if v and v.strip()})
+                    stage_names=_clean_stage_names(stage_names))
         )
         if result.rowcount != 1:
             raise StaleVersion("error.stale_sprint")
@@ -174,7 +195,7 @@ def close_sprint(engine: Engine, actor: Actor, sprint_id: int) -> SprintResult:
         sprint = session.get(Sprint, sprint_id)
         sprint.status = "closed"
         sprint.closed_at = utcnow()
-        sprint.version += 1
+        sprint.version = Sprint.version + 1  # in SQL, so a concurrent save's bump is not lost
         audit.log(session, actor, "close", "sprint", sprint_id)
         session.commit()
     return sprint_result(engine, actor, sprint_id)
@@ -187,7 +208,7 @@ def reopen_sprint(engine: Engine, actor: Actor, sprint_id: int) -> None:
         sprint = session.get(Sprint, sprint_id)
         sprint.status = "running"
         sprint.closed_at = None
-        sprint.version += 1
+        sprint.version = Sprint.version + 1  # in SQL, so a concurrent save's bump is not lost
         audit.log(session, actor, "reopen", "sprint", sprint_id)
         session.commit()
 
@@ -251,6 +272,9 @@ def add_card(engine: Engine, actor: Actor, sprint_id: int, *, citizen_id: int,
     require(actor, "citizen.write")
     get_sprint(engine, actor, sprint_id)
     with write_session(engine) as session:
+        if visible_citizen(session, actor, citizen_id) is None:
+            # Another team's citizen on this board would show their name to this team.
+            raise ValidationError("error.not_found")
         card_id = _add_card(session, actor, sprint_id, citizen_id, consultant_id, now or utcnow())
         session.commit()
         return card_id
@@ -279,18 +303,21 @@ def move_card(engine: Engine, actor: Actor, card_id: int, to_stage: str, *,
     require(actor, "card.move")
     if to_stage not in STAGES:
         raise ValidationError("error.unknown_stage")
-    if to_stage == "parked" and not park_reason.strip():
+    park_reason = validation.clean_text(park_reason, MAX_PARK_REASON)
+    if to_stage == "parked" and not park_reason:
         raise ValidationError("error.park_reason_required")
     check_free_text(park_reason)
     now = now or utcnow()
     with write_session(engine) as session:
         card = session.get(SprintCard, card_id)
-        if card is None:
+        # The sprint is checked on this connection: a second one inside a write could wait for
+        # a pool slot held by writers waiting for this write's lock.
+        if card is None or session.exec(_visible(actor, select(Sprint.id).where(
+                Sprint.id == card.sprint_id))).first() is None:
             raise ValidationError("error.not_found")
-        get_sprint(engine, actor, card.sprint_id)
         from_stage = card.stage
         values = {"stage": to_stage, "stage_since": now, "version": SprintCard.version + 1,
-                  "park_reason": park_reason.strip() if to_stage == "parked" else ""}
+                  "park_reason": park_reason if to_stage == "parked" else ""}
         if company_id is not None:
             values["company_id"] = company_id
         result = session.execute(
@@ -314,6 +341,10 @@ def set_card_company(engine: Engine, actor: Actor, card_id: int, company_id: int
     """Record which company the card's citizen is in dialogue with."""
     require(actor, "card.move")
     with write_session(engine) as session:
+        card = session.get(SprintCard, card_id)
+        if card is None or session.exec(_visible(actor, select(Sprint.id).where(
+                Sprint.id == card.sprint_id))).first() is None:
+            raise ValidationError("error.not_found")
         result = session.execute(
             update(SprintCard)
             .where(SprintCard.id == card_id, SprintCard.version == expected_version)
@@ -369,7 +400,8 @@ def board(engine: Engine, actor: Actor, sprint_id: int, *,
     sprint = get_sprint(engine, actor, sprint_id)
     rows = _with_days(_board_rows(engine, sprint_id), sprint, now or utcnow())
     with write_session(engine) as session:
-        audit.log(session, actor, "view_board", "sprint", sprint_id, detail=f"cards={len(rows)}")
+        audit.log_search(session, actor, "sprint", f"cards={len(rows)}", action="view_board",
+                         row_id=sprint_id)
         session.commit()
     return rows
 

@@ -114,6 +114,7 @@ class Company(SQLModel, table=True):
     phone: str = ""
     housing_supplier: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
 
 
 # A sprint: an intensive week ("uge 39") or a monthly sparring session with a team goal.
@@ -306,6 +307,7 @@ class Goal(SQLModel, table=True):
     period_end: date | None = None
     owner_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
 
 
 # Outcome figure for a comparison group (the normal effort).
@@ -332,6 +334,7 @@ class AppUser(SQLModel, table=True):
     active: bool = True
     must_change_password: bool = False
     failed_logins: int = 0
+    locked_until: datetime | None = None
     last_login_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -346,3 +349,31 @@ class AuditLog(SQLModel, table=True):
     table_name: str = Field(default="", index=True)
     row_id: int | None = Field(default=None, index=True)
     detail: str = ""
+
+
+# While a row is here (inside audit.purge_older_than's transaction only), the audit_log
+# triggers let rows be deleted; otherwise they refuse every UPDATE and DELETE.
+class AuditPurge(SQLModel, table=True):
+    __tablename__ = "audit_log_purge"
+    id: int | None = Field(default=None, primary_key=True)
+
+
+# Opbevaringsfrist: how many months one category of personal data is kept (model/retention.py).
+class RetentionPolicy(SQLModel, table=True):
+    __tablename__ = "retention_policy"
+    category: str = Field(primary_key=True)
+    months: int
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+# The ledger of deletions: one row per run and category with counts and cutoff, never whom.
+class RetentionRun(SQLModel, table=True):
+    __tablename__ = "retention_run"
+    id: int | None = Field(default=None, primary_key=True)
+    ran_at: datetime = Field(default_factory=utcnow, index=True)
+    reason: str = Field(default="retention", index=True)
+    category: str
+    cutoff: datetime | None = None
+    rows_deleted: int = 0
+    detail: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -12,6 +12,8 @@ from model import audit, exporting, i18n, metrics, outcomes, placements
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
+from model.events import KIND_KEYS as EVENT_KIND_KEYS
+from model.events import citizen_events
 from model.metrics import LOCAL_TZ
 from model.people import visible_citizen
 from model.tables import (
@@ -27,7 +29,7 @@ from model.tables import (
     StageChange,
 )
 
-TIMELINE_KINDS = ("stage_change", "contact", "placement_planned", "placement_started",
+TIMELINE_KINDS = ("stage_change", "contact", "event", "placement_planned", "placement_started",
                   "placement_ended", "follow_up_done", "follow_up_planned", "outcome", "progression")
 TIMELINE_COLUMNS = ["when", "kind", "title", "detail"]
 def _moment(day: date) -> datetime:
@@ -138,6 +140,13 @@ def _follow_up_rows(session: Session, citizen_id: int, lang: str) -> list[tuple]
     return events
 
 
+def _event_rows(session: Session, citizen_id: int, lang: str) -> list[tuple]:
+    return [(_moment(day), "event",
+             i18n.t("timeline.event", lang, kind=i18n.code_label(EVENT_KIND_KEYS, kind, lang),
+                    company=company or "–"), title)
+            for day, kind, title, company in citizen_events(session, citizen_id)]
+
+
 def _measurement_rows(session: Session, citizen_id: int, lang: str) -> list[tuple]:
     measured = session.exec(
         select(Outcome.measured_at, Outcome.months_after_start, Outcome.status)
@@ -160,19 +169,22 @@ def _measurement_rows(session: Session, citizen_id: int, lang: str) -> list[tupl
 
 
 def timeline(engine: Engine, actor: Actor, citizen_id: int, *, lang: str = "da") -> pd.DataFrame:
-    """Everything about one citizen, newest first: sprint cards, contacts, placements,
-    follow-ups, outcome measurements and progression scores; the view is logged."""
+    """Everything about one citizen, newest first: sprint cards, contacts, company events,
+    placements, follow-ups, outcome measurements and progression scores; the view is logged."""
     require(actor, "citizen.read")
     with write_session(engine) as session:
         if visible_citizen(session, actor, citizen_id) is None:
+            audit.log(session, actor, "view_refused", "citizen", citizen_id, detail="timeline")
+            session.commit()
             raise ValidationError("error.not_found")
-        events = [*_stage_rows(session, citizen_id, lang), *_contact_rows(session, citizen_id, lang),
-                  *_placement_rows(session, citizen_id, lang),
-                  *_follow_up_rows(session, citizen_id, lang),
-                  *_measurement_rows(session, citizen_id, lang)]
-        audit.log(session, actor, "view_timeline", "citizen", citizen_id, detail=f"events={len(events)}")
+        rows = [*_stage_rows(session, citizen_id, lang), *_contact_rows(session, citizen_id, lang),
+                *_event_rows(session, citizen_id, lang),
+                *_placement_rows(session, citizen_id, lang),
+                *_follow_up_rows(session, citizen_id, lang),
+                *_measurement_rows(session, citizen_id, lang)]
+        audit.log(session, actor, "view_timeline", "citizen", citizen_id, detail=f"events={len(rows)}")
         session.commit()
-    frame = pd.DataFrame(events, columns=TIMELINE_COLUMNS)
+    frame = pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
     if frame.empty:
         return frame
     frame["when"] = pd.to_datetime(frame["when"], utc=True).dt.tz_convert(LOCAL_TZ)

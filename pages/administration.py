@@ -1,8 +1,219 @@
-"""Brugere og log."""
+"""Brugere og log: accounts (admins change them) and the audit log (admins and leaders read it)."""
 
+import secrets
+from datetime import timedelta
+
+import pandas as pd
 import streamlit as st
 
+from model import access, admin, exporting, i18n, metrics
+from model.access import ALL_ROLES
+from model.errors import UserError
+from model.metrics import LOCAL_TZ
+from model.tables import ROLES
 from pages import ui
 
 actor = ui.guard("administration")
-st.title(ui.t("nav.administration"))
+engine = ui.engine()
+t = ui.t
+may_change = access.can(actor, "account.admin")
+today = metrics.danish_today()
+
+st.title(t("admin.title"))
+accounts_tab, log_tab, sample_tab = st.tabs([t("admin.tab_accounts"), t("admin.tab_log"),
+                                             t("admin.tab_sample")])
+
+
+def local_times(frame, *columns):
+    """Moments in Danish time without the offset, for tables people read."""
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_convert(LOCAL_TZ) \
+            .dt.tz_localize(None)
+    return frame
+
+
+def show_password_once() -> None:
+    shown = st.session_state.pop("admin_password_once", None)
+    if shown:
+        username, password = shown
+        st.success(t("admin.password_once", username=username))
+        st.code(password, language=None)
+
+
+def account_list(accounts) -> None:
+    frame = accounts.copy()
+    frame["role"] = [t(f"role.{role}") for role in frame["role"]]
+    frame["login"] = [t(f"admin.login_{kind}") for kind in frame["login"]]
+    local_times(frame, "locked_until", "last_login_at")
+    st.dataframe(
+        frame.drop(columns=["id", "locked"]), hide_index=True, key="admin_accounts",
+        column_config={
+            "username": t("admin.col_username"), "role": t("admin.col_role"),
+            "staff": t("admin.col_staff"), "team": t("admin.col_team"),
+            "login": t("admin.col_login"),
+            "active": st.column_config.CheckboxColumn(t("admin.col_active")),
+            "locked_until": st.column_config.DatetimeColumn(t("admin.col_locked_until"),
+                                                            format="DD-MM-YYYY HH:mm"),
+            "must_change_password": st.column_config.CheckboxColumn(t("admin.col_must_change")),
+            "failed_logins": t("admin.col_failed"),
+            "last_login_at": st.column_config.DatetimeColumn(t("admin.col_last_login"),
+                                                             format="DD-MM-YYYY HH:mm"),
+        })
+
+
+def create_form() -> None:
+    staff = admin.staff_choices(engine, actor)
+    labels = {None: t("admin.no_staff")} | {
+        int(row.id): t("admin.staff_option", name=row.name, team=row.team or "-")
+        for row in staff.itertuples()}
+    with st.form("admin_create", clear_on_submit=True):
+        st.subheader(t("admin.create_header"))
+        left, middle, right = st.columns(3)
+        username = left.text_input(t("admin.username"), key="admin_new_username")
+        roles = [r for r in ROLES if r in ALL_ROLES]
+        role = middle.selectbox(t("admin.role"), roles, index=roles.index("consultant"),
+                                format_func=lambda r: t(f"role.{r}"), key="admin_new_role")
+        staff_id = right.selectbox(t("admin.staff"), list(labels), format_func=labels.get,
+                                   key="admin_new_staff")
+        oidc_sub = st.text_input(t("admin.oidc_sub"), key="admin_new_sub")
+        if st.form_submit_button(t("admin.create_submit"), type="primary"):
+            try:
+                password = admin.create_account(engine, actor, username=username, role=role,
+                                                staff_id=staff_id, oidc_sub=oidc_sub)
+            except UserError as error:
+                ui.show_error(error)
+            else:
+                name = username.strip().lower()
+                st.session_state["admin_notice"] = t("admin.created", username=name)
+                if password:
+                    st.session_state["admin_password_once"] = (name, password)
+                st.rerun()
+
+
+def manage_form(accounts) -> None:
+    st.subheader(t("admin.manage_header"))
+    names = dict(zip(accounts["id"].astype(int), accounts["username"]))
+    user_id = st.selectbox(t("admin.account"), list(names), format_func=names.get,
+                           key="admin_account")
+    if user_id is None:
+        return
+    row = accounts[accounts["id"] == user_id].iloc[0]
+    name = names[user_id]
+    buttons = st.columns(3)
+    try:
+        if row["active"]:
+            if buttons[0].button(t("admin.deactivate"), key="admin_deactivate",
+                                 icon=":material/person_off:"):
+                admin.set_active(engine, actor, user_id, active=False)
+                st.session_state["admin_notice"] = t("admin.deactivated", username=name)
+                st.rerun()
+        elif buttons[0].button(t("admin.reactivate"), key="admin_reactivate",
+                               icon=":material/person_check:"):
+            admin.set_active(engine, actor, user_id, active=True)
+            st.session_state["admin_notice"] = t("admin.reactivated", username=name)
+            st.rerun()
+        if buttons[1].button(t("admin.reset_password"), key="admin_reset", icon=":material/key:"):
+            st.session_state["admin_password_once"] = (
+                name, admin.reset_password(engine, actor, user_id))
+            st.rerun()
+        if buttons[2].button(t("admin.unlock"), key="admin_unlock", icon=":material/lock_open:",
+                             disabled=not row["locked"] and row["failed_logins"] == 0):
+            admin.unlock(engine, actor, user_id)
+            st.session_state["admin_notice"] = t("admin.unlocked", username=name)
+            st.rerun()
+    except UserError as error:
+        ui.show_error(error)
+
+
+with accounts_tab:
+    notice = st.session_state.pop("admin_notice", None)
+    if notice:
+        st.success(notice)
+    show_password_once()
+    accounts = admin.list_accounts(engine, actor)
+    account_list(accounts)
+    if may_change:
+        create_form()
+        manage_form(accounts)
+    else:
+        st.info(t("admin.leader_read_only"))
+
+
+def period(key: str):
+    chosen = st.date_input(t("admin.period"), (today - timedelta(days=30), today),
+                           format="DD-MM-YYYY", key=key)
+    return (chosen[0], chosen[1]) if len(chosen) == 2 else (chosen[0], chosen[0])
+
+
+def log_table(frame) -> None:
+    st.dataframe(
+        local_times(frame.drop(columns=["id"]), "at"), hide_index=True,
+        column_config={
+            "at": st.column_config.DatetimeColumn(t("admin.col_at"), format="DD-MM-YYYY HH:mm:ss"),
+            "username": t("admin.col_user"), "action": t("admin.col_action"),
+            "table_name": t("admin.col_table"), "row_id": t("admin.col_row"),
+            "detail": t("admin.col_detail"),
+        })
+
+
+with log_tab:
+    st.caption(t("admin.log_intro"))
+    choices = admin.log_choices(engine, actor)
+    users = {None: t("admin.all")} | dict(choices["users"])
+    with st.container(border=True):
+        first_row = st.columns([2, 1, 1])
+        with first_row[0]:
+            start, end = period("log_period")
+        user_id = first_row[1].selectbox(t("admin.user"), list(users), format_func=users.get,
+                                         key="log_user")
+        action = first_row[2].selectbox(t("admin.action"), [None, *choices["actions"]],
+                                        format_func=lambda a: a or t("admin.all"), key="log_action")
+        second_row = st.columns([1, 1, 1])
+        table_name = second_row[0].selectbox(t("admin.table"), [None, *choices["tables"]],
+                                             format_func=lambda a: a or t("admin.all"),
+                                             key="log_table")
+        row_id = second_row[1].number_input(t("admin.row_id"), min_value=1, step=1, value=None,
+                                            key="log_row")
+        page = second_row[2].number_input(t("admin.page"), min_value=1, step=1, value=1,
+                                          key="log_page")
+    criteria = admin.LogFilter(start=start, end=end, user_id=user_id, action=action,
+                               table_name=table_name, row_id=int(row_id) if row_id else None)
+    try:
+        entries, total = admin.log_entries(engine, actor, criteria, page=int(page))
+    except UserError as error:
+        ui.show_error(error)
+    else:
+        if entries.empty:
+            st.info(t("admin.no_entries"))
+        else:
+            first = (int(page) - 1) * admin.PAGE_SIZE + 1
+            st.caption(t("admin.showing", first=first, last=first + len(entries) - 1, total=total))
+            log_table(entries)
+            st.download_button(
+                t("admin.download"),
+                data=lambda: exporting.to_csv_bytes(admin.export_log(engine, actor, criteria)),
+                file_name=f"jobtavlen-log-{start:%Y%m%d}-{end:%Y%m%d}.csv", mime="text/csv",
+                key="log_download", icon=":material/download:")
+
+
+with sample_tab:
+    st.caption(t("admin.sample_intro"))
+    if "sample_seed" not in st.session_state:
+        st.session_state["sample_seed"] = secrets.randbelow(1_000_000)
+    with st.form("sample"):
+        start, end = period("sample_period")
+        left, right = st.columns(2)
+        size = left.number_input(t("admin.sample_size"), min_value=1, max_value=admin.MAX_SAMPLE,
+                                 value=20, step=1, key="sample_size")
+        seed = right.number_input(t("admin.seed"), min_value=0, step=1, key="sample_seed")
+        drawn = st.form_submit_button(t("admin.sample_submit"), type="primary")
+    if drawn:
+        try:
+            sample = admin.sample_log(engine, actor, start=start, end=end, size=int(size),
+                                      seed=int(seed))
+        except UserError as error:
+            ui.show_error(error)
+        else:
+            st.success(t("admin.sample_result", seed=int(seed), n=len(sample),
+                         start=i18n.format_date(start), end=i18n.format_date(end)))
+            log_table(sample)

@@ -5,10 +5,11 @@ from datetime import date, datetime
 import streamlit as st
 
 from model import access, i18n, metrics, outcomes, people, sprints, timeline
-from model.errors import UserError
+from model.errors import StaleVersion, UserError
 from model.metrics import LOCAL_TZ
 from model.tables import BENEFIT_TYPES
 from pages import ui
+from pages.ui import matching as matching_ui
 
 actor = ui.guard("borgere")
 t, engine = ui.t, ui.engine()
@@ -29,6 +30,7 @@ ACTIVE_KEYS = {"all": "citizens.active_all", "yes": "citizens.active_yes",
 ICONS = {
     "stage_change": ":material/view_kanban:",
     "contact": ":material/call:",
+    "event": ":material/groups:",
     "placement_planned": ":material/event_upcoming:",
     "placement_started": ":material/work:",
     "placement_ended": ":material/work_history:",
@@ -245,6 +247,8 @@ def show_profile(citizen_id: int) -> None:
         if tags:
             st.markdown(f"{label}: " + " ".join(f":{color}-badge[{escape(tag)}]" for tag in tags))
     st.caption(t("citizens.updated", date=i18n.format_date(citizen.updated_at)))
+    matching_ui.profile_expander(engine, actor, citizen_id,
+                                 f"{citizen.first_name} {citizen.last_name}")
 
     names = [t("citizens.tab_timeline")]
     if can_measure:
@@ -259,14 +263,22 @@ def show_profile(citizen_id: int) -> None:
             measurement_forms(citizen_id)
     if can_write:
         with tabs[t("citizens.tab_edit")]:
-            fields = citizen_form(f"edit{citizen.version}", citizen)
+            # The version the open form was filled from, so a colleague's save in between is
+            # refused rather than overwritten; a form drawn anew starts from the stored citizen.
+            seen_key = f"citizen_version_{citizen_id}"
+            seen = st.session_state.get(seen_key)
+            if seen is None or f"edit{seen}_last" not in st.session_state:
+                seen = st.session_state[seen_key] = citizen.version
+            fields = citizen_form(f"edit{seen}", citizen)
             if fields is not None:
                 try:
-                    people.update_citizen(engine, actor, citizen_id, expected_version=citizen.version,
-                                          **fields)
+                    people.update_citizen(engine, actor, citizen_id, expected_version=seen, **fields)
                 except UserError as error:
+                    if isinstance(error, StaleVersion):
+                        st.session_state.pop(seen_key)
                     ui.show_error(error)
                 else:
+                    st.session_state.pop(seen_key)
                     st.session_state["citizens_flash"] = t("citizens.saved")
                     st.rerun()
 

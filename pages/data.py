@@ -20,6 +20,7 @@ LIST_KEYS = {
     "contacts": "data.list_contacts",
     "follow_ups": "data.list_follow_ups",
     "sprint_cards": "data.list_sprint_cards",
+    "comparison_groups": "results.import_comparison_groups",
 }
 # Files with at least this many rows show a progress bar while they are checked and written.
 PROGRESS_FROM_ROWS = 200

@@ -282,27 +282,35 @@ def new_section() -> None:
                             live="300ms", placeholder=t("placement.search_placeholder"))
     citizen_id = None
     if query.strip():
-        found = people.search_citizens(engine, actor, query, limit=20)
-        if found.empty:
-            left.info(t("placement.no_citizens"))
+        try:
+            found = people.search_citizens(engine, actor, query, limit=20)
+        except UserError as error:  # a search that looks like a CPR number is refused
+            left.error(t(error.key, **error.params))
         else:
-            citizen_names = {int(r.id): f"{r.first_name} {r.last_name} ({r.birth_year})"
-                             for r in found.itertuples()}
-            citizen_id = left.selectbox(t("placement.citizen"), list(citizen_names),
-                                        key="new_citizen", format_func=citizen_names.get)
+            if found.empty:
+                left.info(t("placement.no_citizens"))
+            else:
+                citizen_names = {int(r.id): f"{r.first_name} {r.last_name} ({r.birth_year})"
+                                 for r in found.itertuples()}
+                citizen_id = left.selectbox(t("placement.citizen"), list(citizen_names),
+                                            key="new_citizen", format_func=citizen_names.get)
     company_query = right.text_input(t("placement.search_company"), key="new_company_query",
                                      type="search", live="300ms",
                                      placeholder=t("placement.search_company_placeholder"))
     company_id = None
     if company_query.strip():
-        hits = companies.search_companies(engine, actor, company_query, limit=20)
-        if hits.empty:
-            right.info(t("placement.no_companies"))
+        try:
+            hits = companies.search_companies(engine, actor, company_query, limit=20)
+        except UserError as error:  # a search that looks like a CPR number is refused
+            right.error(t(error.key, **error.params))
         else:
-            company_names = {int(r.id): f"{r.name} ({r.cvr})" if r.cvr else r.name
-                             for r in hits.itertuples()}
-            company_id = right.selectbox(t("placement.company"), list(company_names),
-                                         key="new_company", format_func=company_names.get)
+            if hits.empty:
+                right.info(t("placement.no_companies"))
+            else:
+                company_names = {int(r.id): f"{r.name} ({r.cvr})" if r.cvr else r.name
+                                 for r in hits.itertuples()}
+                company_id = right.selectbox(t("placement.company"), list(company_names),
+                                             key="new_company", format_func=company_names.get)
     c1, c2, c3, c4, c5 = st.columns(5)
     kind = c1.selectbox(t("placement.kind"), PLACEMENT_KINDS, key="new_kind", format_func=kind_label)
     start = c2.date_input(t("placement.start"), value=today, format="DD-MM-YYYY", key="new_start")

@@ -1,8 +1,259 @@
-"""Områdeoverblik."""
+"""Områdeoverblik: the unemployed per housing area, whose dagpenge run out first, and the further
+training their wishes call for."""
 
+from datetime import timedelta
+
+import pandas as pd
+import plotly.express as px
 import streamlit as st
 
+from model import access, areas, exporting, i18n, metrics
+from model.errors import UserError
 from pages import ui
 
 actor = ui.guard("omraadeoverblik")
-st.title(ui.t("nav.areas"))
+t, engine, lang = ui.t, ui.engine(), ui.lang()
+today = metrics.danish_today()
+can_write = access.can(actor, "area.write")
+MATCH_COLORS = {1: "#2e7d32", 2: "#f9a825", 3: "#c62828"}
+NO_MATCH_COLOR = "#90a4ae"
+
+
+def benefit_label(code: str) -> str:
+    return i18n.code_label(exporting.CODE_KEYS["benefit_type"], code, lang)
+
+
+def match_label(group: object) -> str:
+    return t("citizens.match_group_none") if pd.isna(group) else t("citizens.match_group_n", n=group)
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """Danish digit grouping and decimal comma: 1.234,5."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def chart_height(bars: int) -> int:
+    return 38 * max(bars, 2) + 90
+
+
+def layout(figure, height: int) -> None:
+    """The look every chart here shares: compact margins, legend on top, Danish number marks."""
+    figure.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10),
+                         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None),
+                         separators=",." if lang == "da" else ".,")
+
+
+def leader_forms(names: dict[int, str]) -> None:
+    """Leaders and admins enter an area's figures for a period, or register a new area."""
+    with st.expander(t("areas.enter_figures"), icon=":material/edit_note:"):
+        if names:
+            with st.form("area_figure"):
+                c1, c2, c3, c4 = st.columns(4)
+                area_id = c1.selectbox(t("areas.area"), list(names), format_func=names.get,
+                                       key="figure_area")
+                period = c2.date_input(t("areas.period_start"), value=today.replace(day=1),
+                                       max_value=today, format="DD-MM-YYYY", key="figure_period",
+                                       help=t("areas.period_help"))
+                residents = c3.number_input(t("areas.residents"), min_value=1, step=10, value=None,
+                                            key="figure_residents")
+                unemployed = c4.number_input(t("areas.unemployed"), min_value=0, step=1,
+                                             value=None, key="figure_unemployed")
+                submitted = st.form_submit_button(t("areas.save_figures"), type="primary")
+            if submitted:
+                try:
+                    areas.record_area_figure(
+                        engine, actor, housing_area_id=area_id, period_start=period,
+                        working_age_residents=None if residents is None else int(residents),
+                        unemployed=None if unemployed is None else int(unemployed))
+                except UserError as error:
+                    ui.show_error(error)
+                else:
+                    st.session_state["areas_flash"] = t("areas.figures_saved", area=names[area_id])
+                    st.rerun()
+        st.markdown(f"**{t('areas.new_area')}**")
+        with st.form("area_new", clear_on_submit=True):
+            c1, c2 = st.columns(2)
+            name = c1.text_input(t("areas.area_name"), key="new_area_name")
+            municipality = c2.text_input(t("areas.municipality"), key="new_area_municipality")
+            created = st.form_submit_button(t("areas.create_area"))
+        if created:
+            try:
+                areas.create_housing_area(engine, actor, name=name, municipality=municipality)
+            except UserError as error:
+                ui.show_error(error)
+            else:
+                st.session_state["areas_flash"] = t("areas.area_created", area=name.strip())
+                st.rerun()
+
+
+def benefit_section(profile: pd.DataFrame) -> None:
+    st.subheader(t("areas.benefit_title"))
+    if profile.empty:
+        st.info(t("areas.no_citizens"))
+        return
+    shown = profile.assign(benefit=profile["benefit_type"].map(benefit_label),
+                           group=profile["match_group"].map(match_label))
+    colors = {match_label(g): c for g, c in MATCH_COLORS.items()} | {match_label(pd.NA): NO_MATCH_COLOR}
+    figure = px.bar(shown, x="citizens", y="benefit", color="group", orientation="h",
+                    text="citizens", color_discrete_map=colors,
+                    labels={"citizens": t("areas.citizens"), "benefit": "", "group": ""})
+    layout(figure, chart_height(shown["benefit"].nunique()))
+    figure.update_layout(barmode="stack", yaxis=dict(categoryorder="total ascending"))
+    st.plotly_chart(figure, width="stretch", key="benefit_chart")
+    table = pd.DataFrame({t("citizens.benefit"): shown["benefit"],
+                          t("citizens.match_group"): shown["group"],
+                          t("areas.citizens"): shown["citizens"]})
+    with st.expander(t("areas.show_table")):
+        st.dataframe(table, hide_index=True, width="stretch", key="benefit_table")
+        ui.download_buttons(table, "borgere-efter-ydelse", key="benefit_download")
+
+
+def figures_section(area_id: int | None) -> None:
+    st.subheader(t("areas.unemployment_title"))
+    figures = areas.area_figures(engine, actor, housing_area_id=area_id)
+    if figures.empty:
+        st.info(t("areas.no_figures"))
+        return
+    shown = figures.assign(period=figures["period_start"].map(i18n.format_date),
+                           rate_text=figures["unemployment_rate"].map(lambda r: f"{number(r, 1)} %"))
+    figure = px.bar(shown, x="period", y="unemployment_rate", color="area", barmode="group",
+                    text="rate_text",
+                    labels={"unemployment_rate": t("areas.rate_axis"), "period": "", "area": ""})
+    layout(figure, 320)
+    figure.update_traces(textposition="outside", textangle=0, cliponaxis=False,
+                         textfont_size=11)
+    figure.update_xaxes(type="category")
+    figure.update_yaxes(range=[0, max(figures["unemployment_rate"].max() * 1.2, 1)])
+    st.plotly_chart(figure, width="stretch", key="rate_chart")
+    table = pd.DataFrame({t("areas.area"): shown["area"], t("areas.period_start"): shown["period"],
+                          t("areas.residents"): shown["working_age_residents"],
+                          t("areas.unemployed"): shown["unemployed"],
+                          t("areas.rate"): shown["unemployment_rate"]})
+    with st.expander(t("areas.show_table")):
+        st.dataframe(table, hide_index=True, width="stretch", key="figures_table",
+                     column_config={t("areas.rate"): st.column_config.NumberColumn(format="%.1f %%")})
+        ui.download_buttons(table, "ledighed-pr-omraade", key="figures_download")
+
+
+def tags_section(area_id: int | None) -> None:
+    st.subheader(t("areas.tags_title"))
+    tags = areas.tag_profile(engine, actor, housing_area_id=area_id, limit=10)
+    columns = st.columns(2)
+    for column, kind, title, color in ((columns[0], "qualifications", "areas.top_qualifications",
+                                        "#2e7d32"),
+                                       (columns[1], "wishes", "areas.top_wishes", "#1565c0")):
+        with column:
+            st.markdown(f"**{t(title)}**")
+            rows = tags[tags["kind"] == kind]
+            if rows.empty:
+                st.caption(t("areas.no_tags"))
+                continue
+            figure = px.bar(rows.iloc[::-1], x="citizens", y="tag", orientation="h", text="citizens",
+                            labels={"citizens": t("areas.citizens"), "tag": ""},
+                            color_discrete_sequence=[color])
+            layout(figure, chart_height(len(rows)))
+            st.plotly_chart(figure, width="stretch", key=f"{kind}_chart")
+    table = pd.DataFrame({t("areas.tag_kind"): tags["kind"].map(
+                              {"wishes": t("citizens.wishes"),
+                               "qualifications": t("citizens.qualifications")}),
+                          t("areas.tag"): tags["tag"], t("areas.citizens"): tags["citizens"]})
+    with st.expander(t("areas.show_table")):
+        st.dataframe(table, hide_index=True, width="stretch", key="tags_table")
+        ui.download_buttons(table, "kvalifikationer-og-oensker", key="tags_download")
+
+
+def priority_section(area_id: int | None) -> None:
+    st.subheader(t("areas.priority_title"))
+    weeks = st.slider(t("areas.priority_weeks"), 1, areas.MAX_PRIORITY_WEEKS,
+                      value=areas.DEFAULT_PRIORITY_WEEKS, key="priority_weeks",
+                      help=t("areas.priority_help"))
+    found = areas.dagpenge_priority(engine, actor, today=today, weeks=weeks, housing_area_id=area_id)
+    until = i18n.format_date(today + timedelta(weeks=weeks))
+    if found.empty:
+        st.success(t("areas.priority_none", weeks=weeks, date=until))
+        return
+    without = int((~found["active_placement"] & found["sprint"].isna()).sum())
+    st.caption(t("areas.priority_caption", n=len(found), weeks=weeks, date=until, without=without))
+    table = pd.DataFrame({
+        t("areas.col_name"): found["first_name"] + " " + found["last_name"],
+        t("areas.area"): found["housing_area"].fillna(""),
+        t("citizens.dagpenge_end"): found["dagpenge_end_date"].map(i18n.format_date),
+        t("areas.col_weeks_left"): found["days_left"] // 7,
+        t("citizens.consultant"): found["consultant"].fillna(""),
+        t("areas.col_active"): found["active_placement"],
+        t("areas.col_sprint"): found["sprint"].fillna(""),
+    })
+    st.dataframe(table, hide_index=True, width="stretch", key="priority_table",
+                 column_config={t("areas.col_active"): st.column_config.CheckboxColumn(width=110),
+                                t("areas.col_weeks_left"): st.column_config.NumberColumn(width=90)})
+    ui.download_buttons(table, f"dagpenge-ophoerer-{weeks}-uger", key="priority_download")
+
+
+def training_section(area_id: int | None) -> None:
+    st.subheader(t("areas.training_title"))
+    needs = areas.training_needs(engine, actor, housing_area_id=area_id)
+    st.caption(t("areas.training_caption"))
+    if needs.empty:
+        st.info(t("areas.training_none"))
+    else:
+        shown = needs.assign(label=needs["industry"] + " → " + needs["qualification"])
+        figure = px.bar(shown.iloc[::-1], x="lacking", y="label", orientation="h", text="lacking",
+                        labels={"lacking": t("areas.col_lacking"), "label": ""},
+                        hover_data={"wishing": True}, color_discrete_sequence=["#6a1b9a"])
+        layout(figure, chart_height(len(shown)))
+        st.plotly_chart(figure, width="stretch", key="training_chart")
+        table = pd.DataFrame({t("areas.col_industry"): needs["industry"],
+                              t("areas.col_qualification"): needs["qualification"],
+                              t("areas.col_wishing"): needs["wishing"],
+                              t("areas.col_lacking"): needs["lacking"],
+                              t("areas.col_share"): needs["share_lacking"]})
+        st.dataframe(table, hide_index=True, width="stretch", key="training_table",
+                     column_config={t("areas.col_share"):
+                                    st.column_config.NumberColumn(format="%.0f %%")})
+        ui.download_buttons(table, "behov-for-efteruddannelse", key="training_download")
+    with st.expander(t("areas.training_rules")):
+        st.dataframe(pd.DataFrame({t("areas.col_industry"): list(areas.TRAINING_NEEDS),
+                                   t("areas.col_qualification"): list(areas.TRAINING_NEEDS.values())}),
+                     hide_index=True, key="training_rules_table")
+
+
+st.title(t("nav.areas"))
+if message := st.session_state.pop("areas_flash", None):
+    st.success(message)
+choices = areas.area_choices(engine, actor)
+names = dict(zip(choices["id"].tolist(), choices["name"].tolist()))
+if can_write:
+    leader_forms(names)
+if not names:
+    st.info(t("areas.no_areas"))
+    st.stop()
+if st.session_state.get("area_pick") not in (0, *names):
+    st.session_state.pop("area_pick", None)
+picked = st.selectbox(t("areas.pick"), [0, *names], key="area_pick",
+                      format_func=lambda i: names.get(i) or t("areas.all"))
+area_id = picked or None
+
+profile = areas.benefit_profile(engine, actor, housing_area_id=area_id)
+latest = areas.latest_unemployment(engine, actor, housing_area_id=area_id)
+by_benefit = profile.groupby("benefit_type")["citizens"].sum()
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(t("areas.citizens"), int(profile["citizens"].sum()))
+m2.metric(benefit_label("dagpenge"), int(by_benefit.get("dagpenge", 0)))
+m3.metric(benefit_label("kontanthjaelp"), int(by_benefit.get("kontanthjaelp", 0)))
+if latest is None:
+    m4.metric(t("areas.rate"), "–", help=t("areas.no_figures"))
+else:
+    m4.metric(t("areas.rate"), f"{number(latest['rate'], 1)} %",
+              help=t("areas.rate_help", unemployed=number(latest["unemployed"]),
+                     residents=number(latest["working_age_residents"]),
+                     date=i18n.format_date(latest["period_start"])))
+
+left, right = st.columns(2)
+with left:
+    benefit_section(profile)
+with right:
+    figures_section(area_id)
+tags_section(area_id)
+priority_section(area_id)
+training_section(area_id)

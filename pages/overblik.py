@@ -1,15 +1,49 @@
-"""Overblik: the landing page with the running sprint's progress and key figures."""
+"""Overblik: the landing page. Goals in short, the week's numbers (leaders), the running sprint
+and the day's follow-ups; every figure links to the page that explains it."""
 
 import streamlit as st
 
-from model import access, companies, i18n, metrics, placements, sprints
+from model import access, companies, goals, i18n, metrics, overview, placements, sprints
 from pages import ui
+from pages.ui import goal_labels as look
 
 actor = ui.guard("overblik")
 t, engine = ui.t, ui.engine()
 lang = ui.lang()
+today = metrics.danish_today()
 
 st.title(t("overview.title"))
+
+if access.can(actor, "goal.read"):
+    st.subheader(t("nav.goals"))
+    listed = goals.list_goals(engine, actor, today=today)
+    running = listed[(listed["period_start"] <= today) & (listed["period_end"] >= today)]
+    if running.empty:
+        st.caption(t("goals.overview_none"))
+    for goal in running.itertuples():
+        st.markdown(f"{look.status_badge(goal.status)} **{goal.name}** · "
+                    f"{look.figure(goal.metric, goal.current)} / {look.figure(goal.metric, goal.target)} · "
+                    f":gray[{look.metric_word(goal.metric, goal.months)} · "
+                    f"{look.scope_text(goal.scope, goal.scope_name)}]")
+    st.page_link("pages/maal.py", label=t("goals.overview_all"), icon=":material/flag:")
+
+if actor.sees_all_teams:
+    week = overview.week_numbers(engine, actor, today=today)
+    st.subheader(t("goals.week_heading", week=i18n.week_label(week.start, lang)))
+    st.caption(t("goals.week_caption", start=i18n.format_date(week.start)))
+    figures = [
+        (t("goals.week_placements"), week.placements_started, "pages/resultater.py", "nav.results",
+         ":material/insights:"),
+        (t("goals.week_secured"), week.cards_secured, "pages/sprinttavle.py", "nav.board",
+         ":material/view_kanban:"),
+        (t("goals.week_contacts"), week.outreach_contacts, "pages/virksomheder.py", "nav.companies",
+         ":material/business:"),
+        (t("goals.week_agreements"), week.new_agreements, "pages/virksomheder.py", "nav.companies",
+         ":material/handshake:"),
+    ]
+    for column, (label, value, page, link, icon) in zip(st.columns(4), figures):
+        column.metric(label, value)
+        column.page_link(page, label=t(link), icon=icon)
 
 sprint_id = sprints.current_sprint_id(engine, actor)
 if sprint_id is None:
@@ -36,7 +70,6 @@ else:
     l2.page_link("pages/moedeskaerm.py", label=t("overview.open_screen"), icon=":material/tv:")
 
 if access.can(actor, "placement.read"):
-    today = metrics.danish_today()
     # A consultant sees their own; leaders and others without a caseload see the team's.
     mine = actor.staff_id if actor.role == "consultant" else None
     follow_ups = placements.follow_up_counts(engine, actor, today=today, consultant_id=mine)

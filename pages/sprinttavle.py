@@ -7,9 +7,10 @@ import plotly.express as px
 import streamlit as st
 
 from model import access, companies, i18n, metrics, people, placements, sprints
-from model.errors import UserError
+from model.errors import StaleVersion, UserError
 from model.tables import PLACEMENT_KINDS, SECURED, SPRINT_KINDS, STAGES
 from pages import ui
+from pages.ui import matching as matching_ui
 
 actor = ui.guard("sprinttavle")
 t, engine = ui.t, ui.engine()
@@ -261,6 +262,9 @@ def card_view(card) -> None:
                              key=f"company_{card.card_id}_{card.version}",
                              format_func=lambda c: company_names.get(c) or t("board.no_company"),
                              on_change=set_company, args=(card.card_id, card.version, name))
+        if sprint.status != "closed" and card.stage in ("selected", "clarified", "dialogue"):
+            matching_ui.card_popover(engine, actor, int(card.citizen_id),
+                                     key=f"matches_{card.card_id}")
 
 
 def columns_view(lane: pd.DataFrame, show_headers: bool) -> None:
@@ -293,7 +297,11 @@ if editable:
         existing, new = st.tabs([t("board.add_existing"), t("board.create_citizen")])
         with existing:
             query = st.text_input(t("board.search_citizen"), key="card_search")
-            found = people.search_citizens(engine, actor, query) if query.strip() else None
+            try:
+                found = people.search_citizens(engine, actor, query) if query.strip() else None
+            except UserError as error:  # a search that looks like a CPR number is refused
+                ui.show_error(error)
+                found = None
             if found is not None and not found.empty:
                 citizen_id = st.selectbox(
                     t("board.citizen"), found["id"].tolist(), key="card_citizen",
@@ -411,15 +419,25 @@ with chart_col:
 if can_edit:
     st.divider()
     with st.expander(t("board.edit_sprint"), icon=":material/edit:"):
-        fields = sprint_form("edit", sprint)
+        # The version the open form was filled from, so a colleague's save in between is refused;
+        # after a refusal the form is drawn anew (new keys) from the stored sprint.
+        seen_key, refill = f"sprint_version_{sprint_id}", st.session_state.get("sprint_refill", 0)
+        prefix = "edit" + (f"_{refill}" if refill else "")
+        if st.session_state.get(seen_key) is None or f"{prefix}_name" not in st.session_state:
+            st.session_state[seen_key] = sprint.version
+        fields = sprint_form(prefix, sprint)
         if fields is not None:
             fields.pop("consultant_ids")
             try:
                 sprints.update_sprint(engine, actor, sprint_id,
-                                      expected_version=sprint.version, **fields)
+                                      expected_version=st.session_state[seen_key], **fields)
             except UserError as error:
+                if isinstance(error, StaleVersion):
+                    st.session_state.pop(seen_key)
+                    st.session_state["sprint_refill"] = refill + 1
                 ui.show_error(error)
             else:
+                st.session_state.pop(seen_key)
                 st.session_state["flash"] = t("board.saved")
                 st.rerun()
     if access.can(actor, "sprint.close"):

@@ -7,9 +7,11 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from model import access, companies, i18n, metrics, people, placements
-from model.errors import UserError
+from model import access, companies, events, i18n, metrics, people, placements
+from model.errors import StaleVersion, UserError
 from pages import ui
+from pages.ui import events as events_ui
+from pages.ui import matching as matching_ui
 
 actor = ui.guard("virksomheder")
 t, engine = ui.t, ui.engine()
@@ -103,8 +105,13 @@ def list_tab() -> None:
     municipality = c4.selectbox(t("company.municipality"), ["", *options["municipality"]],
                                 key="list_municipality", placeholder=t("company.all_municipalities"),
                                 format_func=lambda v: v or t("company.all_municipalities"))
-    found = companies.list_companies(engine, actor, query=query, industry=industry or None,
-                                     agreement_kind=kind or None, municipality=municipality or None)
+    try:
+        found = companies.list_companies(engine, actor, query=query, industry=industry or None,
+                                         agreement_kind=kind or None,
+                                         municipality=municipality or None)
+    except UserError as error:  # a search that looks like a CPR number is refused
+        ui.show_error(error)
+        return
     if found.empty:
         st.info(t("company.none_found"))
         return
@@ -235,7 +242,11 @@ def log_contact_form(company_id: int) -> None:
                                format_func=lambda o: t(OUTCOME_LABELS[o]))
         c1, c2 = st.columns([1, 1])
         query = c1.text_input(t("company.citizen_search"), key="contact_citizen_search")
-        found = people.search_citizens(engine, actor, query, limit=20) if query.strip() else None
+        try:
+            found = people.search_citizens(engine, actor, query, limit=20) if query.strip() else None
+        except UserError as error:  # a search that looks like a CPR number is refused
+            ui.show_error(error)
+            found = None
         names = {} if found is None else dict(zip(
             found["id"].tolist(),
             (found["first_name"] + " " + found["last_name"] + " ("
@@ -341,24 +352,39 @@ def profile_tab() -> None:
                                       if company.phone else ""]))
     if person:
         st.markdown(f"{t('company.contact_person')}: {person}")
-    m1, m2, m3 = st.columns(3)
+    m1, m2, m3, m4 = st.columns(4)
     m1.metric(t("company.placements"), len(profile.placements))
     m2.metric(t("company.citizens"), int(profile.placements["citizen_id"].nunique()))
     last = profile.contacts["contacted_at"].iloc[0] if not profile.contacts.empty else None
     m3.metric(t("company.last_contact"), i18n.format_date(last) if last is not None
               else t("company.never"))
+    engaged = events.company_engagement(engine, actor, company_id)
+    m4.metric(t("event.metric"), engaged["events"],
+              help=t("event.metric_help", citizens=engaged["citizens"]))
 
     if can_edit:
         with st.expander(t("company.edit"), icon=":material/edit:"):
+            # The version the open form was filled from, so a colleague's save in between is
+            # refused; after a refusal the form is drawn anew (new keys) from the stored company.
+            seen_key, refill_key = f"company_version_{company_id}", f"company_refill_{company_id}"
+            refill = st.session_state.get(refill_key, 0)
+            prefix = f"edit_{company_id}" + (f"_{refill}" if refill else "")
+            if st.session_state.get(seen_key) is None or f"{prefix}_name" not in st.session_state:
+                st.session_state[seen_key] = company.version
             with st.form(f"company_edit_{company_id}"):
-                fields = company_fields(f"edit_{company_id}", company)
+                fields = company_fields(prefix, company)
                 submitted = st.form_submit_button(t("common.save"), type="primary")
             if submitted:
                 try:
-                    companies.update_company(engine, actor, company_id, **fields)
+                    companies.update_company(engine, actor, company_id,
+                                             expected_version=st.session_state[seen_key], **fields)
                 except UserError as error:
+                    if isinstance(error, StaleVersion):
+                        st.session_state.pop(seen_key)
+                        st.session_state[refill_key] = refill + 1
                     ui.show_error(error)
                 else:
+                    st.session_state.pop(seen_key)
                     st.session_state["company_flash"] = t("company.saved")
                     st.rerun()
 
@@ -368,6 +394,10 @@ def profile_tab() -> None:
     contacts_table(profile.contacts)
     st.subheader(t("company.placements_title"))
     placements_table(profile.placements)
+    st.subheader(t("matching.citizens_heading"))
+    st.caption(t("matching.citizens_caption"))
+    matching_ui.citizens_for_company(engine, actor, company_id, key="company_matches")
+    events_ui.company_events(engine, actor, company_id)
 
 
 def top_tab() -> None:

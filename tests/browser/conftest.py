@@ -196,7 +196,7 @@ def sign_in(page, server: Server, username: str) -> None:
 
 def open_page(page, name: str) -> None:
     """Navigate with the sidebar link (a goto would start a new session and lose the login)."""
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name).click()
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name, exact=True).click()
     wait_ready(page)
 
 

@@ -184,7 +184,7 @@ def test_a_cvr_number_already_in_use_is_refused_however_it_is_typed(engine, cons
 def test_update_company_changes_only_the_given_fields(engine, consultant):
     company_id = make_company(engine, consultant, cvr=CVR_A, industry="Bager og kiosk",
                               contact_person="Mette Jensen")
-    companies.update_company(engine, consultant, company_id, phone="43 43 43 43",
+    companies.update_company(engine, consultant, company_id, expected_version=1, phone="43 43 43 43",
                              agreement_kind="samarbejdsaftale", agreement_since=date(2026, 1, 5))
     with Session(engine) as session:
         company = session.get(Company, company_id)
@@ -198,7 +198,8 @@ def test_update_company_changes_only_the_given_fields(engine, consultant):
 
 def test_update_company_ends_an_agreement_and_removes_the_cvr(engine, consultant):
     company_id = make_company(engine, consultant, cvr=CVR_A, agreement_kind="virksomhedscenter")
-    companies.update_company(engine, consultant, company_id, agreement_kind="none", cvr="")
+    companies.update_company(engine, consultant, company_id, expected_version=1,
+                             agreement_kind="none", cvr="")
     with Session(engine) as session:
         company = session.get(Company, company_id)
     assert (company.agreement_kind, company.agreement_since, company.cvr) == ("none", None, None)
@@ -207,9 +208,10 @@ def test_update_company_ends_an_agreement_and_removes_the_cvr(engine, consultant
 def test_update_company_refuses_another_companys_cvr_and_keeps_its_own(engine, consultant):
     make_company(engine, consultant, name="Vestegnens VVS ApS", cvr=CVR_A)
     company_id = make_company(engine, consultant, name="Strand Café", cvr=CVR_B)
-    companies.update_company(engine, consultant, company_id, cvr=CVR_B, name="Strand Café & Is")
+    companies.update_company(engine, consultant, company_id, expected_version=1, cvr=CVR_B,
+                             name="Strand Café & Is")
     with pytest.raises(ValidationError) as refused:
-        companies.update_company(engine, consultant, company_id, cvr=CVR_A)
+        companies.update_company(engine, consultant, company_id, expected_version=2, cvr=CVR_A)
     assert refused.value.key == "error.cvr_taken"
     with Session(engine) as session:
         assert session.get(Company, company_id).cvr == CVR_B
@@ -217,7 +219,7 @@ def test_update_company_refuses_another_companys_cvr_and_keeps_its_own(engine, c
 
 def test_update_of_a_missing_company_is_refused(engine, consultant):
     with pytest.raises(ValidationError) as refused:
-        companies.update_company(engine, consultant, 999, name="Ingen")
+        companies.update_company(engine, consultant, 999, expected_version=1, name="Ingen")
     assert refused.value.key == "error.not_found"
 
 
@@ -523,7 +525,8 @@ def test_read_only_roles_cannot_change_companies_or_log_contacts(engine, actor_f
     reader = actor_factory(role)
     attempts = [
         lambda: companies.create_company(engine, reader, name="Ny ApS"),
-        lambda: companies.update_company(engine, reader, company_id, name="Nyt navn"),
+        lambda: companies.update_company(engine, reader, company_id, expected_version=1,
+                                                name="Nyt navn"),
         lambda: companies.log_contact(engine, reader, company_id=company_id, channel="phone"),
         lambda: companies.complete_next_step(engine, reader, contact_id),
     ]

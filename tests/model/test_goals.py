@@ -226,8 +226,9 @@ def test_create_goal_refuses_bad_input_and_writes_nothing(engine, actor_factory,
 def test_create_update_and_delete_are_audited(engine, actor_factory):
     leader = actor_factory("leader")
     goal_id = goals.create_goal(engine, leader, **VALID)
-    goals.update_goal(engine, leader, goal_id, **{**VALID, "scope": "team", "team_id": leader.team_id,
-                                                  "target": 12, "owner_id": leader.staff_id})
+    goals.update_goal(engine, leader, goal_id, expected_version=1,
+                      **{**VALID, "scope": "team", "team_id": leader.team_id, "target": 12,
+                         "owner_id": leader.staff_id})
     goal = load(engine, goal_id)
     assert (goal.scope, goal.team_id, goal.target, goal.owner_id) == ("team", leader.team_id, 12,
                                                                       leader.staff_id)
@@ -253,7 +254,7 @@ def test_a_consultant_sees_goals_but_cannot_change_them(engine, actor_factory):
     with pytest.raises(AccessDenied):
         goals.create_goal(engine, consultant, **VALID)
     with pytest.raises(AccessDenied):
-        goals.update_goal(engine, consultant, goal_id, **{**VALID, "target": 1})
+        goals.update_goal(engine, consultant, goal_id, expected_version=1, **{**VALID, "target": 1})
     with pytest.raises(AccessDenied):
         goals.delete_goal(engine, consultant, goal_id)
     listed = goals.list_goals(engine, consultant, today=MONDAY)
@@ -269,8 +270,50 @@ def test_the_meeting_screen_account_cannot_read_goals(engine, actor_factory):
 def test_the_demo_broendby_goal_of_16_is_reached_with_21(demo_engine):
     leader = demo_actor(demo_engine, "leder")
     sprint = sprints.list_sprints(demo_engine, leader).set_index("name").loc["Uge 39 – Brøndby"]
-    goals.create_goal(demo_engine, leader, name="Uge 39", scope="sprint", metric="secured_placements",
-                      target=16, period_start=sprint["start_date"], period_end=sprint["end_date"],
-                      sprint_id=int(sprint["id"]))
-    row = goals.list_goals(demo_engine, leader, today=sprint["end_date"]).iloc[0]
+    goal_id = goals.create_goal(demo_engine, leader, name="Uge 39", scope="sprint",
+                                metric="secured_placements", target=16,
+                                period_start=sprint["start_date"], period_end=sprint["end_date"],
+                                sprint_id=int(sprint["id"]))
+    # The demo sets goals of its own: find this one by id.
+    row = goals.list_goals(demo_engine, leader, today=sprint["end_date"]).set_index("id").loc[goal_id]
     assert (row["current"], row["status"]) == (21, "reached")
+
+
+@pytest.mark.parametrize("day, first, last", [
+    (date(2026, 11, 28), date(2026, 10, 1), date(2026, 12, 31)),
+    (date(2026, 1, 1), date(2026, 1, 1), date(2026, 3, 31)),
+    (date(2028, 2, 29), date(2028, 1, 1), date(2028, 3, 31)),
+    (date(2026, 6, 30), date(2026, 4, 1), date(2026, 6, 30)),
+    (date(2026, 9, 21), date(2026, 7, 1), date(2026, 9, 30)),
+])
+def test_quarter_is_the_calendar_quarter_of_the_day(day, first, last):
+    assert goals.quarter(day) == (first, last)
+
+
+@pytest.mark.parametrize("day, expected", [
+    (date(2026, 9, 20), 0),  # before the start
+    (MONDAY, 2),  # one day of five: 10 * 1/5
+    (date(2026, 9, 23), 6),
+    (FRIDAY, 10),
+    (date(2026, 10, 1), 10),  # after the end
+])
+def test_pace_to_target_rises_evenly_from_the_start_to_the_target(day, expected):
+    assert goals.pace_to_target(10, MONDAY, FRIDAY, day) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("current, today", [(2, MONDAY), (5.9, date(2026, 9, 23)), (6, date(2026, 9, 23))])
+def test_at_or_above_the_pace_is_on_track(current, today):
+    goal = Goal(scope="period", metric="placements_started", target=10, period_start=MONDAY,
+                period_end=FRIDAY)
+    above = current >= goals.pace_to_target(10, MONDAY, FRIDAY, today)
+    assert (goals.projection(goal, current, today)[1] in ("on_track", "reached")) == above
+
+
+def test_scope_choices_lists_sprints_teams_initiatives_and_owners(engine, world):
+    choices = goals.scope_choices(engine, world.consultant)
+    assert choices["sprint"][["id", "name", "start_date", "end_date"]].values.tolist() == [
+        [world.sprint_id, "Uge 39", MONDAY, FRIDAY]]
+    assert set(choices["team"]["id"]) == {world.leader.team_id, world.other.team_id}
+    assert choices["initiative"]["name"].tolist() == ["Jobløft"]
+    assert set(choices["owner"]["id"]) == {world.leader.staff_id, world.consultant.staff_id,
+                                           world.other.staff_id}

@@ -215,7 +215,7 @@ def test_tag_suggestions_are_the_teams_tags_most_used_first(engine, actor_factor
     people.create_citizen(engine, other, first_name="Ida", last_name="Holm", birth_year=1990,
                           wishes=["pleje", "pleje2"])
     assert people.tag_suggestions(engine, mine) == {
-        "wishes": ["køkken", "butik", "lager"], "qualifications": ["kørekort B"]}
+        "wishes": ["køkken", "butik", "lager"], "qualifications": ["kørekort b"]}
 
 
 def test_create_citizen_stores_every_field_of_the_form(engine, actor_factory):
@@ -234,7 +234,7 @@ def test_create_citizen_stores_every_field_of_the_form(engine, actor_factory):
     assert (stored.first_name, stored.match_group, stored.dagpenge_end_date, stored.team_id) == \
         ("Mette", 1, date(2027, 2, 1), mine.team_id)
     assert (stored.wishes, stored.qualifications, stored.external_ref) == \
-        (["tømrer", "maler"], ["kørekort B"], "SAG-2026-0042")
+        (["tømrer", "maler"], ["kørekort b"], "SAG-2026-0042")
     assert (created.table_name, created.row_id, created.user_id) == ("citizen", citizen_id, mine.user_id)
 
 
@@ -365,7 +365,8 @@ def test_a_consultant_asking_for_another_teams_citizen_by_id_is_refused(engine, 
         actions = session.exec(select(AuditLog.action, AuditLog.row_id)
                                .where(AuditLog.user_id == mine.user_id)).all()
         assert session.get(Citizen, theirs).last_name == "Hansen"
-    assert actions == [("view_refused", theirs)]
+    # Each refusal is logged: the profile, the timeline and the attempted change.
+    assert actions == [("view_refused", theirs), ("view_refused", theirs), ("update_refused", theirs)]
     assert people.get_citizen(engine, actor_factory("leader"), theirs).id == theirs
 
 

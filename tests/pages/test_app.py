@@ -1,12 +1,14 @@
 """The frame: login before anything, navigation by role, the language switch."""
 
+import time
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from model import auth
+from model.tables import AppUser, AuditLog
 from tests.conftest import app_as, demo_actor, page_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,3 +106,112 @@ def test_oidc_login_without_a_linked_account_is_refused(app_db):
 def test_login_page_offers_oidc_when_configured(app_db):
     at = oidc_app({"is_logged_in": False})
     assert [b.label for b in at.button] == ["Log ind", "Log ind med kommunens login"]
+
+
+def sign_in(at, username: str, password: str):
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    return at.button(key="FormSubmitter:login-Log ind").click().run()
+
+
+def test_too_many_wrong_passwords_lock_the_account_with_a_clear_message(app_db, monkeypatch):
+    monkeypatch.setenv("JOBTAVLEN_MAX_FAILED_LOGINS", "2")
+    at = app_as(app_db, None)
+    sign_in(at, "leder", "wrong password 1")
+    assert at.error[0].value == "Forkert brugernavn eller adgangskode."
+    sign_in(at, "leder", "wrong password 2")
+    message = at.error[0].value
+    assert message.startswith("Kontoen er låst efter for mange forkerte forsøg. Prøv igen efter ")
+    assert "bed en administrator om at låse den op" in message
+    assert at.title[0].value == "Log ind på Jobtavlen"
+    # An unknown username gets the very same answers.
+    other = app_as(app_db, None)
+    sign_in(other, "ingen-bruger", "wrong password 1")
+    sign_in(other, "ingen-bruger", "wrong password 2")
+    assert other.error[0].value.startswith("Kontoen er låst")
+
+
+def test_a_generated_password_must_be_changed_before_any_page(app_db):
+    with Session(app_db) as session:
+        auth.create_user(session, username="ny", role="leader", password="generated secret",
+                         must_change_password=True)
+        session.commit()
+    at = app_as(app_db, None)
+    sign_in(at, "ny", "generated secret")
+    assert at.title[0].value == "Vælg din egen adgangskode"
+    assert not at.metric and not at.dataframe
+    # Run a page directly: still the change form, never data.
+    at.switch_page("pages/borgere.py")
+    at.run()
+    assert at.title[0].value == "Vælg din egen adgangskode" and not at.dataframe
+    submit = "FormSubmitter:password_change-Gem adgangskode"
+    for new, again, error in [("generated secret", "generated secret",
+                               "Vælg en anden adgangskode end den, du har nu."),
+                              ("kort", "kort", "Adgangskoden skal have mindst 12 tegn."),
+                              ("my own new secret", "my own new secreT",
+                               "De to adgangskoder er ikke ens.")]:
+        at.text_input(key="new_password").input(new)
+        at.text_input(key="repeat_password").input(again)
+        at.button(key=submit).click().run()
+        assert at.error[0].value == error
+    at.text_input(key="new_password").input("my own new secret")
+    at.text_input(key="repeat_password").input("my own new secret")
+    at.button(key=submit).click().run()
+    assert not at.exception
+    assert at.title[0].value == "Borgere"
+    assert auth.authenticate(app_db, "ny", "my own new secret") is not None
+
+
+def test_a_deactivated_account_loses_access_at_its_next_click(app_db):
+    at = app_as(app_db, "konsulent", "pages/borgere.py")
+    assert at.title[0].value == "Borgere"
+    with Session(app_db) as session:
+        user = session.exec(select(AppUser).where(AppUser.username == "konsulent")).one()
+        user.active = False
+        session.commit()
+    at.run()
+    assert at.title[0].value == "Log ind på Jobtavlen"
+    assert not at.dataframe
+    assert last_logout(app_db) == "inactive"
+
+
+def test_inactivity_signs_the_user_out(app_db):
+    at = app_as(app_db, "konsulent")
+    at.session_state["last_seen"] = time.time() - 31 * 60
+    at.run()
+    assert at.title[0].value == "Log ind på Jobtavlen"
+    assert last_logout(app_db) == "idle"
+
+
+def test_signing_out_is_logged(app_db):
+    at = app_as(app_db, "konsulent")
+    next(b for b in at.sidebar.button if b.label == "Log ud").click().run()
+    assert at.title[0].value == "Log ind på Jobtavlen"
+    assert last_logout(app_db) == "user"
+
+
+def last_logout(engine) -> str:
+    with Session(engine) as session:
+        return session.exec(select(AuditLog.detail).where(AuditLog.action == "logout")
+                            .order_by(AuditLog.id.desc())).first()
+
+
+def test_a_refusal_by_the_model_is_logged_when_shown(app_db):
+    def page():
+        import streamlit as st
+
+        from model.errors import AccessDenied
+        from pages import ui
+
+        ui.show_error(AccessDenied("error.access_denied", permission="citizen.write"))
+        st.write("done")
+
+    mentor = demo_actor(app_db, "mentor")
+    at = AppTest.from_function(page, default_timeout=30)
+    at.session_state["user_id"] = mentor.user_id
+    at.run()
+    assert at.error[0].value == "Din rolle har ikke adgang til dette."
+    with Session(app_db) as session:
+        logged = session.exec(select(AuditLog.user_id, AuditLog.detail)
+                              .where(AuditLog.action == "access_refused")).all()
+    assert logged == [(mentor.user_id, "citizen.write")]

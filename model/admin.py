@@ -1,0 +1,264 @@
+"""Administration (Brugere og log): accounts, and the audit log's filter and random sample.
+
+Only admins change accounts; admins and leaders read the log. Every change and every look at
+the log is itself written to the log.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from model import audit, auth, metrics
+from model.access import ALL_ROLES, Actor, require
+from model.db import write_session
+from model.errors import ValidationError
+from model.people import check_free_text
+from model.tables import AppUser, AuditLog, Staff, Team, utcnow
+
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,59}")
+MAX_OIDC_SUB = 255
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+EXPORT_LIMIT = 20_000
+MAX_SAMPLE = 500
+
+ACCOUNT_COLUMNS = ["id", "username", "role", "staff", "team", "login", "active", "locked",
+                   "locked_until", "must_change_password", "failed_logins", "last_login_at"]
+LOG_COLUMNS = ["id", "at", "username", "action", "table_name", "row_id", "detail"]
+
+
+# --- Accounts -------------------------------------------------------------------------------
+
+
+def list_accounts(engine: Engine, actor: Actor, *, now: datetime | None = None) -> pd.DataFrame:
+    """Every account with its staff member, team, login kind and lock state."""
+    require(actor, "audit.read")
+    now = now or utcnow()
+    stmt = (
+        select(AppUser.id, AppUser.username, AppUser.role, Staff.name, Team.name,
+               AppUser.oidc_sub.is_not(None), AppUser.active, AppUser.locked_until,
+               AppUser.must_change_password, AppUser.failed_logins, AppUser.last_login_at)
+        .outerjoin(Staff, Staff.id == AppUser.staff_id)
+        .outerjoin(Team, Team.id == Staff.team_id)
+        .order_by(AppUser.username)
+    )
+    with Session(engine) as session:
+        rows = session.execute(stmt).all()
+    return pd.DataFrame(
+        [(uid, name, role, staff or "", team or "", "oidc" if oidc else "local", bool(active),
+          locked is not None and locked > now, locked if locked is not None and locked > now else None,
+          bool(change), failed, last)
+         for uid, name, role, staff, team, oidc, active, locked, change, failed, last in rows],
+        columns=ACCOUNT_COLUMNS)
+
+
+def staff_choices(engine: Engine, actor: Actor) -> pd.DataFrame:
+    """Active staff members an account can be linked to, with their team (the account's team)."""
+    require(actor, "account.admin")
+    stmt = (select(Staff.id, Staff.name, Staff.role, Team.name)
+            .outerjoin(Team, Team.id == Staff.team_id)
+            .where(Staff.active).order_by(Staff.name))
+    with Session(engine) as session:
+        rows = session.execute(stmt).all()
+    return pd.DataFrame(rows, columns=["id", "name", "role", "team"])
+
+
+def _clean_username(username: str) -> str:
+    name = (username or "").strip().lower()
+    if not USERNAME.fullmatch(name):
+        raise ValidationError("error.username_invalid")
+    check_free_text(name)  # "010190-1234" fits the pattern but is a CPR number
+    return name
+
+
+def create_account(engine: Engine, actor: Actor, *, username: str, role: str,
+                   staff_id: int | None = None, oidc_sub: str | None = None) -> str | None:
+    """Create an account; a local one gets a generated password, returned once (to be shown once)
+    and to be changed at first login. With `oidc_sub` the account signs in through the provider."""
+    require(actor, "account.admin")
+    name = _clean_username(username)
+    if role not in ALL_ROLES:
+        raise ValidationError("error.unknown_role", role=role)
+    sub = (oidc_sub or "").strip() or None
+    check_free_text(sub)
+    if sub is not None and len(sub) > MAX_OIDC_SUB:
+        raise ValidationError("error.oidc_sub_invalid")
+    password = None if sub else auth.generate_password()
+    with write_session(engine) as session:
+        if session.scalar(select(AppUser.id).where(AppUser.username == name)) is not None:
+            raise ValidationError("error.username_taken")
+        if sub and session.scalar(select(AppUser.id).where(AppUser.oidc_sub == sub)) is not None:
+            raise ValidationError("error.oidc_sub_taken")
+        if staff_id is not None and session.get(Staff, staff_id) is None:
+            raise ValidationError("error.not_found")
+        user = auth.create_user(session, username=name, role=role, password=password,
+                                staff_id=staff_id, oidc_sub=sub,
+                                must_change_password=password is not None)
+        audit.log(session, actor, "create", "app_user", user.id,
+                  detail=f"username={name} role={role} staff={staff_id} login={'oidc' if sub else 'local'}")
+        session.commit()
+    return password
+
+
+def _account(session: Session, user_id: int) -> AppUser:
+    user = session.get(AppUser, user_id)
+    if user is None:
+        raise ValidationError("error.not_found")
+    return user
+
+
+def set_active(engine: Engine, actor: Actor, user_id: int, *, active: bool) -> None:
+    """Deactivate or reactivate an account; a deactivated one loses access at its next click."""
+    require(actor, "account.admin")
+    if user_id == actor.user_id and not active:
+        raise ValidationError("error.account_self")
+    with write_session(engine) as session:
+        user = _account(session, user_id)
+        user.active = active
+        audit.log(session, actor, "reactivate" if active else "deactivate", "app_user", user_id)
+        session.commit()
+
+
+def reset_password(engine: Engine, actor: Actor, user_id: int) -> str:
+    """Give an account a new generated password (returned once), unlock it, and make the user
+    choose their own at the next login."""
+    require(actor, "account.admin")
+    password = auth.generate_password()
+    with write_session(engine) as session:
+        user = _account(session, user_id)
+        user.password_hash = auth.hash_password(password)
+        user.must_change_password = True
+        user.failed_logins, user.locked_until = 0, None
+        audit.log(session, actor, "reset_password", "app_user", user_id)
+        session.commit()
+    return password
+
+
+def unlock(engine: Engine, actor: Actor, user_id: int) -> None:
+    """Lift a lockout after too many wrong passwords."""
+    require(actor, "account.admin")
+    with write_session(engine) as session:
+        user = _account(session, user_id)
+        user.failed_logins, user.locked_until = 0, None
+        audit.log(session, actor, "unlock", "app_user", user_id)
+        session.commit()
+
+
+# --- The audit log --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """The log entries of a period (local dates, both included) and optional exact criteria."""
+
+    start: date | None = None
+    end: date | None = None
+    user_id: int | None = None
+    action: str | None = None
+    table_name: str | None = None
+    row_id: int | None = None
+
+    def criterion(self) -> str:
+        return ";".join(f"{k}={v}" for k, v in asdict(self).items() if v not in (None, ""))
+
+
+def _day_start(day: date) -> datetime:
+    """The UTC moment a Danish calendar day starts."""
+    return datetime.combine(day, time(), tzinfo=metrics.LOCAL_TZ).astimezone(UTC)
+
+
+def _where(stmt, criteria: LogFilter):
+    if criteria.start and criteria.end and criteria.start > criteria.end:
+        raise ValidationError("error.log_period")
+    if criteria.start:
+        stmt = stmt.where(AuditLog.at >= _day_start(criteria.start))
+    if criteria.end:
+        stmt = stmt.where(AuditLog.at < _day_start(criteria.end + timedelta(days=1)))
+    for column, value in ((AuditLog.user_id, criteria.user_id), (AuditLog.action, criteria.action),
+                          (AuditLog.table_name, criteria.table_name),
+                          (AuditLog.row_id, criteria.row_id)):
+        if value not in (None, ""):
+            stmt = stmt.where(column == value)
+    return stmt
+
+
+def _entries():
+    """The log's columns with the acting user's name."""
+    return (select(AuditLog.id, AuditLog.at, AppUser.username, AuditLog.action,
+                   AuditLog.table_name, AuditLog.row_id, AuditLog.detail)
+            .outerjoin(AppUser, AppUser.id == AuditLog.user_id))
+
+
+def _frame(rows) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=LOG_COLUMNS)
+    frame["username"] = frame["username"].fillna("")
+    frame["row_id"] = frame["row_id"].astype("Int64")
+    return frame
+
+
+def log_entries(engine: Engine, actor: Actor, criteria: LogFilter, *, page: int = 1,
+                page_size: int = PAGE_SIZE) -> tuple[pd.DataFrame, int]:
+    """One page of the matching entries, newest first, and how many match in all (both in SQL).
+    Looking at the log is logged too."""
+    require(actor, "audit.read")
+    page, page_size = max(1, int(page)), min(max(1, int(page_size)), MAX_PAGE_SIZE)
+    with write_session(engine) as session:
+        total = session.scalar(_where(select(func.count(AuditLog.id)), criteria))
+        rows = session.execute(
+            _where(_entries(), criteria).order_by(AuditLog.at.desc(), AuditLog.id.desc())
+            .limit(page_size).offset((page - 1) * page_size)).all()
+        audit.log_search(session, actor, "audit_log", f"{criteria.criterion()};page={page}",
+                         action="view_log")
+        session.commit()
+    return _frame(rows), int(total)
+
+
+def export_log(engine: Engine, actor: Actor, criteria: LogFilter) -> pd.DataFrame:
+    """The matching entries for a download (at most EXPORT_LIMIT, newest first); logged as an export."""
+    require(actor, "audit.read")
+    with write_session(engine) as session:
+        rows = session.execute(_where(_entries(), criteria).order_by(AuditLog.at.desc(), AuditLog.id.desc())
+                               .limit(EXPORT_LIMIT)).all()
+        audit.log(session, actor, "export", "audit_log", None,
+                  detail=f"{criteria.criterion()};rows={len(rows)}")
+        session.commit()
+    return _frame(rows)
+
+
+def sample_log(engine: Engine, actor: Actor, *, start: date, end: date, size: int,
+               seed: int) -> pd.DataFrame:
+    """A random sample of `size` entries of a period for the routine check; the same seed on the
+    same log draws the same entries. The draw is logged with its seed."""
+    require(actor, "audit.read")
+    if not 1 <= size <= MAX_SAMPLE:
+        raise ValidationError("error.sample_size", max=MAX_SAMPLE)
+    criteria = LogFilter(start=start, end=end)
+    with write_session(engine) as session:
+        ids = session.scalars(_where(select(AuditLog.id), criteria).order_by(AuditLog.id)).all()
+        chosen = sorted(random.Random(seed).sample(ids, min(size, len(ids))))
+        rows = session.execute(_entries().where(AuditLog.id.in_(chosen))
+                               .order_by(AuditLog.id)).all() if chosen else []
+        audit.log(session, actor, "sample", "audit_log", None,
+                  detail=f"{criteria.criterion()};size={size};seed={seed};drawn={len(chosen)}")
+        session.commit()
+    return _frame(rows)
+
+
+def log_choices(engine: Engine, actor: Actor) -> dict[str, list]:
+    """The actions and tables that occur in the log, and the accounts, for the filter's choices."""
+    require(actor, "audit.read")
+    with Session(engine) as session:
+        actions = session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)).all()
+        tables = session.scalars(select(AuditLog.table_name).distinct()
+                                 .where(AuditLog.table_name != "").order_by(AuditLog.table_name)).all()
+        users = session.execute(select(AppUser.id, AppUser.username).order_by(AppUser.username)).all()
+    return {"actions": list(actions), "tables": list(tables),
+            "users": [(uid, name) for uid, name in users]}

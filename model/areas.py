@@ -1,0 +1,286 @@
+"""Områdeoverblik: the map of the unemployed per housing area (boligområde), as Fredericia's
+shared job consultant draws it: benefit type and match group, qualifications and wishes, the
+unemployment rate, whose dagpenge run out first, and which further training the wishes call for.
+
+"All areas" means every citizen who lives in one of the registered housing areas. Citizens are
+always those of the actor's teams (people.visible_citizens).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import and_, case, distinct, exists, func, or_, true
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from model import audit, metrics
+from model.access import Actor, require
+from model.db import write_session
+from model.errors import ValidationError
+from model.people import MAX_NAME, check_free_text, visible_citizens
+from model.tables import (
+    Citizen,
+    HousingArea,
+    HousingAreaFigure,
+    Placement,
+    Sprint,
+    SprintCard,
+    Staff,
+)
+
+# Efteruddannelse: the qualification an industry usually asks for. A citizen who wishes to work
+# in the industry (a wish tag) but lacks the qualification (no such qualification tag) needs it.
+# Tags are stored in lower case, so keep this vocabulary in lower-case Danish.
+TRAINING_NEEDS: dict[str, str] = {
+    "lager og logistik": "truckcertifikat",
+    "transport": "kørekort c",
+    "kantine og køkken": "hygiejnebevis",
+    "byggeri": "sikkerhedskursus",
+    "industri": "svejsecertifikat",
+    "pleje og omsorg": "sosu-hjælper",
+    "rengøring": "kørekort b",
+}
+DEFAULT_PRIORITY_WEEKS = 26
+MAX_PRIORITY_WEEKS = 104
+MAX_RESIDENTS = 1_000_000
+TAG_KINDS = ("wishes", "qualifications")
+
+BENEFIT_COLUMNS = ["benefit_type", "match_group", "citizens"]
+TAG_COLUMNS = ["kind", "tag", "citizens"]
+FIGURE_COLUMNS = ["housing_area_id", "area", "period_start", "working_age_residents", "unemployed",
+                  "unemployment_rate"]
+PRIORITY_COLUMNS = ["id", "first_name", "last_name", "housing_area", "dagpenge_end_date",
+                    "consultant", "active_placement", "sprint", "days_left"]
+TRAINING_COLUMNS = ["industry", "qualification", "wishing", "lacking", "share_lacking"]
+
+
+def _in_area(stmt, housing_area_id: int | None):
+    """Citizens of one area, or of any registered area when no area is chosen."""
+    if housing_area_id is None:
+        return stmt.where(Citizen.housing_area_id.is_not(None))
+    return stmt.where(Citizen.housing_area_id == housing_area_id)
+
+
+def _unnest(engine: Engine):
+    """The SQL function that turns a JSON list into rows of text ("value")."""
+    return func.json_array_elements_text if engine.dialect.name == "postgresql" else func.json_each
+
+
+def area_choices(engine: Engine, actor: Actor) -> pd.DataFrame:
+    """The housing areas by name, for pickers."""
+    require(actor, "area.read")
+    with Session(engine) as session:
+        rows = session.exec(select(HousingArea.id, HousingArea.name, HousingArea.municipality)
+                            .order_by(HousingArea.name, HousingArea.id)).all()
+    return pd.DataFrame(rows, columns=["id", "name", "municipality"])
+
+
+def create_housing_area(engine: Engine, actor: Actor, *, name: str, municipality: str) -> int:
+    """Register a housing area (boligområde); the same name in the same municipality is refused."""
+    require(actor, "area.write")
+    name, municipality = (name or "").strip(), (municipality or "").strip()
+    if not name:
+        raise ValidationError("error.area_name_required")
+    if len(name) > MAX_NAME or len(municipality) > MAX_NAME:
+        raise ValidationError("error.area_text_too_long", max=MAX_NAME)
+    check_free_text(name, municipality)
+    with write_session(engine) as session:
+        taken = session.exec(select(HousingArea.name, HousingArea.municipality)).all()
+        if (name.casefold(), municipality.casefold()) in {(n.casefold(), m.casefold())
+                                                          for n, m in taken}:
+            raise ValidationError("error.area_exists", name=name)
+        area = HousingArea(name=name, municipality=municipality)
+        session.add(area)
+        session.flush()
+        audit.log(session, actor, "create", "housing_area", area.id)
+        session.commit()
+        return area.id
+
+
+def benefit_profile(engine: Engine, actor: Actor, *,
+                    housing_area_id: int | None = None) -> pd.DataFrame:
+    """Citizens by benefit type and match group (NULL match group as <NA>), counted in SQL."""
+    require(actor, "area.read")
+    stmt = (select(Citizen.benefit_type, Citizen.match_group, func.count(Citizen.id))
+            .group_by(Citizen.benefit_type, Citizen.match_group)
+            .order_by(Citizen.benefit_type, Citizen.match_group))
+    with Session(engine) as session:
+        rows = session.exec(visible_citizens(actor, _in_area(stmt, housing_area_id))).all()
+    frame = pd.DataFrame(rows, columns=BENEFIT_COLUMNS)
+    frame["match_group"] = frame["match_group"].astype("Int64")
+    frame["citizens"] = frame["citizens"].astype(int)
+    return frame
+
+
+def tag_profile(engine: Engine, actor: Actor, *, housing_area_id: int | None = None,
+                limit: int = 10) -> pd.DataFrame:
+    """The most common wishes and qualifications (kind "wishes" / "qualifications"), each with the
+    number of citizens carrying it, most common first, at most `limit` of each kind."""
+    require(actor, "area.read")
+    parts = []
+    with Session(engine) as session:
+        for kind in TAG_KINDS:
+            tags = _unnest(engine)(getattr(Citizen, kind)).table_valued("value").alias(f"{kind}_tag")
+            citizens = func.count(distinct(Citizen.id))
+            stmt = (select(tags.c.value, citizens).select_from(Citizen).join(tags, true())
+                    .group_by(tags.c.value).order_by(citizens.desc(), tags.c.value).limit(limit))
+            rows = session.exec(visible_citizens(actor, _in_area(stmt, housing_area_id))).all()
+            parts += [(kind, str(tag), int(n)) for tag, n in rows]
+    return pd.DataFrame(parts, columns=TAG_COLUMNS)
+
+
+def area_figures(engine: Engine, actor: Actor, *,
+                 housing_area_id: int | None = None) -> pd.DataFrame:
+    """Residents of working age and unemployed per area and period, with the unemployment rate
+    (per cent of the residents of working age), oldest period first."""
+    require(actor, "area.read")
+    rate = HousingAreaFigure.unemployed * 100.0 / HousingAreaFigure.working_age_residents
+    stmt = (select(HousingAreaFigure.housing_area_id, HousingArea.name,
+                   HousingAreaFigure.period_start, HousingAreaFigure.working_age_residents,
+                   HousingAreaFigure.unemployed, rate)
+            .join(HousingArea, HousingArea.id == HousingAreaFigure.housing_area_id)
+            .order_by(HousingAreaFigure.period_start, HousingArea.name))
+    if housing_area_id is not None:
+        stmt = stmt.where(HousingAreaFigure.housing_area_id == housing_area_id)
+    with Session(engine) as session:
+        rows = session.exec(stmt).all()
+    frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+    frame["unemployment_rate"] = frame["unemployment_rate"].astype(float).round(1)
+    return frame
+
+
+def latest_unemployment(engine: Engine, actor: Actor, *,
+                        housing_area_id: int | None = None) -> dict | None:
+    """The latest figures of one area, or the sum of each area's latest figures for all areas:
+    {"working_age_residents", "unemployed", "rate" (per cent), "period_start" (the newest)}.
+    None when no figures are entered."""
+    require(actor, "area.read")
+    latest = (select(HousingAreaFigure.housing_area_id,
+                     func.max(HousingAreaFigure.period_start).label("period_start"))
+              .group_by(HousingAreaFigure.housing_area_id))
+    if housing_area_id is not None:
+        latest = latest.where(HousingAreaFigure.housing_area_id == housing_area_id)
+    latest = latest.subquery()
+    stmt = (select(func.sum(HousingAreaFigure.working_age_residents),
+                   func.sum(HousingAreaFigure.unemployed), func.max(HousingAreaFigure.period_start))
+            .join(latest, and_(latest.c.housing_area_id == HousingAreaFigure.housing_area_id,
+                               latest.c.period_start == HousingAreaFigure.period_start)))
+    with Session(engine) as session:
+        residents, unemployed, period = session.exec(stmt).one()
+    if not residents:
+        return None
+    return {"working_age_residents": int(residents), "unemployed": int(unemployed),
+            "rate": round(int(unemployed) * 100 / int(residents), 1), "period_start": period}
+
+
+def record_area_figure(engine: Engine, actor: Actor, *, housing_area_id: int, period_start: date,
+                       working_age_residents: int, unemployed: int) -> None:
+    """Enter (or correct) an area's residents of working age and unemployed for a period."""
+    require(actor, "area.write")
+    if period_start is None:
+        raise ValidationError("error.area_period_required")
+    if period_start > metrics.danish_today():
+        raise ValidationError("error.area_period_future")
+    for value in (working_age_residents, unemployed):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError("error.area_figure_number")
+    if not 0 < working_age_residents <= MAX_RESIDENTS:
+        raise ValidationError("error.area_residents", high=MAX_RESIDENTS)
+    if not 0 <= unemployed <= working_age_residents:
+        raise ValidationError("error.area_unemployed")
+    with write_session(engine) as session:
+        if session.get(HousingArea, housing_area_id) is None:
+            raise ValidationError("error.not_found")
+        figure = session.exec(select(HousingAreaFigure).where(
+            HousingAreaFigure.housing_area_id == housing_area_id,
+            HousingAreaFigure.period_start == period_start)).first()
+        action = "update" if figure else "create"
+        figure = figure or HousingAreaFigure(housing_area_id=housing_area_id,
+                                             period_start=period_start,
+                                             working_age_residents=0, unemployed=0)
+        figure.working_age_residents, figure.unemployed = working_age_residents, unemployed
+        session.add(figure)
+        session.flush()
+        audit.log(session, actor, action, "housing_area_figure", figure.id,
+                  detail=f"area={housing_area_id} period={period_start.isoformat()} "
+                         f"residents={working_age_residents} unemployed={unemployed}")
+        session.commit()
+
+
+def _active_placement(today: date):
+    """True in SQL when the citizen has a placement running on `today`."""
+    return exists().where(
+        Placement.citizen_id == Citizen.id, Placement.actual_end_date.is_(None),
+        or_(Placement.status == "active",
+            and_(Placement.status == "planned", Placement.start_date <= today)))
+
+
+def dagpenge_priority(engine: Engine, actor: Actor, *, today: date | None = None,
+                      weeks: int = DEFAULT_PRIORITY_WEEKS,
+                      housing_area_id: int | None = None) -> pd.DataFrame:
+    """Citizens on dagpenge whose right runs out from `today` to `weeks` weeks later (both days
+    included), soonest first, with whether each has a placement running today and the name of a
+    running or planned sprint where they have a card that is not parked ("sprint", else None).
+
+    Names are personal data: the list is for staff, and each view is logged.
+    """
+    require(actor, "citizen.read")
+    require(actor, "area.read")
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= MAX_PRIORITY_WEEKS:
+        raise ValidationError("error.priority_weeks", high=MAX_PRIORITY_WEEKS)
+    today = today or metrics.danish_today()
+    last = today + timedelta(weeks=weeks)
+    sprint = (select(func.min(Sprint.name))
+              .join(SprintCard, SprintCard.sprint_id == Sprint.id)
+              .where(SprintCard.citizen_id == Citizen.id, SprintCard.stage != "parked",
+                     Sprint.status.in_(("running", "planned")))
+              .correlate(Citizen).scalar_subquery())
+    stmt = (select(Citizen.id, Citizen.first_name, Citizen.last_name, HousingArea.name,
+                   Citizen.dagpenge_end_date, Staff.name, _active_placement(today).label("active"),
+                   sprint.label("sprint"))
+            .outerjoin(HousingArea, HousingArea.id == Citizen.housing_area_id)
+            .outerjoin(Staff, Staff.id == Citizen.consultant_id)
+            .where(Citizen.benefit_type == "dagpenge", Citizen.dagpenge_end_date >= today,
+                   Citizen.dagpenge_end_date <= last)
+            .order_by(Citizen.dagpenge_end_date, Citizen.last_name, Citizen.first_name, Citizen.id))
+    stmt = visible_citizens(actor, _in_area(stmt, housing_area_id))
+    with write_session(engine) as session:
+        rows = session.exec(stmt).all()
+        audit.log(session, actor, "search", "citizen", None,
+                  detail=f"dagpenge_priority weeks={weeks} area={housing_area_id};rows={len(rows)}")
+        session.commit()
+    frame = pd.DataFrame([(*row, (row[4] - today).days) for row in rows], columns=PRIORITY_COLUMNS)
+    frame["active_placement"] = frame["active_placement"].astype(bool)
+    frame["days_left"] = frame["days_left"].astype(int)
+    return frame
+
+
+def training_needs(engine: Engine, actor: Actor, *, housing_area_id: int | None = None,
+                   needs: dict[str, str] | None = None) -> pd.DataFrame:
+    """Per industry in TRAINING_NEEDS (or `needs`): how many citizens wish it ("wishing") and how
+    many of them lack its usual qualification ("lacking", with "share_lacking" in per cent),
+    counted in one SQL pass over the wishes; industries nobody wishes are left out; most lacking
+    first."""
+    require(actor, "area.read")
+    needs = TRAINING_NEEDS if needs is None else needs
+    if not needs:
+        return pd.DataFrame(columns=TRAINING_COLUMNS)
+    wished = _unnest(engine)(Citizen.wishes).table_valued("value").alias("wished")
+    held = _unnest(engine)(Citizen.qualifications).table_valued("value").alias("held")
+    # The qualification the wished industry asks for, looked up in SQL: CASE wish WHEN ... THEN ...
+    asked_for = case(needs, value=wished.c.value)
+    lacks = ~exists(select(1).select_from(held).where(held.c.value == asked_for))
+    stmt = (select(wished.c.value, func.count(distinct(Citizen.id)),
+                   func.count(distinct(case((lacks, Citizen.id)))))
+            .select_from(Citizen).join(wished, true())
+            .where(wished.c.value.in_(list(needs)))
+            .group_by(wished.c.value))
+    with Session(engine) as session:
+        counts = session.exec(visible_citizens(actor, _in_area(stmt, housing_area_id))).all()
+    rows = [(str(industry), needs[str(industry)], int(wishing), int(lacking),
+             round(int(lacking) * 100 / int(wishing), 1)) for industry, wishing, lacking in counts]
+    frame = pd.DataFrame(rows, columns=TRAINING_COLUMNS)
+    return frame.sort_values(["lacking", "industry"], ascending=[False, True],
+                             kind="stable").reset_index(drop=True)
