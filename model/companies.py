@@ -18,6 +18,7 @@ from model import audit, metrics, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
+from model.paging import Page
 from model.people import check_free_text, visible_citizens
 from model.tables import Citizen, Company, Contact, Placement, Staff, utcnow
 
@@ -56,10 +57,30 @@ class CompanyProfile:
 
 def company_choices(engine: Engine, actor: Actor) -> pd.DataFrame:
     """Companies by name, for pickers."""
+    return company_choice_page(engine, actor).rows
+
+
+def company_choice_page(engine: Engine, actor: Actor, *, query: str = "",
+                        limit: int | None = None, include: tuple[int, ...] = ()) -> Page:
+    """Companies by name for a picker: those whose name or CVR number holds `query`, the first
+    `limit` of them (plus the ids in `include`, so a current choice stays), and how many match."""
     require(actor, "sprint.read")
+    check_free_text(query)
+    text = query.strip()
+    matches = [or_(_contains(Company.name, text), _contains(Company.cvr, re.sub(r"\s", "", text)))
+               ] if text else []
+    stmt = select(Company.id, Company.name).where(*matches).order_by(Company.name, Company.id)
     with Session(engine) as session:
-        rows = session.exec(select(Company.id, Company.name).order_by(Company.name)).all()
-    return pd.DataFrame(rows, columns=["id", "name"])
+        rows = session.exec(stmt.limit(limit)).all()
+        total = len(rows)
+        if limit is not None:
+            total = int(session.exec(select(func.count(Company.id)).where(*matches)).one())
+            missing = set(include) - {row[0] for row in rows}
+            if missing:
+                rows += session.exec(select(Company.id, Company.name)
+                                     .where(Company.id.in_(missing))).all()
+                rows.sort(key=lambda row: (row[1], row[0]))
+    return Page(pd.DataFrame(rows, columns=["id", "name"]), total)
 
 
 def valid_cvr(cvr: str) -> bool:
@@ -366,41 +387,66 @@ def list_companies(
     municipality: str | None = None,
 ) -> pd.DataFrame:
     """Companies with their placements, distinct citizens placed and last contact, counted in SQL."""
+    return company_page(engine, actor, query=query, industry=industry,
+                        agreement_kind=agreement_kind, municipality=municipality).rows
+
+
+def company_page(
+    engine: Engine,
+    actor: Actor,
+    *,
+    query: str = "",
+    industry: str | None = None,
+    agreement_kind: str | None = None,
+    municipality: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Page:
+    """list_companies by name, `limit` rows from `offset` on, and how many match in all; only the
+    page's companies have their placements and contacts counted."""
     require(actor, "company.read")
     check_free_text(query)  # the criterion goes into the audit log
+    text = query.strip()
+    criteria = []
+    if text:
+        criteria.append(or_(_contains(Company.name, text),
+                            _contains(Company.cvr, re.sub(r"\s", "", text))))
+    for column, value in ((Company.industry, industry), (Company.agreement_kind, agreement_kind),
+                          (Company.municipality, municipality)):
+        if value:
+            criteria.append(column == value)
+    page = (select(Company.id, Company.name, Company.cvr, Company.industry, Company.municipality,
+                   Company.agreement_kind, Company.housing_supplier)
+            .where(*criteria).order_by(Company.name, Company.id).limit(limit).offset(offset)
+            .subquery())
+    on_page = select(page.c.id)
     placed = (select(Placement.company_id.label("company_id"),
                      func.count(Placement.id).label("placements"),
                      func.count(distinct(Placement.citizen_id)).label("citizens"))
+              .where(Placement.company_id.in_(on_page))
               .group_by(Placement.company_id).subquery())
     contacted = (select(Contact.company_id.label("company_id"),
                         func.max(Contact.contacted_at).label("last_contact"))
+                 .where(Contact.company_id.in_(on_page))
                  .group_by(Contact.company_id).subquery())
-    stmt = (select(Company.id, Company.name, Company.cvr, Company.industry, Company.municipality,
-                   Company.agreement_kind, Company.housing_supplier,
-                   func.coalesce(placed.c.placements, 0), func.coalesce(placed.c.citizens, 0),
-                   contacted.c.last_contact)
-            .outerjoin(placed, placed.c.company_id == Company.id)
-            .outerjoin(contacted, contacted.c.company_id == Company.id))
-    text = query.strip()
-    if text:
-        stmt = stmt.where(or_(_contains(Company.name, text),
-                              _contains(Company.cvr, re.sub(r"\s", "", text))))
-    if industry:
-        stmt = stmt.where(Company.industry == industry)
-    if agreement_kind:
-        stmt = stmt.where(Company.agreement_kind == agreement_kind)
-    if municipality:
-        stmt = stmt.where(Company.municipality == municipality)
+    stmt = (select(*page.c, func.coalesce(placed.c.placements, 0),
+                   func.coalesce(placed.c.citizens, 0), contacted.c.last_contact)
+            .outerjoin(placed, placed.c.company_id == page.c.id)
+            .outerjoin(contacted, contacted.c.company_id == page.c.id)
+            .order_by(page.c.name, page.c.id))
     with write_session(engine) as session:
-        rows = session.exec(stmt.order_by(Company.name, Company.id)).all()
-        criteria = {"q": text[:80], "industry": industry, "agreement_kind": agreement_kind,
-                    "municipality": municipality}
+        rows = session.exec(stmt).all()
+        total = len(rows) if limit is None else \
+            int(session.exec(select(func.count(Company.id)).where(*criteria)).one())
+        logged = {"q": text[:80], "industry": industry, "agreement_kind": agreement_kind,
+                  "municipality": municipality}
         audit.log_search(session, actor, "company", ";".join(
-            f"{k}={v}" for k, v in criteria.items() if v not in (None, "")) + f";rows={len(rows)}")
+            f"{k}={v}" for k, v in logged.items() if v not in (None, "")) + f";rows={len(rows)}"
+            + (f";of={total};from={offset}" if limit is not None else ""))
         session.commit()
     frame = pd.DataFrame(rows, columns=LIST_COLUMNS)
     frame["last_contact"] = [_local_day(m) for m in frame["last_contact"]]
-    return frame
+    return Page(frame, total, offset)
 
 
 def company_profile(engine: Engine, actor: Actor, company_id: int) -> CompanyProfile:

@@ -61,6 +61,12 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d-%m-%Y")
 
 
+def format_number(value: int, lang: str = "da") -> str:
+    """A whole number with thousands grouped: 50.388 in Danish, 50,388 in English."""
+    grouped = f"{int(value):,}"
+    return grouped.replace(",", ".") if lang == "da" else grouped
+
+
 def week_label(value: date, lang: str = "da") -> str:
     """The ISO week number: "uge 39"."""
     return t("common.week", lang, week=value.isocalendar().week)

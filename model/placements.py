@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, delete, func, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -14,6 +14,7 @@ from model import audit, metrics, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
+from model.paging import Page
 from model.people import check_free_text, visible_citizen, visible_citizens
 from model.tables import (
     PLACEMENT_KINDS,
@@ -410,10 +411,100 @@ def end_placement(
         session.commit()
 
 
+def _running():
+    """Placement.status IN ('planned', 'active') with the values written into the SQL: SQLite's
+    planner then sees, through the partial index ix_placement_open, how few placements run."""
+    return Placement.status.in_(bindparam("open_statuses", list(OPEN_STATUSES), expanding=True,
+                                          literal_execute=True))
+
+
 def _status_now(day: date):
     """The status as of `day`: a planned placement whose start has come is active."""
     return case((and_(Placement.status == "planned", Placement.start_date <= day), "active"),
                 else_=Placement.status)
+
+
+def _status_is(status: str, day: date):
+    """`_status_now(day) == status`, written so the index on status can serve it."""
+    if status == "active":
+        return and_(_running(), or_(Placement.status == "active", Placement.start_date <= day))
+    if status == "planned":
+        return and_(Placement.status == "planned", Placement.start_date > day)
+    return Placement.status == status
+
+
+def _next_open_follow_up():
+    """The earliest open follow-up of the row's placement (read from the index of open ones)."""
+    return (select(func.min(FollowUp.due_date))
+            .where(FollowUp.placement_id == Placement.id, FollowUp.done_at.is_(None))
+            .correlate(Placement).scalar_subquery())
+
+
+def placement_page(
+    engine: Engine,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    consultant_id: int | None = None,
+    citizen_id: int | None = None,
+    company_id: int | None = None,
+    query: str = "",
+    limit: int | None = None,
+    offset: int = 0,
+) -> Page:
+    """Placements of the citizens the actor may see, newest first, with the next open follow-up;
+    `limit` rows from `offset` on, and how many match in all. `query` finds the citizen's name."""
+    require(actor, "placement.read")
+    check_free_text(query)  # the criterion goes into the audit log
+    day = metrics.danish_today()
+    words = query.strip().split()
+    criteria = [or_(Citizen.first_name.ilike(f"%{word}%"), Citizen.last_name.ilike(f"%{word}%"))
+                for word in words]
+    if status:
+        criteria.append(_status_is(status, day))
+    if kind:
+        criteria.append(Placement.kind == kind)
+    if consultant_id:
+        criteria.append(Placement.consultant_id == consultant_id)
+    if citizen_id:
+        criteria.append(Placement.citizen_id == citizen_id)
+    if company_id:
+        criteria.append(Placement.company_id == company_id)
+    stmt = (
+        select(Placement.id, Placement.version, Citizen.id, Citizen.first_name, Citizen.last_name,
+               Company.id, Company.name, Placement.kind, Placement.start_date,
+               Placement.planned_end_date, Placement.actual_end_date, Placement.hours_per_week,
+               Placement.hourly_wage, _status_now(day), Placement.result, Placement.consultant_id,
+               Staff.name, Placement.sprint_id,
+               case((Placement.status.in_(OPEN_STATUSES), _next_open_follow_up()), else_=None))
+        .join(Citizen, Citizen.id == Placement.citizen_id)
+        .join(Company, Company.id == Placement.company_id)
+        .outerjoin(Staff, Staff.id == Placement.consultant_id)
+        .where(*criteria)
+    )
+    stmt = visible_citizens(actor, stmt).order_by(Placement.start_date.desc(), Placement.id.desc())
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
+    counted = select(func.count(Placement.id)).where(*criteria)
+    if words or not actor.sees_all_teams:
+        counted = visible_citizens(actor, counted.join(Citizen, Citizen.id == Placement.citizen_id))
+    with write_session(engine) as session:
+        rows = session.exec(stmt).all()
+        total = len(rows) if limit is None else int(session.exec(counted).one())
+        audit.log_search(session, actor, "placement",
+                         f"rows={len(rows)} status={status} kind={kind} consultant={consultant_id} "
+                         f"citizen={citizen_id} company={company_id}"
+                         + (f" q={query.strip()[:80]}" if words else "")
+                         + (f" of={total} from={offset}" if limit is not None else ""),
+                         action="view_list")
+        session.commit()
+    frame = pd.DataFrame(rows, columns=PLACEMENT_COLUMNS)
+    frame.insert(3, "citizen", frame["first_name"] + " " + frame["last_name"])
+    frame["consultant"] = frame["consultant"].fillna("")
+    for column in ("consultant_id", "sprint_id"):
+        frame[column] = frame[column].astype("Int64")
+    return Page(frame, total, offset)
 
 
 def list_placements(
@@ -426,51 +517,9 @@ def list_placements(
     citizen_id: int | None = None,
     company_id: int | None = None,
 ) -> pd.DataFrame:
-    """Placements of the citizens the actor may see, newest first, with the next open follow-up."""
-    require(actor, "placement.read")
-    day = metrics.danish_today()
-    next_open = (
-        select(FollowUp.placement_id, func.min(FollowUp.due_date).label("next_due"))
-        .where(FollowUp.done_at.is_(None))
-        .group_by(FollowUp.placement_id)
-        .subquery()
-    )
-    status_now = _status_now(day)
-    stmt = (
-        select(Placement.id, Placement.version, Citizen.id, Citizen.first_name, Citizen.last_name,
-               Company.id, Company.name, Placement.kind, Placement.start_date,
-               Placement.planned_end_date, Placement.actual_end_date, Placement.hours_per_week,
-               Placement.hourly_wage, status_now, Placement.result, Placement.consultant_id,
-               Staff.name, Placement.sprint_id,
-               case((Placement.status.in_(OPEN_STATUSES), next_open.c.next_due), else_=None))
-        .join(Citizen, Citizen.id == Placement.citizen_id)
-        .join(Company, Company.id == Placement.company_id)
-        .outerjoin(Staff, Staff.id == Placement.consultant_id)
-        .outerjoin(next_open, next_open.c.placement_id == Placement.id)
-    )
-    if status:
-        stmt = stmt.where(status_now == status)
-    if kind:
-        stmt = stmt.where(Placement.kind == kind)
-    if consultant_id:
-        stmt = stmt.where(Placement.consultant_id == consultant_id)
-    if citizen_id:
-        stmt = stmt.where(Placement.citizen_id == citizen_id)
-    if company_id:
-        stmt = stmt.where(Placement.company_id == company_id)
-    stmt = visible_citizens(actor, stmt).order_by(Placement.start_date.desc(), Placement.id.desc())
-    with write_session(engine) as session:
-        rows = session.exec(stmt).all()
-        audit.log_search(session, actor, "placement",
-                         f"rows={len(rows)} status={status} kind={kind} consultant={consultant_id} "
-                         f"citizen={citizen_id} company={company_id}", action="view_list")
-        session.commit()
-    frame = pd.DataFrame(rows, columns=PLACEMENT_COLUMNS)
-    frame.insert(3, "citizen", frame["first_name"] + " " + frame["last_name"])
-    frame["consultant"] = frame["consultant"].fillna("")
-    for column in ("consultant_id", "sprint_id"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
+    """Every placement of the citizens the actor may see, newest first (see placement_page)."""
+    return placement_page(engine, actor, status=status, kind=kind, consultant_id=consultant_id,
+                          citizen_id=citizen_id, company_id=company_id).rows
 
 
 # --- Follow-up ------------------------------------------------------------------------------
@@ -510,8 +559,9 @@ def follow_up_plan(engine: Engine, actor: Actor, placement_id: int) -> pd.DataFr
 
 
 def due_follow_ups(engine: Engine, actor: Actor, *, today: date,
-                   consultant_id: int | None = None) -> pd.DataFrame:
-    """Open follow-ups due on or before `today` of running placements, oldest first; logged."""
+                   consultant_id: int | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Open follow-ups due on or before `today` of running placements, oldest first (the first
+    `limit` of them when given); logged."""
     require(actor, "placement.read")
     stmt = (
         select(FollowUp.id, FollowUp.placement_id, FollowUp.due_date, Citizen.id,
@@ -521,13 +571,12 @@ def due_follow_ups(engine: Engine, actor: Actor, *, today: date,
         .join(Citizen, Citizen.id == Placement.citizen_id)
         .join(Company, Company.id == Placement.company_id)
         .outerjoin(Staff, Staff.id == Placement.consultant_id)
-        .where(FollowUp.done_at.is_(None), FollowUp.due_date <= today,
-               Placement.status.in_(OPEN_STATUSES))
+        .where(FollowUp.done_at.is_(None), FollowUp.due_date <= today, _running())
     )
     if consultant_id:
         stmt = stmt.where(Placement.consultant_id == consultant_id)
     stmt = visible_citizens(actor, stmt).order_by(FollowUp.due_date, Citizen.last_name,
-                                                   Citizen.first_name, FollowUp.id)
+                                                   Citizen.first_name, FollowUp.id).limit(limit)
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
         audit.log_search(session, actor, "follow_up", f"rows={len(rows)} consultant={consultant_id}",
@@ -619,8 +668,7 @@ def follow_up_counts(engine: Engine, actor: Actor, *, today: date,
                func.count(FollowUp.id).filter(FollowUp.due_date < today))
         .join(Placement, Placement.id == FollowUp.placement_id)
         .join(Citizen, Citizen.id == Placement.citizen_id)
-        .where(FollowUp.done_at.is_(None), FollowUp.due_date <= today,
-               Placement.status.in_(OPEN_STATUSES))
+        .where(FollowUp.done_at.is_(None), FollowUp.due_date <= today, _running())
     )
     if consultant_id:
         stmt = stmt.where(Placement.consultant_id == consultant_id)

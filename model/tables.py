@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 STAGES = ("selected", "clarified", "dialogue", "secured", "parked")
@@ -217,6 +217,10 @@ class Partner(SQLModel, table=True):
 # Virksomhedsrettet forløb: a company-based placement.
 class Placement(SQLModel, table=True):
     __tablename__ = "placement"
+    # The running placements (a few percent after some years), for due lists and counts.
+    __table_args__ = (Index("ix_placement_open", "consultant_id",
+                            sqlite_where=text("status IN ('planned', 'active')"),
+                            postgresql_where=text("status IN ('planned', 'active')")),)
     id: int | None = Field(default=None, primary_key=True)
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
     company_id: int = Field(foreign_key="company.id", index=True)
@@ -238,10 +242,14 @@ class Placement(SQLModel, table=True):
 # Opfølgning: a planned or done follow-up of a placement.
 class FollowUp(SQLModel, table=True):
     __tablename__ = "follow_up"
+    # The open follow-ups of a placement: due lists, counts and "next follow-up" read only these.
+    __table_args__ = (Index("ix_follow_up_open", "placement_id", "due_date",
+                            sqlite_where=text("done_at IS NULL"),
+                            postgresql_where=text("done_at IS NULL")),)
     id: int | None = Field(default=None, primary_key=True)
     placement_id: int = Field(foreign_key="placement.id", index=True)
     due_date: date = Field(index=True)
-    done_at: datetime | None = Field(default=None, index=True)
+    done_at: datetime | None = None
     done_by: int | None = Field(default=None, foreign_key="staff.id", index=True)
     note: str = ""
 

@@ -14,6 +14,9 @@ today = metrics.danish_today()
 can_write = access.can(actor, "placement.write")
 can_tick = access.can(actor, "followup.done")
 can_cadence = access.can(actor, "cadence.write")
+# The oldest due follow-ups shown as forms; the rest follow as these are ticked off.
+DUE_SHOWN = 30
+LIST_PAGE = 500
 STATE_KEYS = {"done": "placement.state_done", "due": "placement.state_due",
               "overdue": "placement.state_overdue", "planned": "placement.state_planned",
               "missed": "placement.state_missed"}
@@ -74,13 +77,17 @@ def due_section() -> None:
     f1, m1, m2 = st.columns([2, 1, 1])
     chosen = f1.selectbox(t("placement.due_for"), options, index=options.index(mine),
                           key="due_for", format_func=whose)
-    due = placements.due_follow_ups(engine, actor, today=today, consultant_id=chosen or None)
-    overdue = int(due["overdue"].sum())
-    m1.metric(t("placement.due_today"), len(due) - overdue)
-    m2.metric(t("placement.overdue"), overdue)
+    counts = placements.follow_up_counts(engine, actor, today=today, consultant_id=chosen or None)
+    due = placements.due_follow_ups(engine, actor, today=today, consultant_id=chosen or None,
+                                    limit=DUE_SHOWN)
+    m1.metric(t("placement.due_today"), i18n.format_number(counts["due_today"], ui.lang()))
+    m2.metric(t("placement.overdue"), i18n.format_number(counts["overdue"], ui.lang()))
     if due.empty:
         st.success(t("placement.no_due"))
         return
+    if (total := counts["due_today"] + counts["overdue"]) > len(due):
+        st.caption(t("placement.due_shown", shown=len(due),
+                     total=i18n.format_number(total, ui.lang())))
     for row in due.itertuples():
         with st.form(f"fu_{row.id}", border=True):
             info, note_col, button_col = st.columns([4, 4, 1], vertical_alignment="center")
@@ -244,7 +251,8 @@ def list_section() -> None:
     staff = people.list_staff(engine, actor)
     names = {int(i): n for i, n in zip(staff["id"], staff["name"])}
     if pick := st.session_state.pop("pl_goto_pick", None):
-        for key in ("pl_status", "pl_kind", "pl_consultant"):
+        for key in ["pl_status", "pl_kind", "pl_consultant",
+                    *(k for k in st.session_state if str(k).startswith("pl_page_"))]:
             st.session_state.pop(key, None)
         st.session_state["pl_pick"] = pick
     f1, f2, f3 = st.columns(3)
@@ -254,15 +262,22 @@ def list_section() -> None:
                         format_func=lambda k: kind_label(k) if k else t("placement.all"))
     consultant = f3.selectbox(t("placement.col_consultant"), [0, *names], key="pl_consultant",
                               format_func=lambda c: names.get(c) or t("placement.all"))
-    frame = placements.list_placements(engine, actor, status=status or None, kind=kind or None,
-                                       consultant_id=consultant or None)
+    filters = dict(status=status or None, kind=kind or None, consultant_id=consultant or None)
+    # A page of its own per filter, so a new filter starts on the first page.
+    page_key = f"pl_page_{status}_{kind}_{consultant or ''}"
+    page = placements.placement_page(engine, actor, **filters, limit=LIST_PAGE,
+                                     offset=ui.page_offset(page_key, LIST_PAGE))
+    frame = page.rows
     table = placement_table(frame)
     dates = [t("placement.col_start"), t("placement.col_planned_end"), t("placement.col_end"),
              t("placement.col_next")]
     st.dataframe(table, hide_index=True, width="stretch", key="pl_table", placeholder="",
                  column_config={c: st.column_config.DateColumn(format="DD-MM-YYYY") for c in dates})
-    st.caption(t("placement.count", n=len(frame)))
-    ui.download_buttons(table, "forloeb", key="pl_download")
+    st.caption(ui.shown_of(page) if page.partial
+               else t("placement.count", n=i18n.format_number(page.total, ui.lang())))
+    ui.pager(page.total, LIST_PAGE, key=page_key)
+    ui.download_buttons(lambda: placement_table(placements.list_placements(engine, actor, **filters)),
+                        "forloeb", key="pl_download")
 
     labels = {int(r.id): f"{r.citizen} · {r.company} · {kind_label(r.kind)} "
                          f"({i18n.format_date(r.start_date)})" for r in frame.itertuples()}

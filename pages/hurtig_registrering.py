@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from model import companies, metrics, placements, quick, sprints
+from model import companies, i18n, metrics, placements, quick, sprints
 from model.errors import UserError
 from model.tables import PLACEMENT_KINDS, STAGES
 from pages import ui
@@ -17,10 +17,40 @@ st.caption(t("quick.intro"))
 if message := st.session_state.pop("quick_flash", None):
     st.success(message)
 
-citizens = quick.citizen_choices(engine, actor)
-citizen_label = dict(zip(citizens["id"].tolist(), citizens["label"]))
-company_label = dict(companies.company_choices(engine, actor).itertuples(index=False))
 sprint_id = sprints.current_sprint_id(engine, actor)
+
+
+def shown(page, key: str) -> str:
+    return t(key, shown=i18n.format_number(len(page.rows), ui.lang()),
+             total=i18n.format_number(page.total, ui.lang()))
+
+
+# The pickers offer the sprint's and the user's own citizens and the first companies by name;
+# the two searches reach the rest (a list of every citizen would be slow to send and to scroll).
+find_citizen, find_company = st.columns(2)
+citizen_query = find_citizen.text_input(t("quick.find_citizen"), key="quick_find_citizen",
+                                        type="search", placeholder=t("quick.find_placeholder"))
+company_query = find_company.text_input(t("quick.find_company"), key="quick_find_company",
+                                        type="search", placeholder=t("quick.find_placeholder"))
+try:
+    citizens = quick.citizen_choice_page(engine, actor, query=citizen_query, sprint_id=sprint_id,
+                                         limit=quick.PICKER_SIZE)
+except UserError as error:  # a search that looks like a CPR number is refused
+    find_citizen.error(t(error.key, **error.params))
+    citizen_query = ""
+    citizens = quick.citizen_choice_page(engine, actor, sprint_id=sprint_id, limit=quick.PICKER_SIZE)
+try:
+    company_choices = companies.company_choice_page(engine, actor, query=company_query,
+                                                    limit=quick.PICKER_SIZE)
+except UserError as error:
+    find_company.error(t(error.key, **error.params))
+    company_choices = companies.company_choice_page(engine, actor, limit=quick.PICKER_SIZE)
+if citizens.partial:
+    find_citizen.caption(shown(citizens, "quick.citizens_shown"))
+if company_choices.partial:
+    find_company.caption(shown(company_choices, "quick.companies_shown"))
+citizen_label = dict(zip(citizens.rows["id"].tolist(), citizens.rows["label"]))
+company_label = dict(zip(company_choices.rows["id"].tolist(), company_choices.rows["name"]))
 
 
 def done(message: str) -> None:
@@ -100,12 +130,15 @@ left, right = st.columns(2)
 
 with left, st.container(border=True):
     st.subheader(t("quick.follow_up_title"), anchor=False)
-    active = placements.list_placements(engine, actor, status="active",
-                                        consultant_id=actor.staff_id)
-    if active.empty:
-        active = placements.list_placements(engine, actor, status="active")
+    active = placements.placement_page(engine, actor, status="active", query=citizen_query,
+                                       consultant_id=actor.staff_id, limit=quick.PICKER_SIZE)
+    if active.total == 0:
+        active = placements.placement_page(engine, actor, status="active", query=citizen_query,
+                                           limit=quick.PICKER_SIZE)
+    if active.partial:
+        st.caption(shown(active, "quick.placements_shown"))
     placement_label = {int(row.id): f"{row.citizen} · {row.company}"
-                       for row in active.itertuples()}
+                       for row in active.rows.itertuples()}
     with st.form("quick_follow_up", clear_on_submit=True, border=False):
         placement_id = picker(t("quick.placement"), placement_label, "qf_placement")
         note = st.text_input(t("quick.note"), key="qf_note")

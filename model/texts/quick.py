@@ -34,6 +34,12 @@ DA = {
     "quick.to_stage": "Flyt til",
     "quick.card_submit": "Flyt kort",
     "quick.pick_card": "Vælg et kort.",
+    "quick.find_citizen": "Find borger",
+    "quick.find_company": "Find virksomhed",
+    "quick.find_placeholder": "Navn – eller en del af det",
+    "quick.citizens_shown": "Valglisterne viser {shown} af {total} borgere (sprintens og dine egne tages med først). Søg for at finde andre.",
+    "quick.companies_shown": "Valglisterne viser {shown} af {total} virksomheder. Søg for at finde andre.",
+    "quick.placements_shown": "Viser de {shown} nyeste af {total} aktive forløb. Find borgeren for at se andre.",
 }
 
 EN = {
@@ -70,4 +76,10 @@ EN = {
     "quick.to_stage": "Move to",
     "quick.card_submit": "Move card",
     "quick.pick_card": "Pick a card.",
+    "quick.find_citizen": "Find citizen",
+    "quick.find_company": "Find company",
+    "quick.find_placeholder": "Name – or part of it",
+    "quick.citizens_shown": "The lists offer {shown} of {total} citizens (the sprint's and your own are taken first). Search to find others.",
+    "quick.companies_shown": "The lists offer {shown} of {total} companies. Search to find others.",
+    "quick.placements_shown": "Showing the {shown} newest of {total} active placements. Find the citizen to see others.",
 }

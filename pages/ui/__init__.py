@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from model import access, audit, auth, exporting, i18n
+from model import access, audit, auth, exporting, i18n, paging
 from model.access import Actor
 from model.db import database_url, make_engine
 from model.errors import AccessDenied, UserError
@@ -55,15 +55,41 @@ def show_error(error: UserError) -> None:
 def download_buttons(frame, name: str, key: str) -> None:
     """CSV and Excel downloads of a list, formula-safe; `name` is the file name without suffix.
 
-    The files are made when clicked (deferred), not on every rerun of the page.
+    The files are made when clicked (deferred), not on every rerun of the page; `frame` may be a
+    function returning the list, so a long list is read from the database only then.
     """
+    rows = frame if callable(frame) else (lambda: frame)
     left, right = st.columns(2)
-    left.download_button(t("common.download_csv"), lambda: exporting.to_csv_bytes(frame),
+    left.download_button(t("common.download_csv"), lambda: exporting.to_csv_bytes(rows()),
                          file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
                          icon=":material/download:")
-    right.download_button(t("common.download_xlsx"), lambda: exporting.to_excel_bytes({name: frame}),
+    right.download_button(t("common.download_xlsx"), lambda: exporting.to_excel_bytes({name: rows()}),
                           file_name=f"{name}.xlsx", key=f"{key}_xlsx", icon=":material/download:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def page_offset(key: str, size: int) -> int:
+    """The first row of the page the pager `key` is on (read before the list is fetched)."""
+    return (int(st.session_state.get(key) or 1) - 1) * size
+
+
+def pager(total: int, size: int, key: str) -> None:
+    """A page picker under a list longer than `size` rows (see page_offset)."""
+    pages = paging.page_count(total, size)
+    if pages == 1:
+        st.session_state.pop(key, None)
+        return
+    if int(st.session_state.get(key) or 1) > pages:
+        st.session_state[key] = pages  # the list got shorter since the page was chosen
+    st.number_input(t("common.page", pages=i18n.format_number(pages, lang())), min_value=1,
+                    max_value=pages, step=1, key=key, width=160)
+
+
+def shown_of(page: paging.Page) -> str:
+    """"Viser 1–500 af 50.388" for a partial list."""
+    return t("common.shown", first=i18n.format_number(page.offset + 1, lang()),
+             last=i18n.format_number(page.offset + len(page.rows), lang()),
+             total=i18n.format_number(page.total, lang()))
 
 
 def oidc_configured() -> bool:
