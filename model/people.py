@@ -15,6 +15,7 @@ from model import audit, metrics, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import AccessDenied, StaleVersion, ValidationError
+from model.paging import Page
 from model.tables import (
     BENEFIT_TYPES,
     Citizen,
@@ -336,9 +337,36 @@ def list_citizens(
     active_placement: bool | None = None,
 ) -> pd.DataFrame:
     """Citizens within the actor's teams matching a name search and filters; the search is logged."""
+    return citizen_page(engine, actor, query=query, target_group=target_group,
+                        housing_area_id=housing_area_id, initiative_id=initiative_id,
+                        consultant_id=consultant_id, active_placement=active_placement).rows
+
+
+def citizen_page(
+    engine: Engine,
+    actor: Actor,
+    *,
+    query: str = "",
+    target_group: str | None = None,
+    housing_area_id: int | None = None,
+    initiative_id: int | None = None,
+    consultant_id: int | None = None,
+    active_placement: bool | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Page:
+    """list_citizens by name, `limit` rows from `offset` on, and how many match in all."""
     require(actor, "citizen.read")
     check_free_text(query)
     active = _active_placement()
+    criteria = [or_(Citizen.first_name.ilike(f"%{word}%"), Citizen.last_name.ilike(f"%{word}%"),
+                    Citizen.external_ref.ilike(f"%{word}%")) for word in query.strip().split()]
+    chosen = {"target_group": target_group, "housing_area_id": housing_area_id,
+              "initiative_id": initiative_id, "consultant_id": consultant_id}
+    criteria += [getattr(Citizen, name) == value for name, value in chosen.items()
+                 if value is not None]
+    if active_placement is not None:
+        criteria.append(active if active_placement else ~active)
     stmt = (
         select(Citizen.id, Citizen.first_name, Citizen.last_name, Citizen.birth_year,
                Citizen.target_group, Citizen.benefit_type, Citizen.match_group,
@@ -347,29 +375,22 @@ def list_citizens(
         .outerjoin(HousingArea, HousingArea.id == Citizen.housing_area_id)
         .outerjoin(Initiative, Initiative.id == Citizen.initiative_id)
         .outerjoin(Staff, Staff.id == Citizen.consultant_id)
+        .where(*criteria)
     )
-    for word in query.strip().split():
-        like = f"%{word}%"
-        stmt = stmt.where(or_(Citizen.first_name.ilike(like), Citizen.last_name.ilike(like),
-                              Citizen.external_ref.ilike(like)))
-    criteria = {"target_group": target_group, "housing_area_id": housing_area_id,
-                "initiative_id": initiative_id, "consultant_id": consultant_id}
-    for name, value in criteria.items():
-        if value is not None:
-            stmt = stmt.where(getattr(Citizen, name) == value)
-    if active_placement is not None:
-        stmt = stmt.where(active if active_placement else ~active)
     stmt = visible_citizens(actor, stmt).order_by(Citizen.last_name, Citizen.first_name, Citizen.id)
-    logged = {"q": query.strip()[:80], **criteria, "active_placement": active_placement}
+    logged = {"q": query.strip()[:80], **chosen, "active_placement": active_placement}
     with write_session(engine) as session:
-        rows = session.exec(stmt).all()
+        rows = session.exec(stmt.limit(limit).offset(offset if limit is not None else None)).all()
+        total = len(rows) if limit is None else int(session.exec(visible_citizens(
+            actor, select(func.count(Citizen.id)).where(*criteria))).one())
         detail = ";".join(f"{k}={v}" for k, v in logged.items() if v not in (None, ""))
-        audit.log_search(session, actor, "citizen", f"{detail};rows={len(rows)}")
+        audit.log_search(session, actor, "citizen", f"{detail};rows={len(rows)}"
+                         + (f";of={total};from={offset}" if limit is not None else ""))
         session.commit()
     frame = pd.DataFrame(rows, columns=CITIZEN_LIST_COLUMNS)
     frame["active_placement"] = frame["active_placement"].astype(bool)
     frame["match_group"] = frame["match_group"].astype("Int64")
-    return frame
+    return Page(frame, total, offset)
 
 
 def filter_options(engine: Engine, actor: Actor) -> dict[str, pd.DataFrame]:
@@ -397,18 +418,26 @@ def filter_options(engine: Engine, actor: Actor) -> dict[str, pd.DataFrame]:
     }
 
 
+# Tag suggestions come from this many of the most recently updated citizens: the words in use
+# now, read without unpacking every citizen's tags on each rerun of the form.
+TAG_SAMPLE = 2000
+
+
 def tag_suggestions(engine: Engine, actor: Actor) -> dict[str, list[str]]:
-    """Wishes and qualifications already in use within the actor's teams, most used first."""
+    """Wishes and qualifications in use within the actor's teams (among the TAG_SAMPLE most
+    recently updated citizens), most used first."""
     require(actor, "citizen.read")
+    recent = visible_citizens(actor, select(Citizen.id, Citizen.wishes, Citizen.qualifications)
+                              .order_by(Citizen.updated_at.desc()).limit(TAG_SAMPLE)).subquery()
     suggestions: dict[str, list[str]] = {}
     with Session(engine) as session:
         unnest = (func.json_array_elements_text if engine.dialect.name == "postgresql"
                   else func.json_each)
         for name in ("wishes", "qualifications"):
-            tags = unnest(getattr(Citizen, name)).table_valued("value").alias(f"{name}_tag")
-            stmt = (select(tags.c.value, func.count()).select_from(Citizen).join(tags, true())
+            tags = unnest(recent.c[name]).table_valued("value").alias(f"{name}_tag")
+            stmt = (select(tags.c.value, func.count()).select_from(recent).join(tags, true())
                     .group_by(tags.c.value).order_by(func.count().desc(), tags.c.value))
-            suggestions[name] = [str(tag) for tag, _ in session.exec(visible_citizens(actor, stmt))]
+            suggestions[name] = [str(tag) for tag, _ in session.exec(stmt)]
     return suggestions
 
 

@@ -16,6 +16,7 @@ t, engine = ui.t, ui.engine()
 lang = ui.lang()
 can_write = access.can(actor, "citizen.write")
 can_measure = access.can(actor, "outcome.write")
+LIST_PAGE = 500
 
 BENEFIT_KEYS = {
     "dagpenge": "citizens.benefit_dagpenge",
@@ -404,22 +405,21 @@ def show_list() -> None:
                               format_func=lambda i: consultant_names.get(i) or t("citizens.all_consultants"))
     active = f5.selectbox(t("citizens.active_placement"), list(ACTIVE_KEYS), key="filter_active",
                           persist_state="page", format_func=lambda k: t(ACTIVE_KEYS[k]))
+    criteria = dict(query=query, target_group=group or None, housing_area_id=area or None,
+                    initiative_id=initiative or None, consultant_id=consultant or None,
+                    active_placement={"all": None, "yes": True, "no": False}[active])
+    # A page of its own per search and filter, so a new one starts on the first page.
+    page_key = "citizen_page_" + "_".join(str(v) for v in criteria.values())
     try:
-        found = people.list_citizens(
-            engine, actor, query=query, target_group=group or None, housing_area_id=area or None,
-            initiative_id=initiative or None, consultant_id=consultant or None,
-            active_placement={"all": None, "yes": True, "no": False}[active])
+        page = people.citizen_page(engine, actor, **criteria, limit=LIST_PAGE,
+                                   offset=ui.page_offset(page_key, LIST_PAGE))
     except UserError as error:
         ui.show_error(error)
         return
-    st.caption(t("citizens.count", n=len(found)))
-    shown = found.assign(
-        name=found["first_name"] + " " + found["last_name"],
-        benefit_type=found["benefit_type"].map(benefit_label),
-        dagpenge_end_date=found["dagpenge_end_date"].map(
-            lambda day: i18n.format_date(day) if isinstance(day, date) else ""),
-    )[["id", "name", "birth_year", "active_placement", "target_group", "benefit_type", "match_group",
-       "housing_area", "initiative", "consultant", "dagpenge_end_date"]]
+    found = page.rows
+    st.caption(ui.shown_of(page) if page.partial
+               else t("citizens.count", n=i18n.format_number(page.total, lang)))
+    shown = table_of(found)
     labels = {
         "name": t("citizens.col_name"), "birth_year": t("citizens.birth_year"),
         "active_placement": t("citizens.col_active"),
@@ -439,18 +439,31 @@ def show_list() -> None:
     if picked.selection.rows:
         open_profile(int(shown.iloc[picked.selection.rows[0]]["id"]))
         st.rerun()
+    ui.pager(page.total, LIST_PAGE, key=page_key)
     if not found.empty:
         st.selectbox(t("citizens.open"), found["id"].tolist(), index=None, key="open_citizen",
                      on_change=open_chosen, placeholder=t("citizens.open_placeholder"),
                      format_func=dict(zip(found["id"], found["first_name"] + " " + found["last_name"]
                                           + " (" + found["birth_year"].astype(str) + ")")).get)
-    ui.download_buttons(shown.drop(columns="id").rename(columns=labels), "borgere", key="citizens")
+    ui.download_buttons(lambda: table_of(people.list_citizens(engine, actor, **criteria))
+                        .drop(columns="id").rename(columns=labels), "borgere", key="citizens")
 
     if can_measure:
         st.divider()
         with st.expander(t("citizens.group_heading"), icon=":material/table_edit:",
                          expanded=st.session_state.pop("group_open", False)):
             group_sheets()
+
+
+def table_of(found):
+    """The list as shown and downloaded: names joined, codes and dates in words."""
+    return found.assign(
+        name=found["first_name"] + " " + found["last_name"],
+        benefit_type=found["benefit_type"].map(benefit_label),
+        dagpenge_end_date=found["dagpenge_end_date"].map(
+            lambda day: i18n.format_date(day) if isinstance(day, date) else ""),
+    )[["id", "name", "birth_year", "active_placement", "target_group", "benefit_type", "match_group",
+       "housing_area", "initiative", "consultant", "dagpenge_end_date"]]
 
 
 st.title(t("nav.citizens"))

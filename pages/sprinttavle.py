@@ -236,12 +236,15 @@ if offer := st.session_state.get("place_card"):
             st.rerun()
 
 consultant_names = {int(i): name for i, name in zip(cards["consultant_id"], cards["consultant"])}
-# One list of companies for every card's picker, with the companies already on the board.
-board_companies = company_choices(include=tuple(int(c) for c in cards["company_id"].dropna()))
-f1, f2 = st.columns([2, 1])
+f1, f2, f3 = st.columns([2, 2, 1], vertical_alignment="bottom")
 chosen = f1.selectbox(t("board.filter_consultant"), [0, *consultant_names], key="board_consultant",
                       format_func=lambda c: consultant_names.get(c) or t("board.all_consultants"))
-swimlanes = f2.toggle(t("board.swimlanes"), key="board_swimlanes")
+# One search for every card's company picker (a search field on each card would cost each rerun).
+company_query = f2.text_input(t("board.find_company"), key="board_company_find", type="search",
+                              placeholder=t("board.find_company_placeholder")) if editable else ""
+swimlanes = f3.toggle(t("board.swimlanes"), key="board_swimlanes")
+board_companies = company_choices(company_query, include=tuple(
+    int(c) for c in cards["company_id"].dropna()))
 if chosen:
     cards = cards[cards["consultant_id"] == chosen]
 
@@ -277,18 +280,13 @@ def card_view(card) -> None:
                       args=(int(card.card_id), int(card.citizen_id), name, company_id))
         if editable and card.stage in ("selected", "clarified", "dialogue"):
             with st.popover(t("board.set_company"), icon=":material/business:", width="stretch"):
-                query = st.text_input(t("board.find_company"), key=f"company_find_{card.card_id}",
-                                      type="search",
-                                      placeholder=t("board.find_company_placeholder"))
-                choices = company_choices(query, include=(company_id,) if company_id else ()) \
-                    if query.strip() else board_companies
-                ids = [0, *choices]
-                current = ids.index(card.company_id) if card.company_id in choices else 0
+                ids = [0, *board_companies]
+                current = ids.index(card.company_id) if card.company_id in board_companies else 0
                 st.selectbox(t("board.company"), ids, index=current,
                              key=f"company_{card.card_id}_{card.version}",
-                             format_func=lambda c, names=choices: names.get(c)
-                             or t("board.no_company"),
-                             on_change=set_company, args=(card.card_id, card.version, name))
+                             format_func=lambda c: board_companies.get(c) or t("board.no_company"),
+                             on_change=set_company, args=(card.card_id, card.version, name),
+                             help=t("board.company_help"))
         if sprint.status != "closed" and card.stage in ("selected", "clarified", "dialogue"):
             matching_ui.card_popover(engine, actor, int(card.citizen_id),
                                      key=f"matches_{card.card_id}")
@@ -448,30 +446,39 @@ with chart_col:
     st.plotly_chart(funnel_figure, width="stretch", key="funnel_chart")
     st.caption(t("board.funnel_caption"))
 
+def edit_sprint() -> None:
+    """The sprint's own form; a save names the version it was filled from."""
+    # The version the open form was filled from, so a colleague's save in between is refused;
+    # after a refusal the form is drawn anew (new keys) from the stored sprint.
+    seen_key, refill = f"sprint_version_{sprint_id}", st.session_state.get("sprint_refill", 0)
+    prefix = "edit" + (f"_{refill}" if refill else "")
+    if st.session_state.get(seen_key) is None or f"{prefix}_name" not in st.session_state:
+        st.session_state[seen_key] = sprint.version
+    fields = sprint_form(prefix, sprint)
+    if fields is not None:
+        fields.pop("consultant_ids")
+        try:
+            sprints.update_sprint(engine, actor, sprint_id,
+                                  expected_version=st.session_state[seen_key], **fields)
+        except UserError as error:
+            if isinstance(error, StaleVersion):
+                st.session_state.pop(seen_key)
+                st.session_state["sprint_refill"] = refill + 1
+            ui.show_error(error)
+        else:
+            st.session_state.pop(seen_key)
+            st.session_state["flash"] = t("board.saved")
+            st.rerun()
+
+
 if can_edit:
     st.divider()
-    with st.expander(t("board.edit_sprint"), icon=":material/edit:"):
-        # The version the open form was filled from, so a colleague's save in between is refused;
-        # after a refusal the form is drawn anew (new keys) from the stored sprint.
-        seen_key, refill = f"sprint_version_{sprint_id}", st.session_state.get("sprint_refill", 0)
-        prefix = "edit" + (f"_{refill}" if refill else "")
-        if st.session_state.get(seen_key) is None or f"{prefix}_name" not in st.session_state:
-            st.session_state[seen_key] = sprint.version
-        fields = sprint_form(prefix, sprint)
-        if fields is not None:
-            fields.pop("consultant_ids")
-            try:
-                sprints.update_sprint(engine, actor, sprint_id,
-                                      expected_version=st.session_state[seen_key], **fields)
-            except UserError as error:
-                if isinstance(error, StaleVersion):
-                    st.session_state.pop(seen_key)
-                    st.session_state["sprint_refill"] = refill + 1
-                ui.show_error(error)
-            else:
-                st.session_state.pop(seen_key)
-                st.session_state["flash"] = t("board.saved")
-                st.rerun()
+    # The form is drawn only while the section is open: it is rarely needed and costs each rerun.
+    edit_section = st.expander(t("board.edit_sprint"), icon=":material/edit:",
+                               key="sprint_edit_open", on_change="rerun")
+    if edit_section.open:
+        with edit_section:
+            edit_sprint()
     if access.can(actor, "sprint.close"):
         if sprint.status != "closed":
             if st.button(t("board.close_confirm"), key="close_sprint", icon=":material/flag:"):
