@@ -471,6 +471,13 @@ def placement_page(
         criteria.append(Placement.citizen_id == citizen_id)
     if company_id:
         criteria.append(Placement.company_id == company_id)
+    matching = select(Placement.id).where(*criteria)
+    if words or not actor.sees_all_teams:
+        matching = visible_citizens(actor, matching.join(Citizen, Citizen.id == Placement.citizen_id))
+    newest_first = (Placement.start_date.desc(), Placement.id.desc())
+    if limit is not None:
+        # The page's ids first, so only its rows are joined and get their next follow-up.
+        matching = matching.order_by(*newest_first).limit(limit).offset(offset)
     stmt = (
         select(Placement.id, Placement.version, Citizen.id, Citizen.first_name, Citizen.last_name,
                Company.id, Company.name, Placement.kind, Placement.start_date,
@@ -481,11 +488,9 @@ def placement_page(
         .join(Citizen, Citizen.id == Placement.citizen_id)
         .join(Company, Company.id == Placement.company_id)
         .outerjoin(Staff, Staff.id == Placement.consultant_id)
-        .where(*criteria)
+        .where(Placement.id.in_(matching))
+        .order_by(*newest_first)
     )
-    stmt = visible_citizens(actor, stmt).order_by(Placement.start_date.desc(), Placement.id.desc())
-    if limit is not None:
-        stmt = stmt.limit(limit).offset(offset)
     counted = select(func.count(Placement.id)).where(*criteria)
     if words or not actor.sees_all_teams:
         counted = visible_citizens(actor, counted.join(Citizen, Citizen.id == Placement.citizen_id))

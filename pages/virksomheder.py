@@ -59,6 +59,9 @@ NEW_DEFAULTS = {"new_name": "", "new_cvr": "", "new_industry": "", "new_municipa
                 "new_supplier": False}
 
 
+LIST_PAGE = 200
+
+
 def table_height(rows: int, most: int = 12) -> int:
     """Tall enough for up to `most` rows without an inner scrollbar (35 px a row and the header)."""
     return 35 * (min(rows, most) + 1) + 3
@@ -105,29 +108,27 @@ def list_tab() -> None:
     municipality = c4.selectbox(t("company.municipality"), ["", *options["municipality"]],
                                 key="list_municipality", placeholder=t("company.all_municipalities"),
                                 format_func=lambda v: v or t("company.all_municipalities"))
+    criteria = dict(query=query, industry=industry or None, agreement_kind=kind or None,
+                    municipality=municipality or None)
+    # A page of its own per search and filter, so a new one starts on the first page.
+    page_key = "company_page_" + "_".join(str(v) for v in criteria.values())
     try:
-        found = companies.list_companies(engine, actor, query=query, industry=industry or None,
-                                         agreement_kind=kind or None,
-                                         municipality=municipality or None)
+        page = companies.company_page(engine, actor, **criteria, limit=LIST_PAGE,
+                                      offset=ui.page_offset(page_key, LIST_PAGE))
     except UserError as error:  # a search that looks like a CPR number is refused
         ui.show_error(error)
         return
+    found = page.rows
     if found.empty:
         st.info(t("company.none_found"))
         return
-    counted = t("company.count_one") if len(found) == 1 else t("company.count", n=len(found))
+    if page.partial:
+        counted = ui.shown_of(page)
+    else:
+        counted = t("company.count_one") if page.total == 1 else \
+            t("company.count", n=i18n.format_number(page.total, ui.lang()))
     st.caption(f"{counted} · {t('company.list_hint')}")
-    shown = pd.DataFrame({
-        t("company.name"): found["name"],
-        t("company.cvr"): found["cvr"].fillna(""),
-        t("company.industry"): found["industry"],
-        t("company.municipality"): found["municipality"],
-        t("company.agreement_kind"): [agreement(k) for k in found["agreement_kind"]],
-        t("company.housing_supplier"): found["housing_supplier"].astype(bool),
-        t("company.placements"): found["placements"],
-        t("company.citizens"): found["citizens"],
-        t("company.last_contact"): [shown_date(d) for d in found["last_contact"]],
-    })
+    shown = list_table(found)
     ids = found["id"].tolist()
 
     def picked() -> None:
@@ -138,7 +139,24 @@ def list_tab() -> None:
     st.dataframe(shown, hide_index=True, width="stretch", key="company_table",
                  height=table_height(len(shown), most=25),
                  on_select=picked, selection_mode="single-row")
-    ui.download_buttons(shown, "virksomheder", key="companies_download")
+    ui.pager(page.total, LIST_PAGE, key=page_key)
+    ui.download_buttons(lambda: list_table(companies.list_companies(engine, actor, **criteria)),
+                        "virksomheder", key="companies_download")
+
+
+def list_table(found: pd.DataFrame) -> pd.DataFrame:
+    """The list as shown and downloaded, with Danish headings and words for codes."""
+    return pd.DataFrame({
+        t("company.name"): found["name"],
+        t("company.cvr"): found["cvr"].fillna(""),
+        t("company.industry"): found["industry"],
+        t("company.municipality"): found["municipality"],
+        t("company.agreement_kind"): [agreement(k) for k in found["agreement_kind"]],
+        t("company.housing_supplier"): found["housing_supplier"].astype(bool),
+        t("company.placements"): found["placements"],
+        t("company.citizens"): found["citizens"],
+        t("company.last_contact"): [shown_date(d) for d in found["last_contact"]],
+    })
 
 
 def company_fields(prefix: str, company=None) -> dict:
@@ -322,11 +340,22 @@ def placements_table(rows: pd.DataFrame) -> None:
 
 
 def profile_tab() -> None:
-    choices = companies.company_choices(engine, actor)
-    if choices.empty:
-        st.info(t("company.no_companies"))
+    # The picker offers the first companies by name and the one picked; the search finds the rest.
+    query = st.text_input(t("company.find"), key="profile_find", type="search",
+                          placeholder=t("company.find_placeholder"))
+    picked = st.session_state.get("company_pick")
+    try:
+        choices = companies.company_choice_page(engine, actor, query=query, limit=LIST_PAGE,
+                                                include=(picked,) if picked else ())
+    except UserError as error:  # a search that looks like a CPR number is refused
+        ui.show_error(error)
         return
-    names = dict(zip(choices["id"].tolist(), choices["name"].tolist()))
+    if choices.rows.empty:
+        st.info(t("company.no_companies") if not query.strip() else t("company.none_found"))
+        return
+    if choices.partial:
+        st.caption(ui.shown_of(choices))
+    names = dict(zip(choices.rows["id"].tolist(), choices.rows["name"].tolist()))
     if st.session_state.get("company_pick") not in names:
         st.session_state.pop("company_pick", None)
     company_id = st.selectbox(t("company.pick"), list(names), key="company_pick",
