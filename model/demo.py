@@ -1498,7 +1498,7 @@ def fill(engine: Engine, seed: int = SEED, anchor: date | None = None) -> dict[s
     return passwords
 
 
-CONFIGURATION_TABLES = {"follow_up_cadence"}
+CONFIGURATION_TABLES = {"follow_up_cadence", "retention_policy"}
 
 
 def wipe(engine: Engine) -> None:

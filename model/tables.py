@@ -218,7 +218,7 @@ class Partner(SQLModel, table=True):
 class Placement(SQLModel, table=True):
     __tablename__ = "placement"
     # The running placements (a few percent after some years), for due lists and counts.
-    __table_args__ = (Index("ix_placement_open", "consultant_id",
+    __table_args__ = (Index("ix_placement_open", "consultant_id", "id",
                             sqlite_where=text("status IN ('planned', 'active')"),
                             postgresql_where=text("status IN ('planned', 'active')")),)
     id: int | None = Field(default=None, primary_key=True)
@@ -372,7 +372,7 @@ class RetentionPolicy(SQLModel, table=True):
     category: str = Field(primary_key=True)
     months: int
     updated_at: datetime = Field(default_factory=utcnow)
-    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id", index=True)
 
 
 # The ledger of deletions: one row per run and category with counts and cutoff, never whom.

@@ -101,10 +101,12 @@ def import_section() -> None:
     template = importing.template(kind)  # Danish headers, whatever the UI language
     name = t("data.template_name", what=importing.code(list_label(kind)))
     left, right = st.columns(2)
-    left.download_button(t("data.template_csv"), exporting.to_csv_bytes(template),
+    # The files are made when clicked, not on every rerun of the page.
+    left.download_button(t("data.template_csv"), lambda: exporting.to_csv_bytes(template),
                          file_name=f"{name}.csv", mime="text/csv", key=f"template_{kind}_csv",
                          icon=":material/download:", on_click="ignore")
-    right.download_button(t("data.template_xlsx"), exporting.to_excel_bytes({list_label(kind): template}),
+    sheet = list_label(kind)
+    right.download_button(t("data.template_xlsx"), lambda: exporting.to_excel_bytes({sheet: template}),
                           file_name=f"{name}.xlsx", key=f"template_{kind}_xlsx",
                           icon=":material/download:", on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -30,6 +30,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['updated_by'], ['app_user.id'], ),
     sa.PrimaryKeyConstraint('category')
     )
+    with op.batch_alter_table('retention_policy', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_retention_policy_updated_by'), ['updated_by'],
+                              unique=False)
     op.create_table('retention_run',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ran_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -53,4 +56,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_retention_run_reason'))
         batch_op.drop_index(batch_op.f('ix_retention_run_ran_at'))
     op.drop_table('retention_run')
+    with op.batch_alter_table('retention_policy', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_retention_policy_updated_by'))
     op.drop_table('retention_policy')

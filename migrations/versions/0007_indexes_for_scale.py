@@ -27,7 +27,7 @@ def upgrade() -> None:
     op.create_index('ix_follow_up_open', 'follow_up', ['placement_id', 'due_date'], unique=False,
                     sqlite_where=OPEN, postgresql_where=OPEN)
     # The running placements; its size also tells SQLite's planner how selective "running" is.
-    op.create_index('ix_placement_open', 'placement', ['consultant_id'], unique=False,
+    op.create_index('ix_placement_open', 'placement', ['consultant_id', 'id'], unique=False,
                     sqlite_where=RUNNING, postgresql_where=RUNNING)
 
 

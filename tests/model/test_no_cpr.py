@@ -31,6 +31,7 @@ from model import (
     partnerships,
     people,
     placements,
+    quick,
     results,
     sprints,
 )
@@ -201,6 +202,13 @@ CASES = {
         w.engine, w.admin, cpr),
     "companies.list_companies:query": lambda w, cpr: companies.list_companies(
         w.engine, w.admin, query=cpr),
+    "companies.company_page:query": lambda w, cpr: companies.company_page(
+        w.engine, w.admin, query=cpr),
+    "people.citizen_page:query": lambda w, cpr: people.citizen_page(w.engine, w.admin, query=cpr),
+    "placements.placement_page:query": lambda w, cpr: placements.placement_page(
+        w.engine, w.admin, query=cpr),
+    "quick.citizen_choice_page:query": lambda w, cpr: quick.citizen_choice_page(
+        w.engine, w.admin, query=cpr),
     "placements.mark_follow_up_done:note": lambda w, cpr: placements.mark_follow_up_done(
         w.engine, w.admin, w.follow_up(), note=cpr),
     "placements.record_follow_up:note": lambda w, cpr: placements.record_follow_up(
@@ -249,8 +257,8 @@ NOT_FREE_TEXT = {
     **dict.fromkeys([
         "companies.create_company:agreement_kind", "companies.update_company:agreement_kind",
         "companies.log_contact:channel", "companies.log_contact:outcome",
-        "companies.list_companies:industry", "companies.list_companies:agreement_kind",
-        "companies.list_companies:municipality", "people.list_citizens:target_group",
+        "companies.list_companies:agreement_kind", "companies.company_page:agreement_kind",
+        "placements.placement_page:status", "placements.placement_page:kind",
         "placements.start_placement:kind", "placements.update_placement:kind",
         "placements.set_cadence:kind", "placements.clear_cadence:kind",
         "placements.end_placement:result", "placements.list_placements:status",
@@ -261,6 +269,12 @@ NOT_FREE_TEXT = {
         "outcomes.record_outcome:status", "retention.set_period:category",
         "exporting.export_list:name", "exporting.export_list:lang", "report.build:lang",
         "timeline.timeline:lang", "importing.commit_import:kind"], "a code from a fixed list"),
+    # A filter the page offers from the values already stored (checked when they were stored).
+    **dict.fromkeys([
+        "companies.list_companies:industry", "companies.list_companies:municipality",
+        "companies.company_page:industry", "companies.company_page:municipality",
+        "people.list_citizens:target_group", "people.citizen_page:target_group"],
+        "a filter chosen from stored values"),
     "companies.create_company:cvr": "a CVR number: 8 digits with a modulus-11 check",
     "companies.update_company:cvr": "a CVR number: 8 digits with a modulus-11 check",
     "outcomes.save_outcome_sheet:sheet": "statuses are codes; the name column is not stored",
