@@ -11,7 +11,7 @@ run: $(VENV)/.app
 
 test: $(VENV)/.dev browser
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, func, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
@@ -43,6 +43,7 @@ from model.tables import (
     Partnership,
     Placement,
     Progression,
+    RetentionPolicy,
     Sprint,
     SprintCard,
     SprintConsultant,
@@ -1506,6 +1507,8 @@ def wipe(engine: Engine) -> None:
     with write_session(engine) as session:
         # The audit log is append-only; its one way out is the purge (here: everything).
         audit.purge_older_than(session, datetime.max.replace(tzinfo=LOCAL_TZ))
+        # The retention periods stay; who last changed them goes with the accounts.
+        session.execute(update(RetentionPolicy).values(updated_by=None))
         for table in reversed(SQLModel.metadata.sorted_tables):
             if table.name not in CONFIGURATION_TABLES:
                 session.execute(delete(table))

@@ -220,7 +220,7 @@ def _full_name(citizen=Citizen):
     return citizen.first_name + " " + citizen.last_name
 
 
-def export_citizens(session: Session, actor: Actor) -> pd.DataFrame:
+def export_citizens(session: Session, actor: Actor, limit: int | None = None) -> pd.DataFrame:
     """Borgere within the actor's teams, with area, initiative and consultant by name."""
     require(actor, "citizen.read")
     columns = ["id", "first_name", "last_name", "birth_year", "target_group", "benefit_type",
@@ -234,11 +234,11 @@ def export_citizens(session: Session, actor: Actor) -> pd.DataFrame:
             .outerjoin(Initiative, Initiative.id == Citizen.initiative_id)
             .outerjoin(Staff, Staff.id == Citizen.consultant_id)
             .order_by(Citizen.last_name, Citizen.first_name, Citizen.id))
-    rows = session.exec(visible_citizens(actor, stmt)).all()
+    rows = session.exec(visible_citizens(actor, stmt).limit(limit)).all()
     return _frame(rows, columns, moments=("created_at",))
 
 
-def export_companies(session: Session, actor: Actor) -> pd.DataFrame:
+def export_companies(session: Session, actor: Actor, limit: int | None = None) -> pd.DataFrame:
     """Virksomheder with their number of placements (counted in SQL)."""
     require(actor, "company.read")
     columns = ["id", "company", "cvr", "industry", "municipality", "contact_person", "phone",
@@ -251,12 +251,12 @@ def export_companies(session: Session, actor: Actor) -> pd.DataFrame:
                Company.agreement_since, Company.housing_supplier,
                func.coalesce(placements.c.n, 0))
         .outerjoin(placements, placements.c.company_id == Company.id)
-        .order_by(Company.name, Company.id)
+        .order_by(Company.name, Company.id).limit(limit)
     ).all()
     return _frame(rows, columns)
 
 
-def export_placements(session: Session, actor: Actor) -> pd.DataFrame:
+def export_placements(session: Session, actor: Actor, limit: int | None = None) -> pd.DataFrame:
     """Forløb of the citizens within the actor's teams (with what an import needs to find them)."""
     require(actor, "placement.read")
     columns = ["id", "first_name", "last_name", "birth_year", "external_ref", "company", "cvr",
@@ -270,10 +270,10 @@ def export_placements(session: Session, actor: Actor) -> pd.DataFrame:
             .join(Company, Company.id == Placement.company_id)
             .outerjoin(Staff, Staff.id == Placement.consultant_id)
             .order_by(Placement.start_date.desc(), Placement.id))
-    return _frame(session.exec(visible_citizens(actor, stmt)).all(), columns)
+    return _frame(session.exec(visible_citizens(actor, stmt).limit(limit)).all(), columns)
 
 
-def export_contacts(session: Session, actor: Actor) -> pd.DataFrame:
+def export_contacts(session: Session, actor: Actor, limit: int | None = None) -> pd.DataFrame:
     """Opsøgende kontakter; one about a citizen outside the actor's teams is left out."""
     require(actor, "company.read")
     columns = ["id", "contacted_at", "company", "staff", "citizen", "channel", "outcome", "note",
@@ -286,11 +286,11 @@ def export_contacts(session: Session, actor: Actor) -> pd.DataFrame:
             .outerjoin(Citizen, Citizen.id == Contact.citizen_id)
             .order_by(Contact.contacted_at.desc(), Contact.id))
     # Without a citizen the outer join leaves Citizen.team_id NULL, which the team filter lets through.
-    return _frame(session.exec(visible_citizens(actor, stmt)).all(), columns,
+    return _frame(session.exec(visible_citizens(actor, stmt).limit(limit)).all(), columns,
                   moments=("contacted_at",))
 
 
-def export_follow_ups(session: Session, actor: Actor) -> pd.DataFrame:
+def export_follow_ups(session: Session, actor: Actor, limit: int | None = None) -> pd.DataFrame:
     """Opfølgninger of the placements of citizens within the actor's teams."""
     require(actor, "placement.read")
     columns = ["id", "placement_id", "citizen", "company", "kind", "due_date", "done_at",
@@ -302,10 +302,11 @@ def export_follow_ups(session: Session, actor: Actor) -> pd.DataFrame:
             .join(Company, Company.id == Placement.company_id)
             .outerjoin(Staff, Staff.id == FollowUp.done_by)
             .order_by(FollowUp.due_date, FollowUp.id))
-    return _frame(session.exec(visible_citizens(actor, stmt)).all(), columns, moments=("done_at",))
+    return _frame(session.exec(visible_citizens(actor, stmt).limit(limit)).all(), columns,
+                  moments=("done_at",))
 
 
-def export_sprint_cards(session: Session, actor: Actor) -> pd.DataFrame:
+def export_sprint_cards(session: Session, actor: Actor, limit: int | None = None) -> pd.DataFrame:
     """Every sprint's cards of citizens within the actor's teams, with stage and company."""
     require(actor, "sprint.read")
     columns = ["id", "sprint", "first_name", "last_name", "consultant", "stage", "stage_since",
@@ -319,12 +320,12 @@ def export_sprint_cards(session: Session, actor: Actor) -> pd.DataFrame:
             .outerjoin(consultant, consultant.id == SprintCard.consultant_id)
             .outerjoin(Company, Company.id == SprintCard.company_id)
             .order_by(Sprint.start_date.desc(), Sprint.id, Citizen.last_name, Citizen.first_name))
-    return _frame(session.exec(visible_citizens(actor, stmt)).all(), columns,
+    return _frame(session.exec(visible_citizens(actor, stmt).limit(limit)).all(), columns,
                   moments=("stage_since",))
 
 
 # The exportable lists: name -> (query, the table its audit entry names).
-EXPORTS: dict[str, tuple[Callable[[Session, Actor], pd.DataFrame], str]] = {
+EXPORTS: dict[str, tuple[Callable[..., pd.DataFrame], str]] = {
     "citizens": (export_citizens, "citizen"),
     "companies": (export_companies, "company"),
     "placements": (export_placements, "placement"),
@@ -345,3 +346,21 @@ def export_list(engine: Engine, actor: Actor, name: str, *, lang: str = "da") ->
         audit.log(session, actor, "export", table, None, detail=f"rows={len(frame)}")
         session.commit()
     return with_headers(frame, lang)
+
+
+def export_preview(engine: Engine, actor: Actor, name: str, *, limit: int,
+                   lang: str = "da") -> tuple[pd.DataFrame, bool]:
+    """The first `limit` rows of a list as export_list gives them, and whether it holds more;
+    the rows shown are written to the audit log like an export."""
+    require(actor, "data.export")
+    if name not in EXPORTS:
+        raise ValidationError("error.unknown_kind")
+    query, table = EXPORTS[name]
+    with write_session(engine) as session:
+        frame = query(session, actor, limit=limit + 1)
+        more = len(frame) > limit
+        frame = frame.head(limit)
+        audit.log(session, actor, "export", table, None,
+                  detail=f"preview rows={len(frame)}" + (" of more" if more else ""))
+        session.commit()
+    return with_headers(frame, lang), more

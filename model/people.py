@@ -402,7 +402,7 @@ def filter_options(engine: Engine, actor: Actor) -> dict[str, pd.DataFrame]:
         consultants = consultants.where(Staff.team_id == actor.team_id)
     with Session(engine) as session:
         groups = session.exec(visible_citizens(actor, (
-            select(Citizen.target_group, func.count(Citizen.id))
+            select(Citizen.target_group, func.count())
             .where(Citizen.target_group != "")
             .group_by(Citizen.target_group).order_by(Citizen.target_group)))).all()
         areas = session.exec(select(HousingArea.id, HousingArea.name, HousingArea.municipality)

@@ -182,6 +182,9 @@ class AgendaItem(SQLModel, table=True):
 # Opsøgende kontakt: outreach to a company, optionally about one citizen.
 class Contact(SQLModel, table=True):
     __tablename__ = "contact"
+    # A company's contacts in time order (its last contact); contacts of a period by staff.
+    __table_args__ = (Index("ix_contact_company_contacted", "company_id", "contacted_at"),
+                      Index("ix_contact_contacted_staff", "contacted_at", "staff_id"))
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = Field(foreign_key="company.id", index=True)
     staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
@@ -220,7 +223,10 @@ class Placement(SQLModel, table=True):
     # The running placements (a few percent after some years), for due lists and counts.
     __table_args__ = (Index("ix_placement_open", "consultant_id", "id",
                             sqlite_where=text("status IN ('planned', 'active')"),
-                            postgresql_where=text("status IN ('planned', 'active')")),)
+                            postgresql_where=text("status IN ('planned', 'active')")),
+                      # Counted per company and per period without reading the rows.
+                      Index("ix_placement_company_citizen", "company_id", "citizen_id"),
+                      Index("ix_placement_start_citizen", "start_date", "citizen_id"))
     id: int | None = Field(default=None, primary_key=True)
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
     company_id: int = Field(foreign_key="company.id", index=True)
@@ -242,10 +248,13 @@ class Placement(SQLModel, table=True):
 # Opfølgning: a planned or done follow-up of a placement.
 class FollowUp(SQLModel, table=True):
     __tablename__ = "follow_up"
-    # The open follow-ups of a placement: due lists, counts and "next follow-up" read only these.
-    __table_args__ = (Index("ix_follow_up_open", "placement_id", "due_date",
+    # The open follow-ups, by placement and by date: due lists, counts and "next follow-up".
+    __table_args__ = (Index("ix_follow_up_open", "placement_id", "due_date", "id",
                             sqlite_where=text("done_at IS NULL"),
-                            postgresql_where=text("done_at IS NULL")),)
+                            postgresql_where=text("done_at IS NULL")),
+                      Index("ix_follow_up_open_due", "due_date",
+                            sqlite_where=text("done_at IS NULL"),
+                            postgresql_where=text("done_at IS NULL")))
     id: int | None = Field(default=None, primary_key=True)
     placement_id: int = Field(foreign_key="placement.id", index=True)
     due_date: date = Field(index=True)
@@ -282,6 +291,9 @@ class EventParticipant(SQLModel, table=True):
 # The citizen's status at a point in time (job, education, ...), months after start.
 class Outcome(SQLModel, table=True):
     __tablename__ = "outcome"
+    # Goals and results count the statuses measured at a month after start within a period.
+    __table_args__ = (Index("ix_outcome_months_measured", "months_after_start", "measured_at",
+                            "citizen_id", "status"),)
     id: int | None = Field(default=None, primary_key=True)
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
     measured_at: date = Field(index=True)

@@ -12,7 +12,7 @@ from pages import ui
 from pages.ui import matching as matching_ui
 
 actor = ui.guard("borgere")
-t, engine = ui.t, ui.engine()
+t, engine = ui.translator(), ui.engine()
 lang = ui.lang()
 can_write = access.can(actor, "citizen.write")
 can_measure = access.can(actor, "outcome.write")

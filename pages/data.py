@@ -11,7 +11,8 @@ from model.tables import PLACEMENT_KINDS
 from pages import ui
 
 actor = ui.guard("data")
-t, engine, lang = ui.t, ui.engine(), ui.lang()
+engine, lang = ui.engine(), ui.lang()
+t = ui.translator(lang)
 
 LIST_KEYS = {
     "citizens": "data.list_citizens",
@@ -24,6 +25,7 @@ LIST_KEYS = {
 }
 # Files with at least this many rows show a progress bar while they are checked and written.
 PROGRESS_FROM_ROWS = 200
+PREVIEW_ROWS = 500
 
 
 def list_label(name: str) -> str:
@@ -167,15 +169,21 @@ def export_section() -> None:
                         placeholder=t("data.export_choose"), format_func=list_label)
     if name is None:
         return
-    frame = exporting.export_list(engine, actor, name, lang=lang)
-    st.caption(t("data.export_rows", count=len(frame)) if len(frame) != 1 else t("data.export_rows_one"))
+    # A preview of the first rows; the file is read in full only when it is downloaded.
+    frame, more = exporting.export_preview(engine, actor, name, lang=lang, limit=PREVIEW_ROWS)
+    if more:
+        st.caption(t("data.export_rows_first", count=i18n.format_number(PREVIEW_ROWS, lang)))
+    else:
+        st.caption(t("data.export_rows", count=len(frame)) if len(frame) != 1
+                   else t("data.export_rows_one"))
     if frame.empty:
         st.info(t("data.export_empty"))
         return
     st.dataframe(frame, hide_index=True, key="export_preview", column_config=date_columns(frame),
                  placeholder="")
     file_name = f"{importing.code(list_label(name))}-{i18n.format_date(metrics.danish_today())}"
-    ui.download_buttons(frame, file_name, key="export")
+    ui.download_buttons(lambda: exporting.export_list(engine, actor, name, lang=lang), file_name,
+                        key="export")
 
 
 st.title(t("nav.data"))

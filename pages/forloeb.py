@@ -9,7 +9,7 @@ from model.tables import PLACEMENT_KINDS
 from pages import ui
 
 actor = ui.guard("forloeb")
-t, engine = ui.t, ui.engine()
+t, engine = ui.translator(), ui.engine()
 today = metrics.danish_today()
 can_write = access.can(actor, "placement.write")
 can_tick = access.can(actor, "followup.done")

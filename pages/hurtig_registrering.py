@@ -9,7 +9,7 @@ from model.tables import PLACEMENT_KINDS, STAGES
 from pages import ui
 
 actor = ui.guard("hurtig_registrering")
-t, engine = ui.t, ui.engine()
+t, engine = ui.translator(), ui.engine()
 
 st.title(t("nav.quick"))
 st.caption(t("quick.intro"))

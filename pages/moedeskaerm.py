@@ -11,7 +11,7 @@ from model.tables import STAGES
 from pages import ui
 
 actor = ui.guard("moedeskaerm")
-t, engine = ui.t, ui.engine()
+t, engine = ui.translator(), ui.engine()
 lang = ui.lang()
 REFRESH_SECONDS = int(os.environ.get("JOBTAVLEN_SCREEN_REFRESH", "30"))
 CHIPS_PER_STAGE = 30

@@ -8,7 +8,7 @@ from pages import ui
 from pages.ui import goal_labels as look
 
 actor = ui.guard("overblik")
-t, engine = ui.t, ui.engine()
+t, engine = ui.translator(), ui.engine()
 lang = ui.lang()
 today = metrics.danish_today()
 

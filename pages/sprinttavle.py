@@ -13,8 +13,8 @@ from pages import ui
 from pages.ui import matching as matching_ui
 
 actor = ui.guard("sprinttavle")
-t, engine = ui.t, ui.engine()
-lang = ui.lang()
+engine, lang = ui.engine(), ui.lang()
+t = ui.translator(lang)
 can_edit = access.can(actor, "sprint.edit")
 can_place = access.can(actor, "placement.write")
 # Company pickers offer this many by name (and the card's own); a search finds the rest.
@@ -27,6 +27,8 @@ if error := st.session_state.pop("move_error", None):
     ui.show_error(error)
 
 all_sprints = sprints.list_sprints(engine, actor)
+# The consultants the new-sprint and add-card forms offer, read once per run.
+staff = people.list_staff(engine, actor) if can_edit else None
 
 
 def sprint_form(prefix: str, sprint=None) -> dict | None:
@@ -50,7 +52,6 @@ def sprint_form(prefix: str, sprint=None) -> dict | None:
                               key=f"{prefix}_focus")
         consultant_ids = []
         if sprint is None:
-            staff = people.list_staff(engine, actor)
             consultant_ids = st.multiselect(
                 t("board.consultants"), staff["id"].tolist(), key=f"{prefix}_consultants",
                 placeholder=t("board.choose_consultants"),
@@ -315,7 +316,6 @@ else:
 
 if editable:
     with st.expander(t("board.add_cards"), icon=":material/person_add:"):
-        staff = people.list_staff(engine, actor)
         staff_names = dict(zip(staff["id"], staff["name"]))
         default_consultant = staff["id"].tolist().index(actor.staff_id) \
             if actor.staff_id in staff_names else 0

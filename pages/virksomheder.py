@@ -14,7 +14,7 @@ from pages.ui import events as events_ui
 from pages.ui import matching as matching_ui
 
 actor = ui.guard("virksomheder")
-t, engine = ui.t, ui.engine()
+t, engine = ui.translator(), ui.engine()
 can_edit = access.can(actor, "company.write")
 can_log = access.can(actor, "contact.write")
 today = metrics.danish_today()
@@ -68,7 +68,8 @@ def table_height(rows: int, most: int = 12) -> int:
 
 
 def agreement(kind: str) -> str:
-    return t(AGREEMENT_LABELS[kind])
+    """The agreement's name; a code this version does not know (an import) is shown as it is."""
+    return t(AGREEMENT_LABELS[kind]) if kind in AGREEMENT_LABELS else kind
 
 
 def open_profile(company_id: int) -> None:

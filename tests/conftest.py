@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -99,16 +100,35 @@ def demo_actor(engine, username: str) -> Actor:
     return auth.actor_for_user(engine, user_id)
 
 
-@pytest.fixture
-def app_db(tmp_path, monkeypatch):
-    """An embedded demo database for AppTest runs; DATABASE_URL points the app at it."""
+@pytest.fixture(scope="session")
+def demo_database_file(tmp_path_factory) -> Path:
+    """The embedded database as the app's first start leaves it (migrated, demo filled), made once."""
     from model.setup import prepare
 
-    url = f"sqlite:///{tmp_path / 'app.db'}"
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    engine = make_engine(f"sqlite:///{path}")
+    prepare(engine, out=lambda line: None)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app_db(demo_database_file, tmp_path, monkeypatch):
+    """An embedded demo database of this test alone for AppTest runs; DATABASE_URL points at it.
+
+    A copy of one database filled at first start, so each test does not fill the demo again.
+    """
+    from model.setup import prepare
+
+    path = tmp_path / "app.db"
+    shutil.copyfile(demo_database_file, path)
+    url = f"sqlite:///{path}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("JOBTAVLEN_LANG", "da")
     engine = make_engine(url)
-    prepare(engine, out=lambda line: None)
+    prepare(engine, out=lambda line: None)  # what the app does on start: here, nothing more
     yield engine
     engine.dispose()
 

@@ -43,6 +43,13 @@ def t(key: str, **params: object) -> str:
     return i18n.t(key, lang(), **params)
 
 
+def translator(chosen: str | None = None):
+    """`t` bound to this run's language: a page with hundreds of labels then reads the session
+    state once, not once per label."""
+    chosen = chosen or lang()
+    return lambda key, **params: i18n.t(key, chosen, **params)
+
+
 def show_error(error: UserError) -> None:
     if isinstance(error, AccessDenied):
         # A refusal by the model is logged like the guard's; the refused operation rolled back.

@@ -101,6 +101,7 @@ def test_wipe_then_fill_resets_the_demo(demo_engine):
     demo.wipe(demo_engine)
     rows = snapshot(demo_engine)
     assert rows.pop("follow_up_cadence"), "settings survive a reset"
+    assert rows.pop("retention_policy"), "so do the retention periods"
     assert all(not table_rows for table_rows in rows.values())
     demo.fill(demo_engine)
     with Session(demo_engine) as session:
