@@ -267,7 +267,8 @@ NOT_FREE_TEXT = {
         "goals.create_goal:metric", "goals.update_goal:scope", "goals.update_goal:metric",
         "events.create_event:kind", "partnerships.add_partner:kind", "admin.create_account:role",
         "outcomes.record_outcome:status", "retention.set_period:category",
-        "exporting.export_list:name", "exporting.export_list:lang", "report.build:lang",
+        "exporting.export_list:name", "exporting.export_list:lang",
+        "exporting.export_preview:name", "exporting.export_preview:lang", "report.build:lang",
         "timeline.timeline:lang", "importing.commit_import:kind"], "a code from a fixed list"),
     # A filter the page offers from the values already stored (checked when they were stored).
     **dict.fromkeys([
