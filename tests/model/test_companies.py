@@ -564,3 +564,40 @@ def test_next_step_counts_split_due_today_from_overdue(engine, consultant):
                                                                         "overdue": 2}
     assert companies.next_step_counts(engine, consultant, today=TODAY, staff_id=-1) == {
         "due_today": 0, "overdue": 0}
+
+
+# --- pages and pickers for many companies --------------------------------------------------------
+
+@pytest.mark.parametrize("limit, offset, expected", [
+    (2, 0, ["Anker VVS", "Bager Bo"]),
+    (2, 2, ["Cafe Cirkel"]),
+    (5, 0, ["Anker VVS", "Bager Bo", "Cafe Cirkel"]),
+])
+def test_a_page_of_companies_counts_only_its_own_and_knows_the_total(engine, consultant, limit,
+                                                                      offset, expected):
+    ids = {name: make_company(engine, consultant, name=name)
+           for name in ("Cafe Cirkel", "Bager Bo", "Anker VVS")}
+    citizen_id = make_citizen(engine, consultant)
+    for name in ("Bager Bo", "Bager Bo", "Cafe Cirkel"):
+        make_placement(engine, citizen_id=citizen_id, company_id=ids[name])
+    page = companies.company_page(engine, consultant, limit=limit, offset=offset)
+    assert (page.rows["name"].tolist(), page.total) == (expected, 3)
+    everything = companies.list_companies(engine, consultant).set_index("id")
+    for row in page.rows.itertuples():
+        assert (row.placements, row.citizens) == tuple(
+            everything.loc[row.id, ["placements", "citizens"]])
+
+
+@pytest.mark.parametrize("query, include, expected, total", [
+    ("", (), ["Anker VVS", "Bager Bo"], 3),
+    ("", ("Cafe Cirkel",), ["Anker VVS", "Bager Bo", "Cafe Cirkel"], 3),  # the current choice stays
+    ("cirkel", (), ["Cafe Cirkel"], 1),
+    ("12345678", (), [], 0),
+])
+def test_a_company_picker_offers_the_first_by_name_and_finds_the_rest(engine, consultant, query,
+                                                                      include, expected, total):
+    ids = {name: make_company(engine, consultant, name=name)
+           for name in ("Cafe Cirkel", "Bager Bo", "Anker VVS")}
+    page = companies.company_choice_page(engine, consultant, query=query, limit=2,
+                                         include=tuple(ids[name] for name in include))
+    assert (page.rows["name"].tolist(), page.total) == (expected, total)

@@ -226,3 +226,15 @@ def test_the_meeting_screen_may_not_export(engine, actor_factory):
 def test_an_unknown_list_is_refused(engine, actor_factory):
     with pytest.raises(ValidationError, match="error.unknown_kind"):
         exporting.export_list(engine, actor_factory("leader"), "passwords")
+
+
+@pytest.mark.parametrize("limit, more", [(1, True), (2, False), (5, False)])
+def test_a_preview_is_the_first_rows_of_the_export_and_says_whether_there_are_more(
+        engine, two_teams, actor_factory, limit, more):
+    leader = actor_factory("leader")
+    whole = exporting.export_list(engine, leader, "citizens")
+    preview, has_more = exporting.export_preview(engine, leader, "citizens", limit=limit)
+    assert preview.equals(whole.head(limit)) and has_more is more
+    with Session(engine) as session:
+        logged = session.exec(select(AuditLog.detail).where(AuditLog.action == "export")).all()
+    assert logged[-1] == f"preview rows={min(limit, 2)}" + (" of more" if more else "")

@@ -58,3 +58,10 @@ def test_every_catalogue_key_is_used():
                      [*ROOT.glob("pages/**/*.py"), *ROOT.glob("model/*.py"), ROOT / "app.py"])
     unused = [key for key in i18n.CATALOGUE["da"] if not _used(key, source)]
     assert unused == []
+
+
+@pytest.mark.parametrize("value, lang, expected", [
+    (7, "da", "7"), (50388, "da", "50.388"), (1202938, "da", "1.202.938"), (50388, "en", "50,388"),
+])
+def test_format_number_groups_thousands_as_the_language_does(value, lang, expected):
+    assert i18n.format_number(value, lang) == expected

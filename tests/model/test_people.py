@@ -486,3 +486,18 @@ def test_a_citizen_with_no_history_has_an_empty_timeline(engine, actor_factory):
     citizen_id = people.create_citizen(engine, mine, **VALID)
     events = timeline.timeline(engine, mine, citizen_id)
     assert events.empty and events.columns.tolist() == ["when", "kind", "title", "detail"]
+
+
+@pytest.mark.parametrize("limit, offset", [(2, 0), (2, 2), (10, 0)])
+def test_a_page_of_citizens_is_a_slice_of_the_list_with_the_total(engine, actor_factory, limit,
+                                                                  offset):
+    mine = actor_factory("consultant")
+    for first in ("Eva", "Dan", "Cai", "Bo", "Ali"):
+        create(engine, mine, first_name=first, last_name="Hansen", birth_year=1990)
+    create(engine, actor_factory("consultant"), first_name="Ib", last_name="Hansen",
+           birth_year=1990)  # another team's
+    everything = people.list_citizens(engine, mine)
+    page = people.citizen_page(engine, mine, limit=limit, offset=offset)
+    assert page.rows["id"].tolist() == everything["id"].tolist()[offset:offset + limit]
+    assert page.total == len(everything) == 5
+    assert people.citizen_page(engine, mine, query="ali", limit=limit).total == 1

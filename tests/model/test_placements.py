@@ -503,3 +503,61 @@ def test_follow_up_counts_split_due_today_from_overdue(engine, world, actor_fact
     assert placements.follow_up_counts(engine, outsider, today=today) == {
         "due_today": 0, "overdue": 0}
     assert placement_id
+
+
+# --- Long lists a page at a time ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("limit, offset", [(2, 0), (2, 2), (3, 3), (10, 0)])
+def test_a_page_of_placements_is_a_slice_of_the_list_with_the_total(engine, world, limit, offset):
+    consultant, _, company_id = world
+    for number in range(5):
+        citizen_id = add_citizen(engine, consultant, first_name=f"Borger{'abcde'[number]}")
+        start(engine, consultant, citizen_id, company_id, start_date=START + timedelta(days=number))
+    everything = placements.list_placements(engine, consultant)
+    page = placements.placement_page(engine, consultant, limit=limit, offset=offset)
+    assert page.rows["id"].tolist() == everything["id"].tolist()[offset:offset + limit]
+    assert page.rows.columns.tolist() == everything.columns.tolist()
+    assert (page.total, page.offset, page.partial) == (5, offset, limit < 5)
+
+
+def test_a_page_is_searched_by_the_citizens_name_and_stays_in_the_team(engine, world,
+                                                                      actor_factory):
+    consultant, citizen_id, company_id = world
+    start(engine, consultant, citizen_id, company_id)
+    start(engine, consultant, add_citizen(engine, consultant, first_name="Bashir"), company_id)
+    found = placements.placement_page(engine, consultant, query="bash", limit=10)
+    assert (found.rows["citizen"].tolist(), found.total) == (["Bashir Hansen"], 1)
+    outsider = actor_factory("consultant")
+    assert placements.placement_page(engine, outsider, query="bash", limit=10).total == 0
+    with pytest.raises(ValidationError):
+        placements.placement_page(engine, consultant, query="010190-1234", limit=10)
+
+
+@pytest.mark.parametrize("status, shift, expected", [
+    ("active", -1, True), ("planned", -1, False),  # a planned start that has come is active
+    ("active", 1, False), ("planned", 1, True),
+])
+def test_the_status_filter_uses_the_status_as_of_today(engine, world, status, shift, expected):
+    consultant, citizen_id, company_id = world
+    placement_id = start(engine, consultant, citizen_id, company_id,
+                         start_date=metrics.danish_today() + timedelta(days=shift))
+    with Session(engine) as session:
+        session.get(Placement, placement_id).status = "planned"
+        session.commit()
+    page = placements.placement_page(engine, consultant, status=status, limit=10)
+    assert (placement_id in page.rows["id"].tolist(), page.total) == (expected, int(expected))
+
+
+def test_the_first_due_follow_ups_are_the_oldest_and_the_counts_cover_them_all(engine, world):
+    consultant, citizen_id, company_id = world
+    start(engine, consultant, citizen_id, company_id)
+    start(engine, consultant, add_citizen(engine, consultant, first_name="Bo"), company_id,
+          start_date=START + timedelta(days=1))
+    day = START + timedelta(days=3)
+    everything = placements.due_follow_ups(engine, consultant, today=day)
+    first = placements.due_follow_ups(engine, consultant, today=day, limit=2)
+    assert first["id"].tolist() == everything["id"].tolist()[:2]
+    assert first["due_date"].tolist() == sorted(everything["due_date"])[:2]
+    counts = placements.follow_up_counts(engine, consultant, today=day)
+    assert counts["due_today"] + counts["overdue"] == len(everything) == 5

@@ -250,3 +250,14 @@ def test_the_page_run_directly_shows_the_login(app_db):
     assert not at.exception
     assert at.title[0].value == "Log ind på Jobtavlen"
     assert not at.tabs
+
+
+def test_a_long_due_list_shows_the_oldest_forms_and_counts_them_all(app_db):
+    # Five placements 40 days in: each has its seven first follow-ups (day 1 to 30) overdue.
+    for first_name in ("Anna", "Bent", "Carl", "Dina", "Egon"):
+        started(app_db, days_ago=40, first_name=first_name, last_name="Kofoed")
+    at = app_as(app_db, "konsulent", PAGE)
+    forms = [w for w in at.text_input if str(w.key).startswith("fu_note_")]
+    total = sum(int(m.value) for m in at.metric if m.label in ("Til opfølgning i dag", "Forsinkede"))
+    assert len(forms) == 30 and total >= 35
+    assert f"Viser de 30 ældste af {total}." in page_text(at)

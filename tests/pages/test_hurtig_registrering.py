@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from model import sprints
+from model import quick, sprints
 from model.tables import Citizen, Company, Contact, FollowUp, Placement, SprintCard
 from tests.conftest import app_as, demo_actor, page_text
 
@@ -143,3 +143,21 @@ def test_a_card_a_colleague_moved_meanwhile_is_not_overwritten(app_db):
     assert "En anden har flyttet kortet" in at.error[0].value
     with Session(app_db) as session:
         assert session.get(SprintCard, card.id).stage == "clarified"
+
+
+def test_the_pickers_offer_a_few_hundred_and_the_searches_find_the_rest(app_db):
+    at = app_as(app_db, "leder", QUICK)  # a leader may pick every team's citizens
+    with Session(app_db) as session:
+        everyone = len(session.exec(select(Citizen.id)).all())
+        somebody = session.exec(select(Citizen).order_by(Citizen.last_name.desc())).first()
+    offered = at.selectbox(key="qp_citizen").options
+    assert len(offered) == min(everyone, quick.PICKER_SIZE)
+    if everyone > quick.PICKER_SIZE:
+        assert f"Valglisterne viser {quick.PICKER_SIZE} af {everyone} borgere" in page_text(at)
+    at.text_input(key="quick_find_citizen").input(somebody.last_name).run()
+    found = at.selectbox(key="qp_citizen").options
+    assert f"{somebody.first_name} {somebody.last_name} ({somebody.birth_year})" in found
+    assert all(somebody.last_name in label for label in found)
+    assert at.selectbox(key="qc_citizen").options == found
+    at.text_input(key="quick_find_company").input("bageri").run()
+    assert at.selectbox(key="qp_company").options == ["Strandens Bageri ApS"]

@@ -232,3 +232,17 @@ def test_cards_with_a_recorded_placement_carry_the_link_mark(app_db):
     at = app_as(app_db, "leder", BOARD)
     linked = [m for m in at.markdown if str(m.value).endswith(":green-badge[:material/link: Forløb]")]
     assert len(linked) == 21
+
+
+def test_the_cards_company_pickers_follow_the_boards_company_search(app_db):
+    card = dialogue_card(app_db)
+    leader = demo_actor(app_db, "leder")
+    on_board = set(sprints.board(app_db, leader, 1)["company"]) - {""}
+    at = app_as(app_db, "konsulent", BOARD)
+    picker = f"company_{card.card_id}_{card.version}"
+    before = set(at.selectbox(key=picker).options)
+    at.text_input(key="board_company_find").input("bageri").run()
+    after = set(at.selectbox(key=picker).options)
+    # The search's match and the companies already on the board (so they stay chosen).
+    assert after == {"Ingen virksomhed endnu", "Strandens Bageri ApS"} | on_board
+    assert before - after and at.selectbox(key=picker).value == card.company_id
