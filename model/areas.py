@@ -8,6 +8,7 @@ always those of the actor's teams (people.visible_citizens).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
@@ -15,10 +16,11 @@ from sqlalchemy import and_, case, distinct, exists, func, or_, true
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, metrics
+from model import audit, freshness, metrics
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
+from model.paging import Page
 from model.people import MAX_NAME, check_free_text, visible_citizens
 from model.tables import (
     Citizen,
@@ -99,6 +101,7 @@ def create_housing_area(engine: Engine, actor: Actor, *, name: str, municipality
         return area.id
 
 
+@freshness.cached_aggregate("area.read")
 def benefit_profile(engine: Engine, actor: Actor, *,
                     housing_area_id: int | None = None) -> pd.DataFrame:
     """Citizens by benefit type and match group (NULL match group as <NA>), counted in SQL."""
@@ -114,6 +117,7 @@ def benefit_profile(engine: Engine, actor: Actor, *,
     return frame
 
 
+@freshness.cached_aggregate("area.read")
 def tag_profile(engine: Engine, actor: Actor, *, housing_area_id: int | None = None,
                 limit: int = 10) -> pd.DataFrame:
     """The most common wishes and qualifications (kind "wishes" / "qualifications"), each with the
@@ -131,6 +135,7 @@ def tag_profile(engine: Engine, actor: Actor, *, housing_area_id: int | None = N
     return pd.DataFrame(parts, columns=TAG_COLUMNS)
 
 
+@freshness.cached_aggregate("area.read")
 def area_figures(engine: Engine, actor: Actor, *,
                  housing_area_id: int | None = None) -> pd.DataFrame:
     """Residents of working age and unemployed per area and period, with the unemployment rate
@@ -151,6 +156,7 @@ def area_figures(engine: Engine, actor: Actor, *,
     return frame
 
 
+@freshness.cached_aggregate("area.read")
 def latest_unemployment(engine: Engine, actor: Actor, *,
                         housing_area_id: int | None = None) -> dict | None:
     """The latest figures of one area, or the sum of each area's latest figures for all areas:
@@ -209,20 +215,39 @@ def record_area_figure(engine: Engine, actor: Actor, *, housing_area_id: int, pe
         session.commit()
 
 
+def _running(today: date) -> list:
+    """The conditions of a placement running on `today`: active, or planned and started."""
+    return [Placement.actual_end_date.is_(None),
+            or_(Placement.status == "active",
+                and_(Placement.status == "planned", Placement.start_date <= today))]
+
+
 def _active_placement(today: date):
     """True in SQL when the citizen has a placement running on `today`."""
-    return exists().where(
-        Placement.citizen_id == Citizen.id, Placement.actual_end_date.is_(None),
-        or_(Placement.status == "active",
-            and_(Placement.status == "planned", Placement.start_date <= today)))
+    return exists().where(Placement.citizen_id == Citizen.id, *_running(today))
+
+
+def _in_a_sprint():
+    """Citizens with a card that is not parked in a running or planned sprint."""
+    return (select(SprintCard.citizen_id).join(Sprint, Sprint.id == SprintCard.sprint_id)
+            .where(SprintCard.stage != "parked", Sprint.status.in_(("running", "planned"))))
+
+
+@dataclass(frozen=True)
+class PriorityPage(Page):
+    """A page of the priority list; `total` and `without` (neither a placement running today nor
+    a card in a sprint) count the whole list."""
+
+    without: int = 0
 
 
 def dagpenge_priority(engine: Engine, actor: Actor, *, today: date | None = None,
-                      weeks: int = DEFAULT_PRIORITY_WEEKS,
-                      housing_area_id: int | None = None) -> pd.DataFrame:
+                      weeks: int = DEFAULT_PRIORITY_WEEKS, housing_area_id: int | None = None,
+                      limit: int | None = None, offset: int = 0) -> PriorityPage:
     """Citizens on dagpenge whose right runs out from `today` to `weeks` weeks later (both days
     included), soonest first, with whether each has a placement running today and the name of a
-    running or planned sprint where they have a card that is not parked ("sprint", else None).
+    running or planned sprint where they have a card that is not parked ("sprint", else None);
+    `limit` rows from `offset` on, and the counts of the whole list from SQL.
 
     Names are personal data: the list is for staff, and each view is logged.
     """
@@ -232,31 +257,48 @@ def dagpenge_priority(engine: Engine, actor: Actor, *, today: date | None = None
         raise ValidationError("error.priority_weeks", high=MAX_PRIORITY_WEEKS)
     today = today or metrics.danish_today()
     last = today + timedelta(weeks=weeks)
+
+    def matching(stmt):
+        stmt = stmt.where(Citizen.benefit_type == "dagpenge", Citizen.dagpenge_end_date >= today,
+                          Citizen.dagpenge_end_date <= last)
+        return visible_citizens(actor, _in_area(stmt, housing_area_id))
+
+    soonest_first = (Citizen.dagpenge_end_date, Citizen.last_name, Citizen.first_name, Citizen.id)
+    page_ids = matching(select(Citizen.id))
+    if limit is not None:
+        page_ids = page_ids.order_by(*soonest_first).limit(limit).offset(offset)
     sprint = (select(func.min(Sprint.name))
               .join(SprintCard, SprintCard.sprint_id == Sprint.id)
               .where(SprintCard.citizen_id == Citizen.id, SprintCard.stage != "parked",
                      Sprint.status.in_(("running", "planned")))
               .correlate(Citizen).scalar_subquery())
+    # The page's ids first, so only its rows are joined and get their placement and sprint.
     stmt = (select(Citizen.id, Citizen.first_name, Citizen.last_name, HousingArea.name,
                    Citizen.dagpenge_end_date, Staff.name, _active_placement(today).label("active"),
                    sprint.label("sprint"))
             .outerjoin(HousingArea, HousingArea.id == Citizen.housing_area_id)
             .outerjoin(Staff, Staff.id == Citizen.consultant_id)
-            .where(Citizen.benefit_type == "dagpenge", Citizen.dagpenge_end_date >= today,
-                   Citizen.dagpenge_end_date <= last)
-            .order_by(Citizen.dagpenge_end_date, Citizen.last_name, Citizen.first_name, Citizen.id))
-    stmt = visible_citizens(actor, _in_area(stmt, housing_area_id))
+            .where(Citizen.id.in_(page_ids))
+            .order_by(*soonest_first))
+    # Sets, not a lookup per citizen: the running placements are a few percent of them all.
+    running = select(Placement.citizen_id).where(*_running(today))
+    without = and_(Citizen.id.not_in(running), Citizen.id.not_in(_in_a_sprint()))
+    counted = matching(select(func.count(Citizen.id), func.count(case((without, Citizen.id)))))
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
+        total, unplaced = session.exec(counted).one()
         audit.log(session, actor, "search", "citizen", None,
-                  detail=f"dagpenge_priority weeks={weeks} area={housing_area_id};rows={len(rows)}")
+                  detail=f"dagpenge_priority weeks={weeks} area={housing_area_id}"
+                         + (f" offset={offset}" if offset else "") + f";rows={len(rows)}")
         session.commit()
-    frame = pd.DataFrame([(*row, (row[4] - today).days) for row in rows], columns=PRIORITY_COLUMNS)
+    frame = pd.DataFrame(rows, columns=PRIORITY_COLUMNS[:-1])
     frame["active_placement"] = frame["active_placement"].astype(bool)
+    frame["days_left"] = [(end - today).days for end in frame["dagpenge_end_date"]]
     frame["days_left"] = frame["days_left"].astype(int)
-    return frame
+    return PriorityPage(frame, int(total), offset, int(unplaced))
 
 
+@freshness.cached_aggregate("area.read")
 def training_needs(engine: Engine, actor: Actor, *, housing_area_id: int | None = None,
                    needs: dict[str, str] | None = None) -> pd.DataFrame:
     """Per industry in TRAINING_NEEDS (or `needs`): how many citizens wish it ("wishing") and how

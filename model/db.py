@@ -13,6 +13,8 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from model import freshness  # noqa: F401  (every commit that changes data renews the data stamp)
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = f"sqlite:///{ROOT / 'data' / 'jobtavlen.db'}"
 # How long a SQLite writer waits for the write lock before the user is told.

@@ -13,7 +13,7 @@ from sqlalchemy import case, distinct, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, stats, validation
+from model import audit, freshness, stats, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
@@ -300,6 +300,7 @@ def projection(goal: Goal, current: float, today: date) -> tuple[float, str]:
                                         today=today)
 
 
+@freshness.cached_aggregate("goal.read")
 def list_goals(engine: Engine, actor: Actor, *, today: date) -> pd.DataFrame:
     """Every goal with its scope's name, current and projected value, status and owner."""
     require(actor, "goal.read")

@@ -9,6 +9,7 @@ from sqlalchemy import distinct, func, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from model import freshness
 from model.access import Actor, require
 from model.metrics import LOCAL_TZ
 from model.people import visible_citizens
@@ -71,6 +72,7 @@ def _new_agreements(first: date, last: date):
                                                 Company.agreement_since <= last)
 
 
+@freshness.cached_aggregate("placement.read")
 def week_numbers(engine: Engine, actor: Actor, *, today: date) -> WeekNumbers:
     """Placements started, cards secured, outreach contacts and new company agreements this week."""
     require(actor, "placement.read")

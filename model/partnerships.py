@@ -13,7 +13,7 @@ from sqlalchemy import Date, Float, and_, case, cast, distinct, func, literal, u
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, metrics
+from model import audit, freshness, metrics
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
@@ -156,6 +156,7 @@ def _days(engine: Engine, start, end):
     return func.julianday(end) - func.julianday(start)
 
 
+@freshness.cached_aggregate("partnership.read")
 def pocket_money_costs(engine: Engine, actor: Actor, *, partnership_id: int | None = None,
                        as_of: date | None = None) -> pd.DataFrame:
     """Hours and wage cost of pocket-money jobs per payer and calendar month, summed in SQL.
@@ -216,6 +217,7 @@ UNPAID_COLUMNS = ["id", "first_name", "last_name", "company", "start_date", "hou
                   "hourly_wage"]
 
 
+@freshness.cached_aggregate("placement.read")
 def count_unpaid_pocket_money_jobs(engine: Engine, actor: Actor) -> int:
     """How many pocket-money jobs of the actor's teams' citizens have no payer yet."""
     require(actor, "placement.read")
@@ -265,6 +267,7 @@ def set_payer(engine: Engine, actor: Actor, *, placement_ids: list[int], payer_i
     return len(wanted)
 
 
+@freshness.cached_aggregate("partnership.read")
 def reach(engine: Engine, actor: Actor, partnership_id: int, *,
           as_of: date | None = None) -> dict[str, int | None]:
     """How many distinct people the partnership reached by `as_of` (today), against its target.

@@ -10,7 +10,7 @@ from sqlalchemy import and_, bindparam, case, delete, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, metrics, validation
+from model import audit, freshness, metrics, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
@@ -669,6 +669,7 @@ def record_follow_up(engine: Engine, actor: Actor, *, placement_id: int, note: s
         return follow_up_id
 
 
+@freshness.cached_aggregate("placement.read")
 def follow_up_counts(engine: Engine, actor: Actor, *, today: date,
                      consultant_id: int | None = None) -> dict[str, int]:
     """How many open follow-ups are due today and how many are overdue, counted in SQL."""

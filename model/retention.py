@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from model import audit, metrics
+from model import audit, freshness, metrics
 from model.access import Actor, require
 from model.db import is_sqlite, write_session
 from model.errors import ValidationError
@@ -273,9 +273,16 @@ def _count(session: Session, stmt) -> int:
 
 
 def preview(engine: Engine, actor: Actor, *, now: datetime | None = None) -> dict[str, int]:
-    """How many rows of each category a run now would delete (nothing is deleted)."""
+    """How many rows of each category a run would delete (nothing is deleted): at `now`, by
+    default at the start of the current hour, so the counts can be kept until the data changes
+    (the search for expired citizens reads every citizen)."""
     require(actor, "retention.read")
-    return due_counts(engine, now or utcnow())
+    return _preview_at(engine, actor, now or utcnow().replace(minute=0, second=0, microsecond=0))
+
+
+@freshness.cached_aggregate("retention.read")
+def _preview_at(engine: Engine, actor: Actor, now: datetime) -> dict[str, int]:
+    return due_counts(engine, now)
 
 
 def due_counts(engine: Engine, now: datetime) -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 STAGES = ("selected", "clarified", "dialogue", "secured", "parked")
@@ -397,3 +397,11 @@ class RetentionRun(SQLModel, table=True):
     cutoff: datetime | None = None
     rows_deleted: int = 0
     detail: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# One row: a random stamp that every committed change to the data replaces (model/freshness.py),
+# so aggregates cached in the app process know when they are stale.
+class DataGeneration(SQLModel, table=True):
+    __tablename__ = "data_generation"
+    id: int = Field(default=1, primary_key=True)
+    stamp: int = Field(default=0, sa_type=BigInteger)

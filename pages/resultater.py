@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from model import access, charts, metrics, report, results
+from model import access, charts, freshness, metrics, report, results
 from model.errors import UserError
 from model.outcomes import MEASURE_MONTHS
 from pages import ui
@@ -10,16 +10,20 @@ from pages import ui
 actor = ui.guard("resultater")
 t, engine, lang = ui.t, ui.engine(), ui.lang()
 today = metrics.danish_today()
-# Figures are shared for a minute by users who see the same teams; a change made here clears them.
-CACHE_SECONDS = 60
 
 
-@st.cache_resource(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
-def drawn_charts(database: str, scope: tuple, flt: results.Filter, settings: charts.Settings,
-                 lang: str, _engine, _actor) -> list[tuple]:
+def draw_charts(flt: results.Filter, settings: charts.Settings) -> list[tuple]:
     """(chart, figure, table, summary) of every chart; plotly figures are slow to build."""
     return [(d.chart, d.figure(settings, lang), d.table(settings, lang), d.summary(settings, lang))
-            for d in charts.compute(_engine, _actor, flt, settings)]
+            for d in charts.compute(engine, actor, flt, settings)]
+
+
+# Drawn charts are aggregates shared by users who see the same teams, until the data changes
+# (the data stamp is part of the key, so any change anywhere draws them again).
+@st.cache_resource(max_entries=64, show_spinner=False)
+def drawn_charts(database: str, stamp: int, scope: tuple, flt: results.Filter,
+                 settings: charts.Settings, lang: str) -> list[tuple]:
+    return draw_charts(flt, settings)
 
 
 def choice(label_key: str, options: dict, key: str):
@@ -135,7 +139,6 @@ def comparison_section(options: results.FilterOptions) -> None:
                 ui.show_error(error)
             else:
                 st.session_state["results_flash"] = t("results.comparison_saved")
-                drawn_charts.clear()
                 st.rerun()
     if groups.empty:
         return
@@ -151,7 +154,6 @@ def comparison_section(options: results.FilterOptions) -> None:
             ui.show_error(error)
         else:
             st.session_state["results_flash"] = t("results.comparison_deleted")
-            drawn_charts.clear()
             st.rerun()
 
 
@@ -165,7 +167,9 @@ if chosen is None:
     st.stop()
 flt, settings = chosen
 try:
-    drawn = drawn_charts(str(engine.url), (actor.role, actor.team_id), flt, settings, lang, engine, actor)
+    stamp = freshness.stamp(engine)
+    drawn = (draw_charts(flt, settings) if stamp is None else
+             drawn_charts(str(engine.url), stamp, freshness.scope(actor), flt, settings, lang))
 except UserError as error:
     ui.show_error(error)
     st.stop()

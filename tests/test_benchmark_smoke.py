@@ -33,6 +33,7 @@ def test_measurement_and_report_cover_every_page(tmp_path, monkeypatch):
     measured = run.measure(url, reps=1)
     assert set(measured["pages"]) == set(access.PAGES)
     assert all(page["median_ms"] > 0 for page in measured["pages"].values())
+    assert all(page["after_change"]["median_ms"] > 0 for page in measured["pages"].values())
     assert set(measured["saves"]) == {"kontakt", "forløb", "opfølgning", "flyt kort"}
     results = {"started": "now", "machine": "test", "reps": 1,
                "runs": {"sqlite": {"1": {"generate_seconds": 1.0, "citizens": 1, "placements": 1,
@@ -40,4 +41,5 @@ def test_measurement_and_report_cover_every_page(tmp_path, monkeypatch):
     table = run.markdown(results)
     for page in access.PAGES:
         assert f"| {page} |" in table
+    assert "1x after a change (ms)" in table
     assert "## Targets" in table

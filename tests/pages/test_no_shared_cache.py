@@ -17,7 +17,7 @@ CACHE = re.compile(r"st\.cache_(data|resource)|@cache_(data|resource)|experiment
 ALLOWED = {
     ("pages/ui/__init__.py", "_engine_for"): "the database engine of the process, no rows",
     ("pages/resultater.py", "drawn_charts"): "aggregated figures without names, keyed by the "
-                                             "(role, team) that decides which citizens count",
+                                             "data stamp and the teams whose citizens count",
 }
 
 
