@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Date, Float, and_, case, cast, distinct, func, literal, union, union_all
+from sqlalchemy import Date, Float, and_, case, cast, distinct, func, literal, union_all
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -178,15 +178,20 @@ def pocket_money_costs(engine: Engine, actor: Actor, *, partnership_id: int | No
         jobs.append(Placement.payer_id.in_(
             select(Partner.id).where(Partner.partnership_id == partnership_id)))
     with Session(engine) as session:
-        first, last = session.exec(
-            select(func.min(Placement.start_date), func.max(last_day)).where(*jobs)).one()
+        first, last, longest = session.exec(
+            select(func.min(Placement.start_date), func.max(last_day),
+                   func.max(_days(engine, Placement.start_date, last_day))).where(*jobs)).one()
         if first is None:
             return pd.DataFrame(columns=COST_COLUMNS)
         first, last = date.fromisoformat(str(first)[:10]), date.fromisoformat(str(last)[:10])
-        # The calendar months the jobs span, as rows (a UNION ALL works on SQLite and PostgreSQL).
+        longest = timedelta(days=max(0, int(getattr(longest, "days", longest))))
+        # The calendar months the jobs span, as rows (a UNION ALL works on SQLite and PostgreSQL),
+        # each with the earliest start of a job that can reach into it (no job runs longer than
+        # `longest`), so each month reads its jobs by (kind, start_date), not every job.
         months = union_all(*(
             select(literal(m, Date).label("month_start"),
-                   literal(_next_month(m) - timedelta(days=1), Date).label("month_end"))
+                   literal(_next_month(m) - timedelta(days=1), Date).label("month_end"),
+                   literal(m - longest, Date).label("earliest_start"))
             for m in month_starts(first, last))).subquery("months")
         starts = case((Placement.start_date > months.c.month_start, Placement.start_date),
                       else_=months.c.month_start)
@@ -194,10 +199,12 @@ def pocket_money_costs(engine: Engine, actor: Actor, *, partnership_id: int | No
         days = _days(engine, starts, ends) + 1
         hours = func.coalesce(Placement.hours_per_week, 0) * cast(days, Float) / DAYS_PER_WEEK
         cost = hours * func.coalesce(Placement.hourly_wage, 0)
+        # A job meets each month at most once, so counting rows counts jobs.
         stmt = (select(months.c.month_start, Placement.payer_id, Partner.name,
-                       func.count(distinct(Placement.id)), func.sum(hours), func.sum(cost))
+                       func.count(Placement.id), func.sum(hours), func.sum(cost))
                 .select_from(Placement)
                 .join(months, and_(Placement.start_date <= months.c.month_end,
+                                   Placement.start_date >= months.c.earliest_start,
                                    last_day >= months.c.month_start))
                 .outerjoin(Partner, Partner.id == Placement.payer_id)
                 .where(*jobs)
@@ -282,14 +289,19 @@ def reach(engine: Engine, actor: Actor, partnership_id: int, *,
         partnership = session.get(Partnership, partnership_id)
         if partnership is None:
             raise ValidationError("error.not_found")
-        started = select(Placement.citizen_id.label("citizen_id")).where(Placement.start_date <= as_of)
-        # Two index-friendly halves instead of one OR: paid by a partner, or in the initiative.
-        paid = started.where(Placement.payer_id.in_(
-            select(Partner.id).where(Partner.partnership_id == partnership_id)))
-        halves = [paid]
-        if partnership.initiative_id is not None:
-            halves.append(started.join(Citizen, Citizen.id == Placement.citizen_id).where(
-                Citizen.initiative_id == partnership.initiative_id))
-        people = union(*halves).subquery() if len(halves) > 1 else paid.subquery()
-        reached = session.exec(select(func.count(distinct(people.c.citizen_id)))).one()
+        # Counted as two disjoint sets, each through an index: the initiative's citizens with a
+        # started placement, and the others with a started placement a partner pays for.
+        paid = (select(func.count(distinct(Placement.citizen_id)))
+                .join(Citizen, Citizen.id == Placement.citizen_id)
+                .where(Placement.payer_id.is_not(None), Placement.start_date <= as_of,
+                       Placement.payer_id.in_(
+                    select(Partner.id).where(Partner.partnership_id == partnership_id))))
+        initiative = partnership.initiative_id
+        if initiative is None:
+            return {"reached": int(session.exec(paid).one()), "target": partnership.target_reach}
+        started = (select(Placement.id)
+                   .where(Placement.citizen_id == Citizen.id, Placement.start_date <= as_of))
+        reached = session.exec(paid.where(Citizen.initiative_id.is_distinct_from(initiative))).one()
+        reached += session.exec(select(func.count(Citizen.id)).where(
+            Citizen.initiative_id == initiative, started.exists())).one()
     return {"reached": int(reached), "target": partnership.target_reach}

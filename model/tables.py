@@ -226,7 +226,14 @@ class Placement(SQLModel, table=True):
                             postgresql_where=text("status IN ('planned', 'active')")),
                       # Counted per company and per period without reading the rows.
                       Index("ix_placement_company_citizen", "company_id", "citizen_id"),
-                      Index("ix_placement_start_citizen", "start_date", "citizen_id"))
+                      Index("ix_placement_start_citizen", "start_date", "citizen_id"),
+                      # The few paid pocket-money jobs: the plain payer_id index is mostly NULLs,
+                      # which SQLite's statistics take for a poor index.
+                      Index("ix_placement_paid", "payer_id", "start_date", "citizen_id",
+                            sqlite_where=text("payer_id IS NOT NULL"),
+                            postgresql_where=text("payer_id IS NOT NULL")),
+                      # One kind's placements by start (pocket-money jobs per month).
+                      Index("ix_placement_kind_start", "kind", "start_date"))
     id: int | None = Field(default=None, primary_key=True)
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
     company_id: int = Field(foreign_key="company.id", index=True)

@@ -1,4 +1,4 @@
-"""data generation stamp for caches invalidated by changes (issue 6)
+"""data generation stamp for caches invalidated by changes; indexes of paid and of one kind's placements (issue 6)
 
 Revision ID: 0008
 Revises: 0007
@@ -25,7 +25,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
     )
     op.bulk_insert(table, [{'id': 1, 'stamp': secrets.randbits(62)}])
+    paid = sa.text('payer_id IS NOT NULL')
+    op.create_index('ix_placement_paid', 'placement', ['payer_id', 'start_date', 'citizen_id'],
+                    unique=False, sqlite_where=paid, postgresql_where=paid)
+    op.create_index('ix_placement_kind_start', 'placement', ['kind', 'start_date'], unique=False)
+    op.execute('ANALYZE placement')
 
 
 def downgrade() -> None:
+    op.drop_index('ix_placement_kind_start', table_name='placement')
+    op.drop_index('ix_placement_paid', table_name='placement')
     op.drop_table('data_generation')

@@ -17,6 +17,7 @@ import os
 import pkgutil
 import platform
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -673,6 +674,8 @@ def main() -> None:
     parser.add_argument("--child-out", type=Path)
     args = parser.parse_args()
     os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # no bare-mode warnings per call
+    # A stopped run (kill, Ctrl-C) unwinds, so the throwaway PostgreSQL cluster is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("[bench] stopped"))
     if args.child:
         run_child(args.child, json.loads(args.child_args), args.child_out)
         return
