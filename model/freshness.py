@@ -79,8 +79,9 @@ def stamp(engine: Engine) -> int | None:
 
 
 def scope(actor: Actor) -> tuple:
-    """Who may see the same aggregates: every team, one team, or no team (people.visible_citizens)."""
-    return ("all",) if actor.sees_all_teams else ("team", actor.team_id)
+    """Who may see the same aggregates: every team, one team, or no team (people.visible_citizens),
+    per role, since a role's permissions decide what a function may answer."""
+    return (actor.role, "all") if actor.sees_all_teams else (actor.role, "team", actor.team_id)
 
 
 _entries: OrderedDict[tuple, Any] = OrderedDict()

@@ -10,7 +10,7 @@ from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, metrics, validation
+from model import audit, freshness, metrics, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
@@ -429,6 +429,7 @@ def _changes(engine: Engine, sprint_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["card_id", "to_stage", "changed_at"])
 
 
+@freshness.cached_aggregate("sprint.screen")
 def burn_up(engine: Engine, actor: Actor, sprint_id: int) -> pd.DataFrame:
     """Secured placements at the end of each sprint day, with the goal."""
     sprint = get_sprint(engine, actor, sprint_id)
@@ -436,6 +437,7 @@ def burn_up(engine: Engine, actor: Actor, sprint_id: int) -> pd.DataFrame:
     return metrics.burn_up(_changes(engine, sprint_id), days, sprint.goal_count)
 
 
+@freshness.cached_aggregate("sprint.screen")
 def stage_funnel(engine: Engine, actor: Actor, sprint_id: int) -> pd.DataFrame:
     """How many cards reached each stage, and how many are parked."""
     get_sprint(engine, actor, sprint_id)
@@ -452,6 +454,7 @@ def stage_funnel(engine: Engine, actor: Actor, sprint_id: int) -> pd.DataFrame:
                           pd.DataFrame(current, columns=["card_id", "stage"]))
 
 
+@freshness.cached_aggregate("sprint.screen")
 def stage_counts(engine: Engine, actor: Actor, sprint_id: int) -> dict[str, int]:
     """Cards per stage now, counted in SQL."""
     get_sprint(engine, actor, sprint_id)

@@ -144,6 +144,9 @@ CACHED = {
     "model.companies.next_step_counts": "two counts",
     "model.goals.list_goals": "goals with counted values (the owner is staff, not a citizen)",
     "model.overview.week_numbers": "four counts",
+    "model.sprints.burn_up": "secured cards per sprint day",
+    "model.sprints.stage_funnel": "cards per stage reached",
+    "model.sprints.stage_counts": "cards per stage",
 }
 
 
