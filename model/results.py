@@ -15,8 +15,9 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, Numeric, case, cast, distinct, extract, func, or_
+from sqlalchemy import Date, Numeric, and_, case, cast, distinct, exists, extract, func, or_
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from model import audit, i18n, stats, validation
@@ -446,11 +447,17 @@ def first_job_retention(engine: Engine, actor: Actor, flt: Filter, *, today: dat
     check_filter(flt)
     _check_group(group_by)
     min_size = min_group_size() if min_size is None else min_size
+    # A job placement started in the period is the first job when no job started before it (the
+    # lower id first on the same day): index lookups for these few, not a window over every job.
+    earlier = aliased(Placement, name="earlier")
+    no_earlier_job = ~exists().where(
+        earlier.citizen_id == Placement.citizen_id, earlier.kind.in_(JOB_KINDS),
+        or_(earlier.start_date < Placement.start_date,
+            and_(earlier.start_date == Placement.start_date, earlier.id < Placement.id)))
     ranked = (select(Placement.citizen_id, Placement.kind, Placement.start_date,
-                     Placement.actual_end_date, Placement.status, Placement.result,
-                     func.row_number().over(partition_by=Placement.citizen_id,
-                                            order_by=(Placement.start_date, Placement.id)).label("rank"))
-              .where(Placement.kind.in_(JOB_KINDS), Placement.start_date <= today)
+                     Placement.actual_end_date, Placement.status, Placement.result)
+              .where(Placement.kind.in_(JOB_KINDS), Placement.start_date <= today,
+                     Placement.start_date >= flt.start, Placement.start_date <= flt.end, no_earlier_job)
               .subquery("first_job"))
     end = func.coalesce(ranked.c.actual_end_date, today)
     lost = case((or_(ranked.c.status == "broken_off", ranked.c.result.in_(LOST_RESULTS)), 1), else_=0)
@@ -458,9 +465,7 @@ def first_job_retention(engine: Engine, actor: Actor, flt: Filter, *, today: dat
     group = ranked.c.kind if group_by == "kind" else _group_column(group_by, kinds)
     per_citizen = (select(group.label("grp"), _date_days(engine, end, ranked.c.start_date).label("days"),
                           lost.label("lost"))
-                   .select_from(ranked).join(Citizen, Citizen.id == ranked.c.citizen_id)
-                   .where(ranked.c["rank"] == 1, ranked.c.start_date >= flt.start,
-                          ranked.c.start_date <= flt.end))
+                   .select_from(ranked).join(Citizen, Citizen.id == ranked.c.citizen_id))
     if group_by != "kind":
         per_citizen = _group_join(per_citizen, group_by, kinds)
     sub = _scoped(per_citizen, actor, flt).subquery("per_citizen")
@@ -478,9 +483,8 @@ def first_job_retention(engine: Engine, actor: Actor, flt: Filter, *, today: dat
             curves.append(pd.DataFrame([{"group": label, "n": n, "too_few": True}],
                                        columns=RETENTION_COLUMNS))
             continue
-        curve = stats.kaplan_meier(np.repeat(part["days"].to_numpy(), part["count"]),
-                                   np.repeat(part["lost"].to_numpy(), part["count"]))
-        curve = curve.rename(columns={"time": "days"})
+        curve = stats.kaplan_meier(part["days"].to_numpy(), part["lost"].to_numpy(),
+                                   part["count"].to_numpy()).rename(columns={"time": "days"})
         curve.insert(0, "group", label)
         curve.insert(1, "n", n)
         curve.insert(2, "too_few", False)
@@ -611,12 +615,15 @@ def top_companies(engine: Engine, actor: Actor, flt: Filter, *, today: date,
     """The companies that took most citizens into placements started in the period."""
     require(actor, "results.read")
     check_filter(flt)
-    citizens = func.count(distinct(Placement.citizen_id))
-    stmt = (select(Company.id, Company.name, Company.industry, citizens, func.count(Placement.id))
-            .select_from(Placement).join(Company, Company.id == Placement.company_id))
-    stmt = (_placements_in_period(stmt, actor, flt, today)
-            .group_by(Company.id, Company.name, Company.industry)
-            .order_by(citizens.desc(), Company.name).limit(limit))
+    # Counted per company first, then named: the join is to the companies, not to every placement.
+    per_company = _placements_in_period(
+        select(Placement.company_id, func.count(distinct(Placement.citizen_id)).label("citizens"),
+               func.count(Placement.id).label("placements")), actor, flt, today
+    ).group_by(Placement.company_id).subquery("per_company")
+    stmt = (select(Company.id, Company.name, Company.industry, per_company.c.citizens,
+                   per_company.c.placements)
+            .join(per_company, per_company.c.company_id == Company.id)
+            .order_by(per_company.c.citizens.desc(), Company.name).limit(limit))
     with Session(engine) as session:
         rows = session.exec(stmt).all()
     return pd.DataFrame(rows, columns=COMPANY_COLUMNS)
@@ -667,14 +674,20 @@ def follow_up_punctuality(engine: Engine, actor: Actor, flt: Filter, *, today: d
     check_filter(flt)
     last = min(flt.end, today - timedelta(days=1))
     undone = FollowUp.done_at.is_(None)
-    state = case((undone & Placement.status.in_(OPEN_STATUSES), "overdue"), (undone, "missed"),
+    joined = flt.kind is not None or _citizen_needed(actor, flt, kind="placement")
+    # Without filters on placement or citizen, only the open follow-ups ask whether their
+    # placement runs (a set of running ids), instead of a join for every follow-up.
+    running = (Placement.status.in_(OPEN_STATUSES) if joined else FollowUp.placement_id.in_(
+        select(Placement.id).where(Placement.status.in_(OPEN_STATUSES))))
+    state = case((undone & running, "overdue"), (undone, "missed"),
                  (_local_date(engine, FollowUp.done_at) <= FollowUp.due_date, "on_time"),
                  else_="late")
-    per = _scoped(select(FollowUp.due_date, state.label("state"))
-                  .join(Placement, Placement.id == FollowUp.placement_id)
-                  .join(Citizen, Citizen.id == Placement.citizen_id)
-                  .where(FollowUp.due_date >= flt.start, FollowUp.due_date <= last),
-                  actor, flt, kind="placement").subquery("states")
+    per = select(FollowUp.due_date, state.label("state")).where(FollowUp.due_date >= flt.start,
+                                                                 FollowUp.due_date <= last)
+    if joined:
+        per = _scoped_by(per.join(Placement, Placement.id == FollowUp.placement_id),
+                         Placement.citizen_id, actor, flt, kind="placement")
+    per = per.subquery("states")
     stmt = select(per.c.due_date, per.c.state, func.count()).group_by(per.c.due_date, per.c.state)
     with Session(engine) as session:
         rows = session.exec(stmt).all()

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TypedDict
 
+import numpy as np
 import pandas as pd
 
 Z95 = 1.959963984540054
@@ -92,30 +93,31 @@ def difference_verdict(low: float, high: float) -> str:
     return "unclear"
 
 
-def kaplan_meier(durations: Sequence[float], observed: Sequence[bool]) -> pd.DataFrame:
+def kaplan_meier(durations: Sequence[float], observed: Sequence[bool],
+                 counts: Sequence[int] | None = None) -> pd.DataFrame:
     """Kaplan-Meier (product-limit) survival curve, from time 0 with survival 1.0.
 
     `observed` is False for a censored duration (a first job still running); censored
-    people count as at risk at their own time and leave after that time's events.
+    people count as at risk at their own time and leave after that time's events. With
+    `counts`, each (duration, observed) pair stands for that many people (aggregated in SQL).
     """
-    if len(durations) != len(observed):
-        raise ValueError("durations and observed must have the same length")
+    if len(durations) != len(observed) or (counts is not None and len(counts) != len(durations)):
+        raise ValueError("durations, observed and counts must have the same length")
     data = pd.DataFrame({"time": pd.Series(durations, dtype=float),
-                         "event": pd.Series(observed, dtype=bool)})
+                         "event": pd.Series(observed, dtype=bool),
+                         "n": pd.Series(1 if counts is None else counts, index=range(len(durations)),
+                                        dtype="int64")})
     if (data["time"] < 0).any() or data["time"].isna().any():
         raise ValueError("durations must be non-negative numbers")
     times = sorted({0.0, *data["time"]})
-    rows = []
-    survival = 1.0
-    for time in times:
-        at_time = data[data["time"] == time]
-        at_risk = int((data["time"] >= time).sum())
-        events = int(at_time["event"].sum())
-        if at_risk:
-            survival *= 1 - events / at_risk
-        rows.append({"time": time, "at_risk": at_risk, "events": events,
-                     "censored": len(at_time) - events, "survival": survival})
-    return pd.DataFrame(rows, columns=CURVE_COLUMNS)
+    total = data.groupby("time")["n"].sum().reindex(times, fill_value=0).to_numpy()
+    events = (data[data["event"]].groupby("time")["n"].sum()
+              .reindex(times, fill_value=0).to_numpy())
+    at_risk = np.cumsum(total[::-1])[::-1]  # everyone whose time is this one or later
+    factor = np.where(at_risk > 0, 1 - events / np.maximum(at_risk, 1), 1.0)
+    return pd.DataFrame({"time": np.array(times, dtype=float), "at_risk": at_risk.astype(int),
+                         "events": events.astype(int), "censored": (total - events).astype(int),
+                         "survival": np.cumprod(factor)}, columns=CURVE_COLUMNS)
 
 
 def median_survival(curve: pd.DataFrame) -> float | None:

@@ -233,7 +233,9 @@ class Placement(SQLModel, table=True):
                             sqlite_where=text("payer_id IS NOT NULL"),
                             postgresql_where=text("payer_id IS NOT NULL")),
                       # One kind's placements by start (pocket-money jobs per month).
-                      Index("ix_placement_kind_start", "kind", "start_date"))
+                      Index("ix_placement_kind_start", "kind", "start_date"),
+                      # Resultater: started in a period by kind, company and citizen, from the index.
+                      Index("ix_placement_start_kind", "start_date", "kind", "citizen_id", "company_id"))
     id: int | None = Field(default=None, primary_key=True)
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
     company_id: int = Field(foreign_key="company.id", index=True)
@@ -261,7 +263,9 @@ class FollowUp(SQLModel, table=True):
                             postgresql_where=text("done_at IS NULL")),
                       Index("ix_follow_up_open_due", "due_date",
                             sqlite_where=text("done_at IS NULL"),
-                            postgresql_where=text("done_at IS NULL")))
+                            postgresql_where=text("done_at IS NULL")),
+                      # Resultater: punctuality per due date without reading the rows.
+                      Index("ix_follow_up_due_done", "due_date", "done_at", "placement_id"))
     id: int | None = Field(default=None, primary_key=True)
     placement_id: int = Field(foreign_key="placement.id", index=True)
     due_date: date = Field(index=True)

@@ -3,6 +3,7 @@
 import math
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -169,3 +170,17 @@ def test_goal_status(current, target, today, status):
 ])
 def test_projected_value(current, today, projected):
     assert stats.projected_value(current, START, END, today) == approx(projected, abs=1e-3)
+
+
+def test_kaplan_meier_with_counts_equals_one_row_per_person():
+    rng = np.random.default_rng(39)
+    days = rng.integers(0, 60, size=400).astype(float)
+    lost = rng.random(400) < 0.4
+    pairs = pd.DataFrame({"days": days, "lost": lost}).value_counts().reset_index()
+    weighted = stats.kaplan_meier(pairs["days"], pairs["lost"], pairs["count"])
+    pd.testing.assert_frame_equal(weighted, stats.kaplan_meier(days, lost), check_exact=True)
+
+
+def test_kaplan_meier_of_nobody_stays_at_one():
+    curve = stats.kaplan_meier([], [])
+    assert curve[["time", "at_risk", "survival"]].values.tolist() == [[0.0, 0, 1.0]]
