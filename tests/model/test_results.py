@@ -593,6 +593,24 @@ def test_follow_up_punctuality_per_month_in_danish_days(world):
         [(2 / 3, *stats.wilson_interval(2, 3)), (0.0, *stats.wilson_interval(0, 3))])
 
 
+def test_punctuality_keeps_to_the_actors_team_and_the_kind_filter(world):
+    # The leader's unfiltered count skips the joins to placements and citizens; these must not.
+    add_follow_ups(world)
+    flt = results.Filter(start=date(2026, 5, 1), end=TODAY)
+    columns = ["month", "due", "on_time", "late", "overdue", "missed"]
+    everyone = rows(results.follow_up_punctuality(world.engine, world.leader, flt, today=TODAY), columns)
+    assert rows(results.follow_up_punctuality(world.engine, world.consultant, flt, today=TODAY),
+                columns) == everyone
+    other_team = quick_actor(world.engine, "consultant", team_id=world.team_b)
+    for actor, narrowed in ((other_team, flt), (world.leader, results.Filter(
+            start=flt.start, end=flt.end, kind="loentilskud"))):
+        counted = results.follow_up_punctuality(world.engine, actor, narrowed, today=TODAY)
+        assert counted.empty or counted["due"].sum() == 0
+    practice = results.Filter(start=flt.start, end=flt.end, kind="virksomhedspraktik")
+    assert rows(results.follow_up_punctuality(world.engine, world.leader, practice, today=TODAY),
+                columns) == everyone
+
+
 # --- The figures show the model's numbers --------------------------------------------------------
 
 @pytest.fixture
