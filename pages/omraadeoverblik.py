@@ -1,6 +1,8 @@
 """Områdeoverblik: the unemployed per housing area, whose dagpenge run out first, and the further
 training their wishes call for."""
 
+import hashlib
+import pickle
 from datetime import timedelta
 
 import pandas as pd
@@ -17,6 +19,8 @@ today = metrics.danish_today()
 can_write = access.can(actor, "area.write")
 MATCH_COLORS = {1: "#2e7d32", 2: "#f9a825", 3: "#c62828"}
 NO_MATCH_COLOR = "#90a4ae"
+PRIORITY_PAGE = 100  # the soonest first, the rest a page at a time; the download holds them all
+MAX_KEPT_FIGURES = 24  # a few areas' charts in both languages
 
 
 def benefit_label(code: str) -> str:
@@ -37,11 +41,69 @@ def chart_height(bars: int) -> int:
     return 38 * max(bars, 2) + 90
 
 
-def layout(figure, height: int) -> None:
+def layout(figure, height: int, separators: str) -> None:
     """The look every chart here shares: compact margins, legend on top, Danish number marks."""
     figure.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10),
                          legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None),
-                         separators=",." if lang == "da" else ".,")
+                         separators=separators)
+
+
+def decimal_marks() -> str:
+    """Plotly's decimal and thousands marks in the chosen language."""
+    return ",." if lang == "da" else ".,"
+
+
+def dates(column: pd.Series) -> pd.Series:
+    """A column of dates as dd-mm-åååå (i18n.format_date), formatted at once, not row by row."""
+    return pd.to_datetime(column).dt.strftime("%d-%m-%Y")
+
+
+def chart(build, *inputs):
+    """The figure `build(*inputs)` draws, kept in the session for the same inputs.
+
+    A plotly express figure costs some 25 ms to build (mostly copying its template), and the
+    aggregates it draws change only with the data, so a rerun (every click) reuses the figures it
+    drew before; st.plotly_chart only reads them. The inputs are counts and texts, keyed by their
+    pickle, and the figures stay in this session only.
+    """
+    key = (build.__name__, hashlib.blake2b(pickle.dumps(inputs), digest_size=16).digest())
+    figures = st.session_state.setdefault("areas_figures", {})
+    if key not in figures:
+        while len(figures) >= MAX_KEPT_FIGURES:
+            figures.pop(next(iter(figures)))  # the oldest
+        figures[key] = build(*inputs)
+    return figures[key]
+
+
+def benefit_chart(shown: pd.DataFrame, colors: dict, labels: dict, separators: str):
+    """Citizens per benefit, stacked by match group, the largest benefit on top."""
+    figure = px.bar(shown, x="citizens", y="benefit", color="group", orientation="h",
+                    text="citizens", color_discrete_map=colors, labels=labels)
+    layout(figure, chart_height(shown["benefit"].nunique()), separators)
+    figure.update_layout(barmode="stack", yaxis=dict(categoryorder="total ascending"))
+    return figure
+
+
+def rate_chart(shown: pd.DataFrame, labels: dict, separators: str):
+    """The unemployment rate per period, a bar per area."""
+    figure = px.bar(shown, x="period", y="unemployment_rate", color="area", barmode="group",
+                    text="rate_text", labels=labels)
+    layout(figure, 320, separators)
+    figure.update_traces(textposition="outside", textangle=0, cliponaxis=False,
+                         textfont_size=11)
+    figure.update_xaxes(type="category")
+    figure.update_yaxes(range=[0, max(shown["unemployment_rate"].max() * 1.2, 1)])
+    return figure
+
+
+def ranking_chart(rows: pd.DataFrame, x: str, y: str, labels: dict, color: str, separators: str,
+                  hover: tuple = ()):
+    """Horizontal bars, the first row on top."""
+    figure = px.bar(rows.iloc[::-1], x=x, y=y, orientation="h", text=x, labels=labels,
+                    hover_data={column: True for column in hover} or None,
+                    color_discrete_sequence=[color])
+    layout(figure, chart_height(len(rows)), separators)
+    return figure
 
 
 def leader_forms(names: dict[int, str]) -> None:
@@ -95,11 +157,8 @@ def benefit_section(profile: pd.DataFrame) -> None:
     shown = profile.assign(benefit=profile["benefit_type"].map(benefit_label),
                            group=profile["match_group"].map(match_label))
     colors = {match_label(g): c for g, c in MATCH_COLORS.items()} | {match_label(pd.NA): NO_MATCH_COLOR}
-    figure = px.bar(shown, x="citizens", y="benefit", color="group", orientation="h",
-                    text="citizens", color_discrete_map=colors,
-                    labels={"citizens": t("areas.citizens"), "benefit": "", "group": ""})
-    layout(figure, chart_height(shown["benefit"].nunique()))
-    figure.update_layout(barmode="stack", yaxis=dict(categoryorder="total ascending"))
+    figure = chart(benefit_chart, shown, colors, {"citizens": t("areas.citizens"), "benefit": "",
+                                                  "group": ""}, decimal_marks())
     st.plotly_chart(figure, width="stretch", key="benefit_chart")
     table = pd.DataFrame({t("citizens.benefit"): shown["benefit"],
                           t("citizens.match_group"): shown["group"],
@@ -115,16 +174,10 @@ def figures_section(area_id: int | None) -> None:
     if figures.empty:
         st.info(t("areas.no_figures"))
         return
-    shown = figures.assign(period=figures["period_start"].map(i18n.format_date),
+    shown = figures.assign(period=dates(figures["period_start"]),
                            rate_text=figures["unemployment_rate"].map(lambda r: f"{number(r, 1)} %"))
-    figure = px.bar(shown, x="period", y="unemployment_rate", color="area", barmode="group",
-                    text="rate_text",
-                    labels={"unemployment_rate": t("areas.rate_axis"), "period": "", "area": ""})
-    layout(figure, 320)
-    figure.update_traces(textposition="outside", textangle=0, cliponaxis=False,
-                         textfont_size=11)
-    figure.update_xaxes(type="category")
-    figure.update_yaxes(range=[0, max(figures["unemployment_rate"].max() * 1.2, 1)])
+    figure = chart(rate_chart, shown, {"unemployment_rate": t("areas.rate_axis"), "period": "",
+                                       "area": ""}, decimal_marks())
     st.plotly_chart(figure, width="stretch", key="rate_chart")
     table = pd.DataFrame({t("areas.area"): shown["area"], t("areas.period_start"): shown["period"],
                           t("areas.residents"): shown["working_age_residents"],
@@ -149,10 +202,8 @@ def tags_section(area_id: int | None) -> None:
             if rows.empty:
                 st.caption(t("areas.no_tags"))
                 continue
-            figure = px.bar(rows.iloc[::-1], x="citizens", y="tag", orientation="h", text="citizens",
-                            labels={"citizens": t("areas.citizens"), "tag": ""},
-                            color_discrete_sequence=[color])
-            layout(figure, chart_height(len(rows)))
+            figure = chart(ranking_chart, rows, "citizens", "tag",
+                           {"citizens": t("areas.citizens"), "tag": ""}, color, decimal_marks())
             st.plotly_chart(figure, width="stretch", key=f"{kind}_chart")
     table = pd.DataFrame({t("areas.tag_kind"): tags["kind"].map(
                               {"wishes": t("citizens.wishes"),
@@ -163,31 +214,44 @@ def tags_section(area_id: int | None) -> None:
         ui.download_buttons(table, "kvalifikationer-og-oensker", key="tags_download")
 
 
-def priority_section(area_id: int | None) -> None:
-    st.subheader(t("areas.priority_title"))
-    weeks = st.slider(t("areas.priority_weeks"), 1, areas.MAX_PRIORITY_WEEKS,
-                      value=areas.DEFAULT_PRIORITY_WEEKS, key="priority_weeks",
-                      help=t("areas.priority_help"))
-    found = areas.dagpenge_priority(engine, actor, today=today, weeks=weeks, housing_area_id=area_id)
-    until = i18n.format_date(today + timedelta(weeks=weeks))
-    if found.empty:
-        st.success(t("areas.priority_none", weeks=weeks, date=until))
-        return
-    without = int((~found["active_placement"] & found["sprint"].isna()).sum())
-    st.caption(t("areas.priority_caption", n=len(found), weeks=weeks, date=until, without=without))
-    table = pd.DataFrame({
+def priority_table(found: pd.DataFrame) -> pd.DataFrame:
+    """The priority list as shown and downloaded, with dates as dd-mm-åååå."""
+    return pd.DataFrame({
         t("areas.col_name"): found["first_name"] + " " + found["last_name"],
         t("areas.area"): found["housing_area"].fillna(""),
-        t("citizens.dagpenge_end"): found["dagpenge_end_date"].map(i18n.format_date),
+        t("citizens.dagpenge_end"): dates(found["dagpenge_end_date"]),
         t("areas.col_weeks_left"): found["days_left"] // 7,
         t("citizens.consultant"): found["consultant"].fillna(""),
         t("areas.col_active"): found["active_placement"],
         t("areas.col_sprint"): found["sprint"].fillna(""),
     })
-    st.dataframe(table, hide_index=True, width="stretch", key="priority_table",
+
+
+def priority_section(area_id: int | None) -> None:
+    st.subheader(t("areas.priority_title"))
+    weeks = st.slider(t("areas.priority_weeks"), 1, areas.MAX_PRIORITY_WEEKS,
+                      value=areas.DEFAULT_PRIORITY_WEEKS, key="priority_weeks",
+                      help=t("areas.priority_help"))
+    # A page of its own per choice, so other weeks or another area start on the first page.
+    page_key = f"priority_page_{weeks}_{area_id or ''}"
+    found = areas.dagpenge_priority(engine, actor, today=today, weeks=weeks, housing_area_id=area_id,
+                                    limit=PRIORITY_PAGE,
+                                    offset=ui.page_offset(page_key, PRIORITY_PAGE))
+    until = i18n.format_date(today + timedelta(weeks=weeks))
+    if not found.total:
+        st.success(t("areas.priority_none", weeks=weeks, date=until))
+        return
+    st.caption(t("areas.priority_caption", n=i18n.format_number(found.total, lang), weeks=weeks,
+                 date=until, without=i18n.format_number(found.without, lang)))
+    st.dataframe(priority_table(found.rows), hide_index=True, width="stretch", key="priority_table",
                  column_config={t("areas.col_active"): st.column_config.CheckboxColumn(width=110),
                                 t("areas.col_weeks_left"): st.column_config.NumberColumn(width=90)})
-    ui.download_buttons(table, f"dagpenge-ophoerer-{weeks}-uger", key="priority_download")
+    if found.partial:
+        st.caption(ui.shown_of(found))
+    ui.pager(found.total, PRIORITY_PAGE, key=page_key)
+    ui.download_buttons(lambda: priority_table(areas.dagpenge_priority(
+                            engine, actor, today=today, weeks=weeks, housing_area_id=area_id).rows),
+                        f"dagpenge-ophoerer-{weeks}-uger", key="priority_download")
 
 
 def training_section(area_id: int | None) -> None:
@@ -198,10 +262,9 @@ def training_section(area_id: int | None) -> None:
         st.info(t("areas.training_none"))
     else:
         shown = needs.assign(label=needs["industry"] + " → " + needs["qualification"])
-        figure = px.bar(shown.iloc[::-1], x="lacking", y="label", orientation="h", text="lacking",
-                        labels={"lacking": t("areas.col_lacking"), "label": ""},
-                        hover_data={"wishing": True}, color_discrete_sequence=["#6a1b9a"])
-        layout(figure, chart_height(len(shown)))
+        figure = chart(ranking_chart, shown, "lacking", "label",
+                       {"lacking": t("areas.col_lacking"), "label": ""}, "#6a1b9a", decimal_marks(),
+                       ("wishing",))
         st.plotly_chart(figure, width="stretch", key="training_chart")
         table = pd.DataFrame({t("areas.col_industry"): needs["industry"],
                               t("areas.col_qualification"): needs["qualification"],

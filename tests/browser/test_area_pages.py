@@ -1,12 +1,17 @@
 """Områdeoverblik and Partnerskaber in the browser with the demo: the charts draw, choosing an area
-changes the numbers, and the partnership shows its reach and costs; screenshots for a human eye."""
+changes the numbers, a long priority list comes a page at a time, and the partnership shows its
+reach and costs; screenshots for a human eye."""
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
+from datetime import timedelta
 
-from model import areas, partnerships
+from playwright.sync_api import expect
+from sqlmodel import Session
+
+from model import areas, metrics, partnerships
 from model.db import make_engine
+from model.tables import Citizen
 from tests.browser.conftest import open_page, screenshot, sign_in, wait_ready
 from tests.conftest import demo_actor
 
@@ -67,3 +72,34 @@ def test_the_partnership_shows_reach_partners_and_cost_per_payer(server, page):
     expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(1, timeout=20_000)
     expect(page.get_by_role("button", name="Hent som Excel")).to_have_count(2)
     screenshot(page, "partnerskaber")
+
+
+def test_a_long_priority_list_shows_a_hundred_and_pages_on(server, page):
+    page.set_viewport_size({"width": 1600, "height": 3400})
+    sign_in(page, server, "leder")  # the first start fills the demo
+    engine = make_engine(server.database_url)
+    try:
+        today = metrics.danish_today()
+        skov = int(areas.area_choices(engine, demo_actor(engine, "leder"))
+                   .query("name == 'Skovparken'")["id"].iloc[0])
+        with Session(engine) as session:
+            session.add_all(Citizen(first_name="Ny", last_name=f"Borger {i:03}", birth_year=1980,
+                                    benefit_type="dagpenge", housing_area_id=skov,
+                                    dagpenge_end_date=today + timedelta(days=1 + i % 90))
+                            for i in range(150))
+            session.commit()
+        whole = areas.dagpenge_priority(engine, demo_actor(engine, "leder"), today=today, weeks=26)
+    finally:
+        engine.dispose()
+    open_page(page, "Områdeoverblik")
+    expect(page.get_by_text(f"{whole.total} borgere mister retten til dagpenge")).to_be_visible()
+    expect(page.get_by_text(f"Viser 1–100 af {whole.total}")).to_be_visible()
+    pager = page.get_by_label("Side (af 2)")
+    pager.scroll_into_view_if_needed()
+    screenshot(page, "omraadeoverblik-prioritet-side-1")
+    pager.fill("2")
+    pager.press("Enter")
+    wait_ready(page)
+    expect(page.get_by_text(f"Viser 101–{whole.total} af {whole.total}")).to_be_visible()
+    page.get_by_role("heading", name="Dagpengeretten ophører snart").scroll_into_view_if_needed()
+    screenshot(page, "omraadeoverblik-prioritet-side-2")

@@ -312,7 +312,7 @@ def priority_rows(engine, actor_factory, two_areas):
 
 def test_the_priority_list_at_a_fixed_date_soonest_first_with_placement_and_sprint(engine, priority_rows):
     mine, ids = priority_rows
-    found = areas.dagpenge_priority(engine, mine, today=TODAY, weeks=26)
+    found = areas.dagpenge_priority(engine, mine, today=TODAY, weeks=26).rows
     found["sprint"] = found["sprint"].fillna("")
     assert found[["last_name", "dagpenge_end_date", "days_left", "active_placement", "sprint",
                   "housing_area"]].values.tolist() == [
@@ -336,16 +336,50 @@ def test_the_number_of_weeks_and_the_area_choose_the_citizens(engine, priority_r
     mine, _ = priority_rows
     found = areas.dagpenge_priority(engine, mine, today=TODAY, weeks=weeks,
                                     housing_area_id=two_areas.get(area))
-    assert found["last_name"].tolist() == last_names
+    assert found.rows["last_name"].tolist() == last_names
+    assert found.total == len(last_names)
 
 
 def test_a_leader_sees_every_team_and_each_view_is_logged(engine, priority_rows, actor_factory):
     leader = actor_factory("leader")
     found = areas.dagpenge_priority(engine, leader, today=TODAY, weeks=3)
-    assert found["last_name"].tolist() == ["Berg", "Krogh"]
+    assert found.rows["last_name"].tolist() == ["Berg", "Krogh"]
+    areas.dagpenge_priority(engine, leader, today=TODAY, weeks=3, limit=1, offset=1)
     with Session(engine) as session:
-        logged = session.exec(select(AuditLog.detail).where(AuditLog.user_id == leader.user_id)).all()
-    assert logged == ["dagpenge_priority weeks=3 area=None;rows=2"]
+        logged = session.exec(select(AuditLog.detail).where(AuditLog.user_id == leader.user_id)
+                              .order_by(AuditLog.id)).all()
+    assert logged == ["dagpenge_priority weeks=3 area=None;rows=2",
+                      "dagpenge_priority weeks=3 area=None offset=1;rows=1"]
+
+
+# Of the six within 26 weeks, Gade and Frost have a placement running and Holm a card in a sprint:
+# Berg, Iversen and Carlsen have neither, whichever page is shown.
+@pytest.mark.parametrize("limit, offset, last_names", [
+    (2, 0, ["Berg", "Gade"]),
+    (2, 2, ["Holm", "Frost"]),
+    (4, 4, ["Iversen", "Carlsen"]),
+    (2, 6, []),
+    (None, 0, ["Berg", "Gade", "Holm", "Frost", "Iversen", "Carlsen"]),
+])
+def test_the_list_comes_a_page_at_a_time_and_the_counts_are_the_whole_lists(
+        engine, priority_rows, limit, offset, last_names):
+    mine, _ = priority_rows
+    page = areas.dagpenge_priority(engine, mine, today=TODAY, weeks=26, limit=limit, offset=offset)
+    assert page.rows["last_name"].tolist() == last_names
+    assert (page.total, page.without, page.offset) == (6, 3, offset)
+    assert page.partial == (len(last_names) < 6)
+    assert list(page.rows.columns) == areas.PRIORITY_COLUMNS
+
+
+def test_the_count_without_a_placement_or_sprint_follows_the_area_and_the_team(
+        engine, priority_rows, two_areas, actor_factory):
+    mine, _ = priority_rows
+    in_skov = areas.dagpenge_priority(engine, mine, today=TODAY, weeks=26,
+                                      housing_area_id=two_areas["skov"])
+    assert (in_skov.total, in_skov.without) == (1, 0)  # Frost, placed
+    leader = areas.dagpenge_priority(engine, actor_factory("leader"), today=TODAY, weeks=26, limit=1)
+    assert (leader.total, leader.without) == (7, 4)  # and Krogh of the other team, unplaced
+    assert leader.rows["last_name"].tolist() == ["Berg"]
 
 
 @pytest.mark.parametrize("weeks", [0, 105, True])

@@ -1,7 +1,14 @@
 """Områdeoverblik: the numbers shown are the model's for the chosen area, the weeks slider chooses
-the priority list, leaders enter figures (consultants cannot), and the page speaks English."""
+the priority list (a hundred at a time), leaders enter figures (consultants cannot), and the page
+speaks English."""
+
+import json
+from datetime import timedelta
+
+from sqlmodel import Session
 
 from model import areas, metrics
+from model.tables import Citizen
 from tests.conftest import app_as, demo_actor, page_text
 
 PAGE = "pages/omraadeoverblik.py"
@@ -49,11 +56,11 @@ def test_choosing_an_area_changes_the_numbers_to_the_models(app_db):
 def test_the_weeks_slider_changes_the_priority_list(app_db):
     leader = demo_actor(app_db, "leder")
     today = metrics.danish_today()
-    short = areas.dagpenge_priority(app_db, leader, today=today, weeks=8)
-    long = areas.dagpenge_priority(app_db, leader, today=today, weeks=52)
+    short = areas.dagpenge_priority(app_db, leader, today=today, weeks=8).rows
+    long = areas.dagpenge_priority(app_db, leader, today=today, weeks=52).rows
     assert len(short) < len(long)  # the demo spreads dagpenge end dates over the coming year
     at = app_as(app_db, "leder", PAGE)
-    default = areas.dagpenge_priority(app_db, leader, today=today, weeks=26)
+    default = areas.dagpenge_priority(app_db, leader, today=today, weeks=26).rows
     assert table_with(at, "Uger tilbage")["Navn"].tolist() == \
         (default["first_name"] + " " + default["last_name"]).tolist()
 
@@ -66,6 +73,43 @@ def test_the_weeks_slider_changes_the_priority_list(app_db):
         assert f"{len(expected)} borgere mister retten til dagpenge inden for {weeks} uger" \
             in page_text(at)
     assert at.get("download_button")
+    assert "Viser 1–" not in page_text(at)  # the demo's list fits on one page
+    assert "priority_page_52_" not in [n.key for n in at.number_input]
+
+
+def test_a_long_priority_list_comes_a_hundred_at_a_time_with_the_whole_lists_counts(app_db):
+    leader = demo_actor(app_db, "leder")
+    today = metrics.danish_today()
+    skov = area_id(app_db, "Skovparken")
+    with Session(app_db) as session:
+        session.add_all(Citizen(first_name="Ny", last_name=f"Borger {i:03}", birth_year=1980,
+                                benefit_type="dagpenge", housing_area_id=skov,
+                                dagpenge_end_date=today + timedelta(days=1 + i % 90))
+                        for i in range(150))
+        session.commit()
+    whole = areas.dagpenge_priority(app_db, leader, today=today, weeks=26)
+    names = (whole.rows["first_name"] + " " + whole.rows["last_name"]).tolist()
+    assert 150 < whole.total < 200 and whole.without >= 150
+
+    at = app_as(app_db, "leder", PAGE)
+    assert table_with(at, "Uger tilbage")["Navn"].tolist() == names[:100]
+    text = page_text(at)
+    assert f"{whole.total} borgere mister retten til dagpenge inden for 26 uger" in text
+    assert f"; {whole.without} af dem har hverken" in text
+    assert f"Viser 1–100 af {whole.total}" in text
+
+    at.number_input(key="priority_page_26_").set_value(2).run()
+    assert not at.exception, at.exception
+    assert table_with(at, "Uger tilbage")["Navn"].tolist() == names[100:]
+    assert f"Viser 101–{whole.total} af {whole.total}" in page_text(at)
+    assert f"; {whole.without} af dem har hverken" in page_text(at)
+
+    # Another area starts on its first page.
+    at.selectbox(key="area_pick").select(skov).run()
+    in_skov = areas.dagpenge_priority(app_db, leader, today=today, weeks=26, housing_area_id=skov)
+    assert table_with(at, "Uger tilbage")["Navn"].tolist() == \
+        (in_skov.rows["first_name"] + " " + in_skov.rows["last_name"]).tolist()[:100]
+    assert f"Viser 1–100 af {in_skov.total}" in page_text(at)
 
 
 def test_a_leader_enters_figures_and_the_rate_follows(app_db):
@@ -125,3 +169,26 @@ def test_the_training_rules_are_the_models_mapping(app_db):
     rules = next(d.value for d in at.dataframe if list(d.value.columns) == ["Branche (ønske)",
                                                                              "Kvalifikation"])
     assert dict(zip(rules["Branche (ønske)"], rules["Kvalifikation"])) == areas.TRAINING_NEEDS
+
+
+def chart_specs(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_a_rerun_reuses_the_sessions_charts_and_a_new_language_draws_them_anew(app_db, monkeypatch):
+    at = app_as(app_db, "leder", PAGE)
+    kept = dict(at.session_state["areas_figures"])
+    assert len(kept) == 5 == len(chart_specs(at))
+    at.slider(key="priority_weeks").set_value(8).run()  # a click that changes no chart
+    assert not at.exception, at.exception
+    assert all(at.session_state["areas_figures"][key] is figure for key, figure in kept.items())
+    assert len(at.session_state["areas_figures"]) == 5
+    danish = chart_specs(at)[0]["layout"]
+    assert (danish["xaxis"]["title"]["text"], danish["separators"]) == ("Borgere", ",.")
+
+    monkeypatch.setenv("JOBTAVLEN_LANG", "en")
+    at.selectbox(key="lang_choice").select("en").run()
+    assert not at.exception, at.exception
+    english = chart_specs(at)[0]["layout"]
+    assert (english["xaxis"]["title"]["text"], english["separators"]) == ("Citizens", ".,")
+    assert len(at.session_state["areas_figures"]) == 10
