@@ -568,25 +568,30 @@ def due_follow_ups(engine: Engine, actor: Actor, *, today: date,
     """Open follow-ups due on or before `today` of running placements, oldest first (the first
     `limit` of them when given); logged."""
     require(actor, "placement.read")
-    stmt = (
-        select(FollowUp.id, FollowUp.placement_id, FollowUp.due_date, Citizen.id.label("citizen_id"),
-               Citizen.first_name, Citizen.last_name, Company.name.label("company"),
-               Placement.kind, Placement.consultant_id, Staff.name.label("consultant"))
+    wanted = (
+        select(FollowUp.id, FollowUp.placement_id, FollowUp.due_date,
+               Citizen.id.label("citizen_id"), Citizen.first_name, Citizen.last_name)
         .select_from(FollowUp)
         .join(Placement, Placement.id == FollowUp.placement_id)
         .join(Citizen, Citizen.id == Placement.citizen_id)
-        .join(Company, Company.id == Placement.company_id)
-        .outerjoin(Staff, Staff.id == Placement.consultant_id)
         .where(FollowUp.done_at.is_(None), FollowUp.due_date <= today, _running())
     )
     if consultant_id:
-        stmt = stmt.where(Placement.consultant_id == consultant_id)
+        wanted = wanted.where(Placement.consultant_id == consultant_id)
     # The due ones are found first and sorted after: with ORDER BY ... LIMIT on the query itself,
-    # PostgreSQL walked every follow-up by date hoping to meet running placements early.
-    found = visible_citizens(actor, stmt).cte("due").prefix_with("MATERIALIZED")
-    stmt = (select(*found.c)
-            .order_by(found.c.due_date, found.c.last_name, found.c.first_name, found.c.id)
-            .limit(limit))
+    # PostgreSQL walked every follow-up by date hoping to meet running placements early. Only
+    # the first `limit` of them are then joined to their company and consultant.
+    found = visible_citizens(actor, wanted).cte("due").prefix_with("MATERIALIZED")
+    oldest = (select(*found.c)
+              .order_by(found.c.due_date, found.c.last_name, found.c.first_name, found.c.id)
+              .limit(limit).subquery("oldest"))
+    stmt = (select(oldest.c.id, oldest.c.placement_id, oldest.c.due_date, oldest.c.citizen_id,
+                   oldest.c.first_name, oldest.c.last_name, Company.name.label("company"),
+                   Placement.kind, Placement.consultant_id, Staff.name.label("consultant"))
+            .join(Placement, Placement.id == oldest.c.placement_id)
+            .join(Company, Company.id == Placement.company_id)
+            .outerjoin(Staff, Staff.id == Placement.consultant_id)
+            .order_by(oldest.c.due_date, oldest.c.last_name, oldest.c.first_name, oldest.c.id))
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
         audit.log_search(session, actor, "follow_up", f"rows={len(rows)} consultant={consultant_id}",
