@@ -38,7 +38,12 @@ def test_measurement_and_report_cover_every_page(tmp_path, monkeypatch):
     results = {"started": "now", "machine": "test", "reps": 1,
                "runs": {"sqlite": {"1": {"generate_seconds": 1.0, "citizens": 1, "placements": 1,
                                          "follow_ups_and_contacts": 1, "measure": measured}}}}
+    with run.serving_like_a_server():
+        loaded = {"paced": run._load(url, 2, 1.0, (0.0, 0.1)), "saturated": run._load(url, 2, 1.0, None)}
+    assert all(numbers["n"] > 0 and numbers["errors"] == 0 for numbers in loaded.values())
+    results["runs"]["sqlite"]["1"]["load"] = loaded
     table = run.markdown(results)
+    assert "| paced | 0-0.1 s |" in table and "| saturated | none (flat out) |" in table
     for page in access.PAGES:
         assert f"| {page} |" in table
     assert "1x after a change (ms)" in table
