@@ -28,7 +28,7 @@ restore: $(VENV)/.app
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=data/backups/jobtavlen-....db"; exit 2; }
 	$(PY) -m model restore "$(FILE)"
 
-# The benchmark of issue 6 (about 20 minutes): writes docs/performance.md and docs/performance.json.
+# The benchmark of issue 6 (about 13 minutes): writes docs/performance.md and docs/performance.json.
 bench: $(VENV)/.dev browser
 	$(PY) -m tests.benchmark.run
 
