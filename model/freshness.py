@@ -61,8 +61,9 @@ def _new_stamp(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget(session: Session, _previous) -> None:
-    session.info.pop(CHANGED, None)
+def _forget(session: Session, previous) -> None:
+    if not previous.nested:  # a savepoint's rollback keeps what the transaction changed before it
+        session.info.pop(CHANGED, None)
 
 
 def bump(session_or_connection) -> None:

@@ -163,3 +163,16 @@ def test_only_aggregates_are_cached():
             if getattr(value, "uncached", None) is not None and value.__module__ == module.__name__:
                 found.add(f"{module.__name__}.{name}")
     assert found == set(CACHED)
+
+
+def test_a_rolled_back_savepoint_keeps_the_change_made_before_it(engine):
+    before = freshness.stamp(engine)
+    with Session(engine) as session:
+        session.add(citizen(None, "Before"))
+        session.flush()
+        savepoint = session.begin_nested()
+        session.add(citizen(None, "Inside"))
+        session.flush()
+        savepoint.rollback()
+        session.commit()
+    assert freshness.stamp(engine) != before
