@@ -61,10 +61,11 @@ def format_date(value: date | datetime | None) -> str:
     return value.strftime("%d-%m-%Y")
 
 
-def format_number(value: int, lang: str = "da") -> str:
-    """A whole number with thousands grouped: 50.388 in Danish, 50,388 in English."""
-    grouped = f"{int(value):,}"
-    return grouped.replace(",", ".") if lang == "da" else grouped
+def format_number(value: float, lang: str = "da", decimals: int = 0) -> str:
+    """A number with thousands grouped and `decimals` decimals: 50.388 and 1.234,5 in Danish,
+    50,388 and 1,234.5 in English."""
+    grouped = f"{value:,.{decimals}f}"
+    return grouped.replace(",", "_").replace(".", ",").replace("_", ".") if lang == "da" else grouped
 
 
 def week_label(value: date, lang: str = "da") -> str:

@@ -31,12 +31,6 @@ def match_label(group: object) -> str:
     return t("citizens.match_group_none") if pd.isna(group) else t("citizens.match_group_n", n=group)
 
 
-def number(value: float, decimals: int = 0) -> str:
-    """Danish digit grouping and decimal comma: 1.234,5."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def chart_height(bars: int) -> int:
     return 38 * max(bars, 2) + 90
 
@@ -175,7 +169,8 @@ def figures_section(area_id: int | None) -> None:
         st.info(t("areas.no_figures"))
         return
     shown = figures.assign(period=dates(figures["period_start"]),
-                           rate_text=figures["unemployment_rate"].map(lambda r: f"{number(r, 1)} %"))
+                           rate_text=figures["unemployment_rate"].map(
+                               lambda r: f"{i18n.format_number(r, lang, 1)} %"))
     figure = chart(rate_chart, shown, {"unemployment_rate": t("areas.rate_axis"), "period": "",
                                        "area": ""}, decimal_marks())
     st.plotly_chart(figure, width="stretch", key="rate_chart")
@@ -307,9 +302,9 @@ m3.metric(benefit_label("kontanthjaelp"), int(by_benefit.get("kontanthjaelp", 0)
 if latest is None:
     m4.metric(t("areas.rate"), "–", help=t("areas.no_figures"))
 else:
-    m4.metric(t("areas.rate"), f"{number(latest['rate'], 1)} %",
-              help=t("areas.rate_help", unemployed=number(latest["unemployed"]),
-                     residents=number(latest["working_age_residents"]),
+    m4.metric(t("areas.rate"), f"{i18n.format_number(latest['rate'], lang, 1)} %",
+              help=t("areas.rate_help", unemployed=i18n.format_number(latest["unemployed"], lang),
+                     residents=i18n.format_number(latest["working_age_residents"], lang),
                      date=i18n.format_date(latest["period_start"])))
 
 left, right = st.columns(2)

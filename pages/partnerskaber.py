@@ -16,12 +16,6 @@ can_write = access.can(actor, "partnership.write")
 UNPAID_AT_ONCE = 50  # jobs without a payer offered in one go, oldest first
 
 
-def number(value: float, decimals: int = 0) -> str:
-    """Danish digit grouping and decimal comma: 1.234,5."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def kind_label(kind: str) -> str:
     return i18n.code_label(partnerships.PARTNER_KIND_KEYS, kind, lang)
 
@@ -114,11 +108,11 @@ def costs_section(partnership_id: int) -> None:
     costs = costs.assign(payer=costs["payer"].fillna(t("partnership.no_payer")),
                          month_text=costs["month"].map(month_label))
     m1, m2, m3 = st.columns(3)
-    m1.metric(t("partnership.total_hours"), number(costs["hours"].sum()))
-    m2.metric(t("partnership.total_cost"), f"{number(costs['wage_cost'].sum())} kr.")
+    m1.metric(t("partnership.total_hours"), i18n.format_number(costs["hours"].sum(), lang))
+    m2.metric(t("partnership.total_cost"), f"{i18n.format_number(costs['wage_cost'].sum(), lang)} kr.")
     this_month = costs[costs["month"] == today.replace(day=1)]
     m3.metric(t("partnership.month_cost", month=month_label(today)),
-              f"{number(this_month['wage_cost'].sum())} kr.")
+              f"{i18n.format_number(this_month['wage_cost'].sum(), lang)} kr.")
     figure = px.bar(costs, x="month_text", y="wage_cost", color="payer",
                     labels={"wage_cost": t("partnership.cost_axis"), "month_text": "", "payer": ""},
                     hover_data={"hours": ":.1f", "placements": True},

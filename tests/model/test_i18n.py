@@ -60,8 +60,10 @@ def test_every_catalogue_key_is_used():
     assert unused == []
 
 
-@pytest.mark.parametrize("value, lang, expected", [
-    (7, "da", "7"), (50388, "da", "50.388"), (1202938, "da", "1.202.938"), (50388, "en", "50,388"),
+@pytest.mark.parametrize("value, lang, decimals, expected", [
+    (7, "da", 0, "7"), (50388, "da", 0, "50.388"), (1202938, "da", 0, "1.202.938"),
+    (50388, "en", 0, "50,388"), (1234.54, "da", 1, "1.234,5"), (30.0, "da", 1, "30,0"),
+    (1234.54, "en", 1, "1,234.5"), (2268.57, "da", 0, "2.269"),
 ])
-def test_format_number_groups_thousands_as_the_language_does(value, lang, expected):
-    assert i18n.format_number(value, lang) == expected
+def test_format_number_groups_thousands_as_the_language_does(value, lang, decimals, expected):
+    assert i18n.format_number(value, lang, decimals) == expected
