@@ -227,10 +227,15 @@ def _active_placement(today: date):
     return exists().where(Placement.citizen_id == Citizen.id, *_running(today))
 
 
+def _open_sprint_cards(column):
+    """`column` of the cards that are not parked in a running or planned sprint."""
+    return (select(column).select_from(SprintCard).join(Sprint, Sprint.id == SprintCard.sprint_id)
+            .where(SprintCard.stage != "parked", Sprint.status.in_(("running", "planned"))))
+
+
 def _in_a_sprint():
     """Citizens with a card that is not parked in a running or planned sprint."""
-    return (select(SprintCard.citizen_id).join(Sprint, Sprint.id == SprintCard.sprint_id)
-            .where(SprintCard.stage != "parked", Sprint.status.in_(("running", "planned"))))
+    return _open_sprint_cards(SprintCard.citizen_id)
 
 
 def _priority_counts(matching, today: date):
@@ -273,10 +278,7 @@ def dagpenge_priority(engine: Engine, actor: Actor, *, today: date | None = None
         return visible_citizens(actor, _in_area(stmt, housing_area_id))
 
     soonest_first = (Citizen.dagpenge_end_date, Citizen.last_name, Citizen.first_name, Citizen.id)
-    sprint = (select(func.min(Sprint.name))
-              .join(SprintCard, SprintCard.sprint_id == Sprint.id)
-              .where(SprintCard.citizen_id == Citizen.id, SprintCard.stage != "parked",
-                     Sprint.status.in_(("running", "planned")))
+    sprint = (_open_sprint_cards(func.min(Sprint.name)).where(SprintCard.citizen_id == Citizen.id)
               .correlate(Citizen).scalar_subquery())
     stmt = (select(Citizen.id, Citizen.first_name, Citizen.last_name, HousingArea.name,
                    Citizen.dagpenge_end_date, Staff.name, _active_placement(today).label("active"),
@@ -284,8 +286,7 @@ def dagpenge_priority(engine: Engine, actor: Actor, *, today: date | None = None
             .outerjoin(HousingArea, HousingArea.id == Citizen.housing_area_id)
             .outerjoin(Staff, Staff.id == Citizen.consultant_id)
             .order_by(*soonest_first))
-    whole = limit is None and not offset
-    if whole:
+    if limit is None and not offset:
         stmt = matching(stmt)
     else:
         # The page's ids first, so only its rows get their placement and sprint looked up.
@@ -293,11 +294,7 @@ def dagpenge_priority(engine: Engine, actor: Actor, *, today: date | None = None
         stmt = stmt.where(Citizen.id.in_(page_ids))
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
-        if whole:
-            total = len(rows)
-            unplaced = sum(not active and in_sprint is None for *_, active, in_sprint in rows)
-        else:
-            total, unplaced = session.exec(_priority_counts(matching, today)).one()
+        total, unplaced = session.exec(_priority_counts(matching, today)).one()
         audit.log(session, actor, "search", "citizen", None,
                   detail=f"dagpenge_priority weeks={weeks} area={housing_area_id}"
                          + (f" offset={offset}" if offset else "") + f";rows={len(rows)}")
