@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from model import access, i18n
+from model import access, clock, i18n
 from pages import ui
 
 actor = ui.current_actor()
@@ -69,5 +69,7 @@ else:
                 st.logout()
             st.rerun()
         st.caption(t("app.logged_notice"))
+        if clock.set_date() is not None:
+            st.warning(t("app.date_set", date=i18n.format_date(clock.today())), icon=":material/event:")
 
 navigation.run()

@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, distinct, exists, func, or_, true
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, freshness, metrics
+from model import audit, clock, freshness
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
@@ -187,7 +187,7 @@ def record_area_figure(engine: Engine, actor: Actor, *, housing_area_id: int, pe
     require(actor, "area.write")
     if period_start is None:
         raise ValidationError("error.area_period_required")
-    if period_start > metrics.danish_today():
+    if period_start > clock.today():
         raise ValidationError("error.area_period_future")
     for value in (working_age_residents, unemployed):
         if isinstance(value, bool) or not isinstance(value, int):
@@ -269,7 +269,7 @@ def dagpenge_priority(engine: Engine, actor: Actor, *, today: date | None = None
     require(actor, "area.read")
     if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= MAX_PRIORITY_WEEKS:
         raise ValidationError("error.priority_weeks", high=MAX_PRIORITY_WEEKS)
-    today = today or metrics.danish_today()
+    today = today or clock.today()
     last = today + timedelta(weeks=weeks)
 
     def matching(stmt):

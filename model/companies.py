@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from model import audit, freshness, metrics, validation
+from model import audit, clock, freshness, metrics, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
@@ -191,7 +191,7 @@ def validate_company_fields(
     cvr = normalise_cvr(cvr)
     if agreement_kind not in AGREEMENT_KINDS:
         raise ValidationError("error.company_unknown_agreement")
-    today = today or metrics.danish_today()
+    today = today or clock.today()
     if agreement_kind == "none":
         agreement_since = None
     elif agreement_since is None:
@@ -507,7 +507,7 @@ def not_contacted(engine: Engine, actor: Actor, *, days: int,
     require(actor, "company.read")
     if days < 1:
         raise ValidationError("error.days_positive")
-    today = today or metrics.danish_today()
+    today = today or clock.today()
     # Contacted on or after this Danish midnight means "within the last `days` days".
     cutoff = datetime.combine(today - timedelta(days=days - 1), time.min, metrics.LOCAL_TZ)
     last = func.max(Contact.contacted_at)

@@ -21,9 +21,9 @@ from sqlalchemy import delete, func, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
-from model import audit, auth
+from model import audit, auth, clock
+from model.clock import LOCAL_TZ
 from model.db import write_session
-from model.metrics import LOCAL_TZ
 from model.tables import (
     AgendaItem,
     Citizen,
@@ -150,7 +150,7 @@ def _initials(name: str) -> str:
 def generate(session: Session, seed: int = SEED, anchor: date | None = None) -> dict[str, int]:
     """Add the demo rows to an empty database; the same seed and anchor give the same rows."""
     rng = random.Random(seed)
-    anchor = anchor or date.today()
+    anchor = anchor or clock.today()
     team = Team(name=STV_TEAM)
     session.add(team)
     session.flush()

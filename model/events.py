@@ -10,7 +10,7 @@ from sqlalchemy import distinct, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, metrics
+from model import audit, clock
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
@@ -44,7 +44,7 @@ def validate_event_fields(*, kind: str, event_date: date | None, title: str, not
         raise ValidationError("error.event_kind")
     if event_date is None:
         raise ValidationError("error.event_date_required")
-    today = today or metrics.danish_today()
+    today = today or clock.today()
     if not today - EVENT_DATE_PAST <= event_date <= today + EVENT_DATE_AHEAD:
         raise ValidationError("error.event_date_range")
     title, note = (title or "").strip(), (note or "").strip()

@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 
 from model import audit, companies, i18n, placements
 from model.access import Actor, require
+from model.clock import LOCAL_TZ
 from model.db import write_session
 from model.errors import ValidationError
-from model.metrics import LOCAL_TZ
 from model.people import visible_citizens
 from model.tables import (
     BENEFIT_TYPES,

@@ -25,7 +25,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from model import metrics
+from model import clock
 from model.access import Actor, require
 from model.tables import DataGeneration
 
@@ -114,7 +114,7 @@ def cached_aggregate(*permissions: str) -> Callable[[Callable], Callable]:
                 return function(engine, actor, *args, **keywords)
             # Today is part of the key: functions count "as of today" unless told another day.
             key = (function.__module__, function.__qualname__, str(engine.url), current,
-                   metrics.danish_today(), scope(actor), args, tuple(sorted(keywords.items())))
+                   clock.today(), scope(actor), args, tuple(sorted(keywords.items())))
             try:
                 hash(key)
             except TypeError:  # an argument that cannot be a key (a dict): compute every time

@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 
 from model import audit, freshness, stats, validation
 from model.access import Actor, require
+from model.clock import LOCAL_TZ
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
-from model.metrics import LOCAL_TZ
 from model.people import check_free_text, visible_citizens
 from model.tables import (
     SECURED,

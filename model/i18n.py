@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from model.metrics import LOCAL_TZ
+from model.clock import LOCAL_TZ
 
 LANGUAGES = ("da", "en")
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}

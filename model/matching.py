@@ -16,7 +16,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from model import audit, companies, metrics
+from model import audit, clock, companies, metrics
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
@@ -249,7 +249,7 @@ def companies_for_citizen(engine: Engine, actor: Actor, citizen_id: int, *, limi
     Companies where the citizen has an open placement are left out."""
     require(actor, "company.read")
     require(actor, "citizen.read")
-    today = today or metrics.danish_today()
+    today = today or clock.today()
     open_counts = (select(Placement.company_id, func.count(Placement.id).label("n"))
                    .where(Placement.status.in_(OPEN_STATUSES))
                    .group_by(Placement.company_id).subquery())
@@ -301,7 +301,7 @@ def citizens_for_company(engine: Engine, actor: Actor, company_id: int, *, limit
     citizens already in an open placement are left out. The view is logged."""
     require(actor, "company.read")
     require(actor, "citizen.read")
-    today = today or metrics.danish_today()
+    today = today or clock.today()
     last_contact = (select(Contact.citizen_id, func.max(Contact.contacted_at).label("at"))
                     .where(Contact.company_id == company_id, Contact.citizen_id.is_not(None),
                            Contact.contacted_at >= _cutoff(today))

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from model.clock import LOCAL_TZ, local_day
 from model.tables import STAGES
 
-LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
+__all__ = ["LOCAL_TZ", "local_day"]
 PATH = ("selected", "clarified", "dialogue", "secured")
-
-
-def local_day(moment: datetime) -> date:
-    """The Danish calendar day of a UTC moment."""
-    return moment.astimezone(LOCAL_TZ).date()
-
-
-def danish_today() -> date:
-    """Today in Denmark; the server's clock may run on UTC, an hour or two behind."""
-    return datetime.now(LOCAL_TZ).date()
 
 
 def sprint_days(start: date, end: date) -> list[date]:

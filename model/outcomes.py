@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from model import audit, metrics, sprints, validation
+from model import audit, clock, sprints, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
@@ -40,7 +40,7 @@ def _measured_day(measured_at: date | datetime, today: date | None = None) -> da
         measured_at = measured_at.date()
     if not isinstance(measured_at, date):
         raise ValidationError("error.measured_at_required")
-    if measured_at > (today or metrics.danish_today()):
+    if measured_at > (today or clock.today()):
         raise ValidationError("error.measured_in_future")
     return validation.check_date(measured_at)
 

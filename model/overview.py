@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from model import freshness
 from model.access import Actor, require
-from model.metrics import LOCAL_TZ
+from model.clock import LOCAL_TZ
 from model.people import visible_citizens
 from model.tables import SECURED, Citizen, Company, Contact, Placement, Sprint, SprintCard, StageChange
 

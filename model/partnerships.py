@@ -13,7 +13,7 @@ from sqlalchemy import Date, Float, and_, case, cast, distinct, func, literal, u
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, freshness, metrics
+from model import audit, clock, freshness
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
@@ -170,7 +170,7 @@ def pocket_money_costs(engine: Engine, actor: Actor, *, partnership_id: int | No
     None. Columns: month (its first day), payer_id, payer, placements, hours, wage_cost.
     """
     require(actor, "partnership.read")
-    as_of = as_of or metrics.danish_today()
+    as_of = as_of or clock.today()
     last_day = func.coalesce(Placement.actual_end_date, Placement.planned_end_date,
                              literal(as_of, Date))
     jobs = [Placement.kind == POCKET_MONEY]
@@ -284,7 +284,7 @@ def reach(engine: Engine, actor: Actor, partnership_id: int, *,
     with such a started placement. Returns {"reached", "target"} (target None when not set).
     """
     require(actor, "partnership.read")
-    as_of = as_of or metrics.danish_today()
+    as_of = as_of or clock.today()
     with Session(engine) as session:
         partnership = session.get(Partnership, partnership_id)
         if partnership is None:

@@ -11,7 +11,7 @@ from sqlalchemy import exists, func, or_, true, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, metrics, validation
+from model import audit, clock, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import AccessDenied, StaleVersion, ValidationError
@@ -58,7 +58,7 @@ def check_free_text(*texts: str | None) -> None:
 
 
 def validate_birth_year(birth_year: int, today: date | None = None) -> None:
-    year = (today or metrics.danish_today()).year
+    year = (today or clock.today()).year
     if not year - OLDEST_AGE <= birth_year <= year - YOUNGEST_AGE:
         raise ValidationError("error.birth_year", low=year - OLDEST_AGE, high=year - YOUNGEST_AGE)
 
@@ -66,7 +66,7 @@ def validate_birth_year(birth_year: int, today: date | None = None) -> None:
 def validate_dagpenge_end(end: date, today: date | None = None) -> None:
     """The day the right to dagpenge runs out: at most a year ago (still worth mapping) and at
     most three years ahead (the dagpenge period is two years, plus room for re-earning it)."""
-    today = today or metrics.danish_today()
+    today = today or clock.today()
     low, high = today - DAGPENGE_END_PAST, today + DAGPENGE_END_AHEAD
     if not low <= end <= high:
         raise ValidationError("error.dagpenge_end_range", low=low.strftime("%d-%m-%Y"),

@@ -10,7 +10,7 @@ from sqlalchemy import and_, bindparam, case, delete, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, freshness, metrics, validation
+from model import audit, clock, freshness, metrics, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
@@ -194,7 +194,7 @@ def plan_dates(start: date, days: list[int], planned_end: date | None,
 
 
 def initial_status(start_date: date) -> str:
-    return "planned" if start_date > metrics.danish_today() else "active"
+    return "planned" if start_date > clock.today() else "active"
 
 
 def validate_wage(hourly_wage: float | None) -> None:
@@ -385,7 +385,7 @@ def end_placement(
     require(actor, "placement.write")
     if result not in RESULTS:
         raise ValidationError("error.unknown_result")
-    if validation.check_date(end_date, required=True) > metrics.danish_today():
+    if validation.check_date(end_date, required=True) > clock.today():
         raise ValidationError("error.end_in_future")
     with write_session(engine) as session:
         placement, _ = _visible_placement(session, actor, placement_id)
@@ -457,7 +457,7 @@ def placement_page(
     `limit` rows from `offset` on, and how many match in all. `query` finds the citizen's name."""
     require(actor, "placement.read")
     check_free_text(query)  # the criterion goes into the audit log
-    day = metrics.danish_today()
+    day = clock.today()
     words = query.strip().split()
     criteria = [or_(Citizen.first_name.ilike(f"%{word}%"), Citizen.last_name.ilike(f"%{word}%"))
                 for word in words]
@@ -558,7 +558,7 @@ def follow_up_plan(engine: Engine, actor: Actor, placement_id: int) -> pd.DataFr
         ).all()
         audit.log(session, actor, "view", "placement", placement_id, detail="follow_up_plan")
         session.commit()
-    day = metrics.danish_today()
+    day = clock.today()
     return pd.DataFrame(
         [(*row, _plan_state(row[2], row[1], running, day)) for row in rows], columns=PLAN_COLUMNS)
 

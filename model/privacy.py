@@ -20,9 +20,9 @@ from sqlmodel import Session
 
 from model import audit, exporting, i18n, outcomes, retention
 from model.access import Actor, require
+from model.clock import LOCAL_TZ
 from model.db import write_session
 from model.errors import ValidationError
-from model.metrics import LOCAL_TZ
 from model.people import visible_citizen
 from model.tables import (
     AppUser,

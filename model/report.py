@@ -11,7 +11,7 @@ import pandas as pd
 from plotly.offline import get_plotlyjs
 from sqlalchemy.engine import Engine
 
-from model import audit, charts, exporting, i18n, importing, metrics, results
+from model import audit, charts, clock, exporting, i18n, importing, results
 from model.access import Actor, require
 from model.db import write_session
 from model.results import Filter
@@ -129,7 +129,7 @@ def build(engine: Engine, actor: Actor, flt: Filter, settings: charts.Settings, 
     """The report of an initiative (or all) and a period, with the page's other filters."""
     require(actor, "results.read")
     results.check_filter(flt)
-    now = now or datetime.now(metrics.LOCAL_TZ)
+    now = now or clock.local_now()
     options = results.filter_options(engine, actor)
     initiative = options.initiatives.get(flt.initiative_id) or i18n.t("results.report_all_initiatives", lang)
     title = i18n.t("results.report_heading", lang, initiative=initiative)

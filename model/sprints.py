@@ -10,7 +10,7 @@ from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, freshness, metrics, validation
+from model import audit, clock, freshness, metrics, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
@@ -72,7 +72,7 @@ def current_sprint_id(engine: Engine, actor: Actor, today: date | None = None) -
     sprints = list_sprints(engine, actor)
     if sprints.empty:
         return None
-    today = today or metrics.danish_today()
+    today = today or clock.today()
     running = sprints[sprints["status"] == "running"]
     covering = running[(running["start_date"] <= today) & (running["end_date"] >= today)]
     for candidates in (covering, running, sprints):
@@ -142,7 +142,7 @@ def create_sprint(
     with write_session(engine) as session:
         sprint = Sprint(
             name=name.strip(), start_date=start, end_date=end, goal_count=goal, focus=focus.strip(),
-            kind=kind, status="planned" if start > metrics.danish_today() else "running",
+            kind=kind, status="planned" if start > clock.today() else "running",
             team_id=team_id if team_id is not None else actor.team_id,
             stage_names=_clean_stage_names(stage_names),
         )

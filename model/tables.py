@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
+
+from model import clock
 
 STAGES = ("selected", "clarified", "dialogue", "secured", "parked")
 SECURED = "secured"
@@ -26,7 +28,8 @@ BENEFIT_TYPES = ("dagpenge", "kontanthjaelp", "uddannelseshjaelp", "sygedagpenge
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now as a UTC moment, from the app's one clock."""
+    return clock.now()
 
 
 # A team of staff; citizens and sprints belong to one.

@@ -8,13 +8,13 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, exporting, i18n, metrics, outcomes, placements
+from model import audit, clock, exporting, i18n, outcomes, placements
 from model.access import Actor, require
+from model.clock import LOCAL_TZ
 from model.db import write_session
 from model.errors import ValidationError
 from model.events import KIND_KEYS as EVENT_KIND_KEYS
 from model.events import citizen_events
-from model.metrics import LOCAL_TZ
 from model.people import visible_citizen
 from model.tables import (
     Company,
@@ -125,7 +125,7 @@ def _follow_up_rows(session: Session, citizen_id: int, lang: str) -> list[tuple]
         .outerjoin(Staff, Staff.id == FollowUp.done_by)
         .where(Placement.citizen_id == citizen_id)
     ).all()
-    today = metrics.danish_today()
+    today = clock.today()
     events = []
     for due, done_at, note, company, initials in rows:
         if done_at is not None:

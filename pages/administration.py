@@ -6,10 +6,10 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from model import access, admin, exporting, i18n, metrics
+from model import access, admin, clock, exporting, i18n
 from model.access import ALL_ROLES
+from model.clock import LOCAL_TZ
 from model.errors import UserError
-from model.metrics import LOCAL_TZ
 from model.tables import ROLES
 from pages import ui
 
@@ -17,7 +17,7 @@ actor = ui.guard("administration")
 engine = ui.engine()
 t = ui.t
 may_change = access.can(actor, "account.admin")
-today = metrics.danish_today()
+today = clock.today()
 
 st.title(t("admin.title"))
 accounts_tab, log_tab, sample_tab = st.tabs([t("admin.tab_accounts"), t("admin.tab_log"),

@@ -1,12 +1,11 @@
 """Borgere: list, search and filters; create and edit; the citizen's profile and timeline."""
 
-from datetime import date, datetime
+from datetime import date
 
 import streamlit as st
 
-from model import access, i18n, metrics, outcomes, people, sprints, timeline
+from model import access, clock, i18n, outcomes, people, sprints, timeline
 from model.errors import StaleVersion, UserError
-from model.metrics import LOCAL_TZ
 from model.tables import BENEFIT_TYPES
 from pages import ui
 from pages.ui import matching as matching_ui
@@ -162,7 +161,7 @@ def show_timeline(citizen_id: int) -> None:
     if events.empty:
         st.info(t("citizens.timeline_empty"))
         return
-    now = datetime.now(LOCAL_TZ)
+    now = clock.local_now()
     upcoming = events[events["when"] > now]
     if not upcoming.empty:
         st.caption(t("citizens.timeline_upcoming", n=len(upcoming)))
@@ -188,7 +187,7 @@ def measurement_forms(citizen_id: int) -> None:
                               key="outcome_status", format_func=status_label,
                               placeholder=t("citizens.outcome_status_placeholder"))
         measured = st.date_input(t("citizens.measured_at"), format="DD-MM-YYYY",
-                                 max_value=metrics.danish_today(),
+                                 max_value=clock.today(),
                                  key="outcome_date")
         if st.form_submit_button(t("citizens.outcome_save"), type="primary"):
             try:
@@ -206,7 +205,7 @@ def measurement_forms(citizen_id: int) -> None:
         score = st.slider(t("citizens.progression_score"), low, high, value=5, key="progression_score",
                           help=t("citizens.progression_help"))
         measured = st.date_input(t("citizens.measured_at"), format="DD-MM-YYYY",
-                                 max_value=metrics.danish_today(),
+                                 max_value=clock.today(),
                                  key="progression_date")
         if st.form_submit_button(t("citizens.progression_save"), type="primary"):
             try:
@@ -228,7 +227,7 @@ def show_profile(citizen_id: int) -> None:
         ui.show_error(error)
         return
     st.header(f"{citizen.first_name} {citizen.last_name}")
-    age = metrics.danish_today().year - citizen.birth_year
+    age = clock.today().year - citizen.birth_year
     st.caption(" · ".join(filter(None, [
         t("citizens.born", year=citizen.birth_year, age=age), escape(citizen.target_group),
         benefit_label(citizen.benefit_type),
@@ -311,7 +310,7 @@ def group_sheets() -> None:
         months = c1.selectbox(t("citizens.outcome_months"), outcomes.MEASURE_MONTHS, key="group_months",
                               format_func=months_label)
         measured = c2.date_input(t("citizens.measured_at"), format="DD-MM-YYYY", key="group_outcome_date",
-                                 max_value=metrics.danish_today())
+                                 max_value=clock.today())
         sheet = outcomes.outcome_sheet(engine, actor, months=months, **scope)
         if sheet.empty:
             st.info(t("citizens.group_empty"))
@@ -342,7 +341,7 @@ def group_sheets() -> None:
                     st.rerun()
     with score_tab:
         measured = st.date_input(t("citizens.measured_at"), format="DD-MM-YYYY",
-                                 key="group_progression_date", max_value=metrics.danish_today())
+                                 key="group_progression_date", max_value=clock.today())
         sheet = outcomes.progression_sheet(engine, actor, **scope)
         if sheet.empty:
             st.info(t("citizens.group_empty"))

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from model import access, exporting, i18n, importing, metrics
+from model import access, clock, exporting, i18n, importing
 from model.errors import UserError
 from model.tables import PLACEMENT_KINDS
 from pages import ui
@@ -181,7 +181,7 @@ def export_section() -> None:
         return
     st.dataframe(frame, hide_index=True, key="export_preview", column_config=date_columns(frame),
                  placeholder="")
-    file_name = f"{importing.code(list_label(name))}-{i18n.format_date(metrics.danish_today())}"
+    file_name = f"{importing.code(list_label(name))}-{i18n.format_date(clock.today())}"
     ui.download_buttons(lambda: exporting.export_list(engine, actor, name, lang=lang), file_name,
                         key="export")
 

@@ -3,14 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from model import access, companies, i18n, metrics, people, placements
+from model import access, clock, companies, i18n, people, placements
 from model.errors import StaleVersion, UserError
 from model.tables import PLACEMENT_KINDS
 from pages import ui
 
 actor = ui.guard("forloeb")
 t, engine = ui.translator(), ui.engine()
-today = metrics.danish_today()
+today = clock.today()
 can_write = access.can(actor, "placement.write")
 can_tick = access.can(actor, "followup.done")
 can_cadence = access.can(actor, "cadence.write")

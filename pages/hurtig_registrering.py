@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from model import companies, i18n, metrics, placements, quick, sprints
+from model import clock, companies, i18n, placements, quick, sprints
 from model.errors import UserError
 from model.tables import PLACEMENT_KINDS, STAGES
 from pages import ui
@@ -75,7 +75,7 @@ with left, st.container(border=True):
         c1, c2, c3 = st.columns([2, 1, 1])
         kind = c1.selectbox(t("quick.kind"), PLACEMENT_KINDS, key="qp_kind",
                             format_func=lambda k: t(f"placement.kind.{k}"))
-        start = c2.date_input(t("quick.start"), value=metrics.danish_today(), format="DD-MM-YYYY",
+        start = c2.date_input(t("quick.start"), value=clock.today(), format="DD-MM-YYYY",
                               key="qp_start")
         hours = c3.number_input(t("quick.hours"), min_value=1, max_value=37, value=15, step=1,
                                 key="qp_hours")

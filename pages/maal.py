@@ -4,14 +4,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from model import access, goals, i18n, metrics
+from model import access, clock, goals, i18n
 from model.errors import StaleVersion, UserError
 from pages import ui
 from pages.ui import goal_labels as look
 
 actor = ui.guard("maal")
 t, engine, lang = ui.t, ui.engine(), ui.lang()
-today = metrics.danish_today()
+today = clock.today()
 can_write = access.can(actor, "goal.write")
 
 

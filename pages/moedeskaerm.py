@@ -1,12 +1,11 @@
 """Mødeskærm: the read-only meeting screen for a TV; initials only, refreshes itself."""
 
 import os
-from datetime import datetime
 
 import streamlit as st
 
-from model import i18n, metrics, sprints
-from model.metrics import LOCAL_TZ
+from model import clock, i18n, sprints
+from model.clock import LOCAL_TZ
 from model.tables import STAGES
 from pages import ui
 
@@ -41,7 +40,7 @@ def meeting_screen() -> None:
     sprint = sprints.get_sprint(engine, actor, sprint_id)
     labels = sprints.stage_labels(sprint, {s: t(f"stage.{s}") for s in STAGES})
     result = sprints.sprint_result(engine, actor, sprint_id)
-    now = datetime.now(LOCAL_TZ)
+    now = clock.local_now()
 
     top_left, top_right = st.columns([3, 2])
     with top_left:
@@ -70,7 +69,7 @@ def meeting_screen() -> None:
     with programme_col:
         st.header(t("screen.today"))
         programme = sprints.agenda(engine, actor, sprint_id)
-        today_items = programme[programme["day"] == metrics.danish_today()]
+        today_items = programme[programme["day"] == clock.today()]
         if today_items.empty:
             st.markdown(t("screen.no_programme_today"))
             today_items = programme

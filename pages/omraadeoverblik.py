@@ -9,13 +9,13 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from model import access, areas, exporting, i18n, metrics
+from model import access, areas, clock, exporting, i18n
 from model.errors import UserError
 from pages import ui
 
 actor = ui.guard("omraadeoverblik")
 t, engine, lang = ui.t, ui.engine(), ui.lang()
-today = metrics.danish_today()
+today = clock.today()
 can_write = access.can(actor, "area.write")
 MATCH_COLORS = {1: "#2e7d32", 2: "#f9a825", 3: "#c62828"}
 NO_MATCH_COLOR = "#90a4ae"

@@ -3,14 +3,14 @@ and the day's follow-ups; every figure links to the page that explains it."""
 
 import streamlit as st
 
-from model import access, companies, goals, i18n, metrics, overview, placements, sprints
+from model import access, clock, companies, goals, i18n, overview, placements, sprints
 from pages import ui
 from pages.ui import goal_labels as look
 
 actor = ui.guard("overblik")
 t, engine = ui.translator(), ui.engine()
 lang = ui.lang()
-today = metrics.danish_today()
+today = clock.today()
 
 st.title(t("overview.title"))
 

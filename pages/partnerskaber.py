@@ -5,13 +5,13 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from model import access, i18n, metrics, partnerships, people
+from model import access, clock, i18n, partnerships, people
 from model.errors import UserError
 from pages import ui
 
 actor = ui.guard("partnerskaber")
 t, engine, lang = ui.t, ui.engine(), ui.lang()
-today = metrics.danish_today()
+today = clock.today()
 can_write = access.can(actor, "partnership.write")
 UNPAID_AT_ONCE = 50  # jobs without a payer offered in one go, oldest first
 

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from model import access, i18n, people, privacy, retention
+from model.clock import LOCAL_TZ
 from model.errors import UserError
-from model.metrics import LOCAL_TZ
 from pages import ui
 
 actor = ui.guard("persondata")

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from model import access, charts, freshness, metrics, report, results
+from model import access, charts, clock, freshness, report, results
 from model.errors import UserError
 from model.outcomes import MEASURE_MONTHS
 from pages import ui
 
 actor = ui.guard("resultater")
 t, engine, lang = ui.t, ui.engine(), ui.lang()
-today = metrics.danish_today()
+today = clock.today()
 
 
 def draw_charts(flt: results.Filter, settings: charts.Settings) -> list[tuple]:

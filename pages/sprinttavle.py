@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from model import access, companies, i18n, metrics, people, placements, sprints
+from model import access, clock, companies, i18n, people, placements, sprints
 from model.errors import StaleVersion, UserError
 from model.tables import PLACEMENT_KINDS, SECURED, SPRINT_KINDS, STAGES
 from pages import ui
@@ -33,7 +33,7 @@ staff = people.list_staff(engine, actor) if can_edit else None
 
 def sprint_form(prefix: str, sprint=None) -> dict | None:
     """The fields of a sprint; returns them when the form is submitted."""
-    today = metrics.danish_today()
+    today = clock.today()
     default_start = sprint.start_date if sprint else today
     with st.form(f"{prefix}_form", clear_on_submit=sprint is None):
         name = st.text_input(t("board.name"), value=sprint.name if sprint else "",
@@ -213,7 +213,7 @@ if offer := st.session_state.get("place_card"):
             else None, placeholder=t("board.place_pick_company"), format_func=place_choices.get)
         kind = c2.selectbox(t("board.place_kind"), PLACEMENT_KINDS, key=f"place_kind_{card_id}",
                             format_func=lambda k: t(placements.KIND_KEYS[k]))
-        start = c3.date_input(t("board.start"), value=metrics.danish_today(), format="DD-MM-YYYY",
+        start = c3.date_input(t("board.start"), value=clock.today(), format="DD-MM-YYYY",
                               key=f"place_start_{card_id}")
         hours = c4.number_input(t("board.place_hours"), value=None, min_value=0.5, step=0.5,
                                 key=f"place_hours_{card_id}")
@@ -383,7 +383,7 @@ programme_col, chart_col = st.columns([2, 3])
 with programme_col:
     st.subheader(t("board.programme"))
     programme = sprints.agenda(engine, actor, sprint_id)
-    today = metrics.danish_today()
+    today = clock.today()
     for day, items in programme.groupby("day", sort=True):
         heading = f"**{i18n.weekday(day, lang).capitalize()} {i18n.format_date(day)}**"
         if day == today:

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from model import access, companies, events, i18n, metrics, people, placements
+from model import access, clock, companies, events, i18n, people, placements
 from model.errors import StaleVersion, UserError
 from pages import ui
 from pages.ui import events as events_ui
@@ -17,7 +17,7 @@ actor = ui.guard("virksomheder")
 t, engine = ui.translator(), ui.engine()
 can_edit = access.can(actor, "company.write")
 can_log = access.can(actor, "contact.write")
-today = metrics.danish_today()
+today = clock.today()
 DAYS_AHEAD = 7
 
 AGREEMENT_LABELS = {

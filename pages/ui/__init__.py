@@ -12,9 +12,9 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from model import access, audit, auth, exporting, i18n, paging
 from model.access import Actor
+from model.clock import LOCAL_TZ
 from model.db import database_url, make_engine
 from model.errors import AccessDenied, UserError
-from model.metrics import LOCAL_TZ
 from model.setup import prepare
 
 APP = Path(__file__).resolve().parents[2] / "app.py"

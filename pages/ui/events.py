@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from model import access, events, i18n, metrics, people
+from model import access, clock, events, i18n, people
 from model.errors import UserError
 from pages import ui
 
@@ -30,7 +30,7 @@ def _form(engine, actor, company_id: int) -> None:
         c1, c2 = st.columns([1, 1])
         kind = c1.selectbox(t("event.kind"), events.EVENT_KINDS, key="event_kind",
                             format_func=kind_label)
-        day = c2.date_input(t("event.date"), value=metrics.danish_today(), format="DD-MM-YYYY",
+        day = c2.date_input(t("event.date"), value=clock.today(), format="DD-MM-YYYY",
                             key="event_date")
         title = st.text_input(t("event.title"), key="event_title",
                               placeholder=t("event.title_placeholder"))

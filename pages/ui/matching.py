@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from model import access, i18n, matching, metrics
+from model import access, clock, i18n, matching
 from model.access import Actor
 from model.errors import UserError
 from model.matching import Reason, Suggestion
@@ -48,7 +48,7 @@ def _log(engine, actor: Actor, suggestion: Suggestion, key: str) -> None:
     else:
         st.session_state[f"{key}_logged"] = ui.t(
             "matching.logged", company=suggestion.company, citizen=suggestion.citizen,
-            date=i18n.format_date(metrics.danish_today()))
+            date=i18n.format_date(clock.today()))
 
 
 def show_suggestions(engine, actor: Actor, suggestions: list[Suggestion], *, key: str,

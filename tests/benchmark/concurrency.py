@@ -28,7 +28,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import companies, metrics, people, placements, sprints
+from model import clock, companies, people, placements, sprints
 from model.access import Actor
 from model.db import make_engine, migrate
 from model.tables import (
@@ -89,7 +89,7 @@ def _actor(session: Session, team_id: int) -> Actor:
 
 def build_world(engine: Engine, threads: int) -> World:
     """A team with one consultant per thread, each with a citizen on the board and a placement."""
-    today = metrics.danish_today()
+    today = clock.today()
     with Session(engine) as session:
         team = Team(name=f"Samtidighed {time.monotonic_ns()}")
         company = Company(name=f"Fælles Lager ApS {time.monotonic_ns()}")
@@ -141,7 +141,7 @@ def write(engine: Engine, world: World, writer: Writer, operation: str, number: 
         companies.log_contact(engine, actor, company_id=world.company_id, channel="phone",
                               citizen_id=writer.citizen_id, outcome="interested",
                               note=f"Opkald {number}", next_step="Ring igen",
-                              next_step_date=metrics.danish_today() + timedelta(days=7))
+                              next_step_date=clock.today() + timedelta(days=7))
     elif operation == "follow_up":
         placements.record_follow_up(engine, actor, placement_id=writer.placement_id,
                                     note=f"Opfølgning {number}")
@@ -151,11 +151,11 @@ def write(engine: Engine, world: World, writer: Writer, operation: str, number: 
                                            expected_version=writer.version)
     elif operation == "citizen":
         people.create_citizen(engine, actor, first_name="Omar", last_name="Demir",
-                              birth_year=metrics.danish_today().year - 25)
+                              birth_year=clock.today().year - 25)
     elif operation == "placement":
         placements.start_placement(engine, actor, citizen_id=writer.citizen_id,
                                    company_id=world.company_id, kind="ordinaere_timer",
-                                   start_date=metrics.danish_today(), hours_per_week=15)
+                                   start_date=clock.today(), hours_per_week=15)
 
 
 def _plan(index: int, writes: int) -> list[str]:

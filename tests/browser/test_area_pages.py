@@ -9,7 +9,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from model import areas, metrics, partnerships
+from model import areas, clock, partnerships
 from model.db import make_engine
 from model.tables import Citizen
 from tests.browser.conftest import open_page, screenshot, sign_in, wait_ready
@@ -79,7 +79,7 @@ def test_a_long_priority_list_shows_a_hundred_and_pages_on(server, page):
     sign_in(page, server, "leder")  # the first start fills the demo
     engine = make_engine(server.database_url)
     try:
-        today = metrics.danish_today()
+        today = clock.today()
         skov = int(areas.area_choices(engine, demo_actor(engine, "leder"))
                    .query("name == 'Skovparken'")["id"].iloc[0])
         with Session(engine) as session:

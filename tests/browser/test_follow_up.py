@@ -9,7 +9,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from model import auth, metrics, people, placements
+from model import auth, clock, people, placements
 from model.db import make_engine
 from model.tables import AppUser, Company, FollowUp, SprintCard
 from tests.browser.conftest import (
@@ -39,7 +39,7 @@ def start_yesterday(database_url: str) -> int:
             citizen_id = citizen.id
         return placements.start_placement(
             engine, konsulent, citizen_id=citizen_id, company_id=company_id,
-            kind="virksomhedspraktik", start_date=metrics.danish_today() - timedelta(days=1),
+            kind="virksomhedspraktik", start_date=clock.today() - timedelta(days=1),
             hours_per_week=15)
     finally:
         engine.dispose()
@@ -79,7 +79,7 @@ def test_a_follow_up_due_today_leaves_the_list_when_marked_done(server, page):
     expect(page.get_by_text(f"Opfølgningen med {' '.join(CITIZEN)} er registreret.")).to_be_visible()
     expect(row).to_have_count(0)
     done = [f for f in follow_ups(server.database_url, placement_id) if f.done_at is not None]
-    assert [(f.due_date, f.note) for f in done] == [(metrics.danish_today(),
+    assert [(f.due_date, f.note) for f in done] == [(clock.today(),
                                                     "God start, kender pauserne")]
 
     # The placement's plan shows the tick and what comes next.

@@ -1,10 +1,10 @@
 """Hurtig registrering in the browser: a new internship in at most 8 user actions."""
 
-from datetime import date
 
 import pytest
 from sqlmodel import Session, select
 
+from model import clock
 from model.db import make_engine
 from model.tables import Citizen, Company, FollowUp, Placement, SprintCard
 from tests.browser.conftest import Server, screenshot, sign_in, wait_ready
@@ -69,6 +69,6 @@ def test_a_new_internship_takes_at_most_8_actions(server, page):
             Placement.citizen_id == citizen.id)).one()
         plan = session.exec(select(FollowUp).where(FollowUp.placement_id == placement.id)).all()
     assert (placement.company_id, placement.kind, placement.start_date) == (
-        company.id, "virksomhedspraktik", date.today())
+        company.id, "virksomhedspraktik", clock.today())
     assert plan, "starting the placement made its follow-up plan"
     print(f"\nActions for a new internship ({len(user.actions)}): " + "; ".join(user.actions))

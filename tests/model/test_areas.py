@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
-from model import areas, importing, metrics, people
+from model import areas, clock, importing, people
 from model.errors import AccessDenied, ValidationError
 from model.tables import (
     AuditLog,
@@ -89,7 +89,7 @@ def test_tags_are_lower_case_trimmed_and_without_repeats(tags, cleaned):
 
 def test_an_unchanged_old_dagpenge_end_date_does_not_block_other_edits(engine, actor_factory):
     mine = actor_factory("consultant")
-    old_end = metrics.danish_today() - timedelta(days=500)
+    old_end = clock.today() - timedelta(days=500)
     [citizen_id] = add(engine, citizen(mine.team_id, benefit_type="dagpenge",
                                        dagpenge_end_date=old_end))
     people.update_citizen(engine, mine, citizen_id, expected_version=1, wishes=["Byggeri"])
@@ -110,7 +110,7 @@ def csv_frame(rows: list[list[object]]) -> pd.DataFrame:
 def test_the_import_takes_the_mapping_fields_and_points_at_a_bad_dagpenge_date(engine, actor_factory,
                                                                                 two_areas):
     leader = actor_factory("leader")
-    soon = metrics.danish_today() + timedelta(days=90)
+    soon = clock.today() + timedelta(days=90)
     header = ["Fornavn", "Efternavn", "Fødselsår", "Ydelse", "Matchgruppe", "Dagpenge ophører",
               "Boligområde", "Ønsker", "Kvalifikationer"]
     bad = csv_frame([header,
@@ -227,7 +227,7 @@ def test_a_leader_enters_figures_and_corrects_them_for_the_same_period(engine, a
     ({"unemployed": -1}, "error.area_unemployed"),
     ({"unemployed": 2.5}, "error.area_figure_number"),
     ({"period_start": None}, "error.area_period_required"),
-    ({"period_start": date.today() + timedelta(days=40)}, "error.area_period_future"),
+    ({"period_start": clock.today() + timedelta(days=40)}, "error.area_period_future"),
     ({"housing_area_id": 9999}, "error.not_found"),
 ])
 def test_bad_figures_are_refused_and_nothing_is_written(engine, actor_factory, two_areas, changes, key):

@@ -10,6 +10,7 @@ from sqlmodel import Session, func, select
 from model import (
     audit,
     auth,
+    clock,
     companies,
     exporting,
     people,
@@ -105,7 +106,7 @@ def test_the_same_search_is_logged_once_within_the_window(engine, actor_factory)
     assert logged == [True, False, True, False]
     # An hour later the same criterion is a new look at the list.
     with Session(engine) as session:
-        old = [AuditLog(at=datetime.now(UTC) - timedelta(hours=1), user_id=actor.user_id,
+        old = [AuditLog(at=clock.now() - timedelta(hours=1), user_id=actor.user_id,
                         action="search", table_name="citizen", detail="q=later")]
         session.add_all(old)
         session.commit()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from model import auth
+from model import auth, clock
 from model.errors import ValidationError
 from model.tables import AppUser, AuditLog
 
@@ -132,7 +132,7 @@ def test_an_unknown_username_answers_like_an_existing_one(engine, three_strikes)
     # The answers must not tell whether a username exists: both "lock" after the same attempts.
     add_user(engine, username="k", role="consultant", password="long enough secret")
     wrong = ["wrong 1", "wrong 2", "wrong 3", "wrong 4"]
-    start = datetime.now(UTC)
+    start = clock.now()
     unknown, known = attempts(engine, "nobody", wrong, now=None), attempts(engine, "k", wrong, now=None)
     assert [answer[:6] for answer in unknown] == [answer[:6] for answer in known] == [
         "failed", "failed", "locked", "locked"]

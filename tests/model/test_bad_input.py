@@ -20,11 +20,11 @@ from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 from model import (
+    clock,
     companies,
     goals,
     i18n,
     importing,
-    metrics,
     outcomes,
     people,
     placements,
@@ -38,7 +38,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad_inputs"
 FORM_FILES = sorted(p for p in CORPUS.glob("*.json") if not p.name.startswith(("import.", "files")))
 IMPORT_FILES = sorted(CORPUS.glob("import.*.json"))
 FILES = json.loads((CORPUS / "files.json").read_text())
-TODAY = metrics.danish_today()
+TODAY = clock.today()
 CVR_TAKEN = "24256790"
 AUDIT_TABLES = {"audit_log", "audit_log_purge"}
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sqlmodel import Session, func, select
 
-from model import companies, metrics, people
+from model import clock, companies, people
 from model.errors import AccessDenied, ValidationError
 from model.tables import AuditLog, Company, Contact, Placement
 
@@ -140,7 +140,7 @@ def test_create_company_stores_the_cleaned_fields_and_is_logged(engine, consulta
 def test_an_agreement_without_a_date_counts_from_today(engine, consultant):
     company_id = make_company(engine, consultant, agreement_kind="samarbejdsaftale")
     with Session(engine) as session:
-        assert session.get(Company, company_id).agreement_since == metrics.danish_today()
+        assert session.get(Company, company_id).agreement_since == clock.today()
 
 
 def test_no_agreement_means_no_agreement_date(engine, consultant):

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from model import events, metrics, timeline
+from model import clock, events, timeline
 from model.errors import AccessDenied, ValidationError
 from model.tables import AuditLog, Citizen, Company, Event, EventParticipant
 
-TODAY = metrics.danish_today()
+TODAY = clock.today()
 
 
 def add(engine, *rows) -> list[int]:

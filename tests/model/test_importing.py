@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, func, select
 
-from model import exporting, importing
+from model import clock, exporting, importing
 from model.errors import AccessDenied, ValidationError
 from model.tables import (
     AuditLog,
@@ -21,7 +21,7 @@ from model.tables import (
     Placement,
 )
 
-THIS_YEAR = date.today().year
+THIS_YEAR = clock.today().year
 # CVR numbers that pass the modulus-11 check.
 CVR_A, CVR_B, CVR_C = "24256790", "61126228", "54562519"
 
@@ -484,7 +484,7 @@ def known(engine):
 
 
 def test_placements_find_citizen_and_company_and_get_a_follow_up_plan(engine, leader, known):
-    start = date.today().replace(day=1)
+    start = clock.today().replace(day=1)
     frame = table([
         ["Sagsreference", "Fornavn", "Efternavn", "Fødselsår", "CVR", "Virksomhed", "Forløbstype",
          "Startdato", "Slutdato", "Timer pr. uge", "Timeløn"],

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session, func, select
 
-from model import matching, metrics
+from model import clock, matching
+from model.clock import LOCAL_TZ
 from model.errors import AccessDenied, ValidationError
 from model.matching import WEIGHTS, CitizenFacts, CompanyFacts
-from model.metrics import LOCAL_TZ
 from model.tables import AuditLog, Citizen, Company, Contact, HousingArea, Placement
 
 TODAY = date(2026, 9, 22)
@@ -362,7 +362,7 @@ def test_one_step_logs_a_phone_contact_about_the_citizen(engine, world):
 
 def test_the_contact_moves_the_company_down_for_that_citizen(engine, world):
     consultant, ids = world
-    today = metrics.danish_today()  # the one-step contact is logged now
+    today = clock.today()  # the one-step contact is logged now
     first = matching.companies_for_citizen(engine, consultant, ids["omar"], today=today)
     top = first[0]
     assert top.company == "Kirkebjerg Lager A/S"  # ties with Strandens Lager, wins by name

@@ -11,7 +11,7 @@ import importlib
 import inspect
 import os
 import pkgutil
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import pytest
@@ -22,6 +22,7 @@ import model
 from model import (
     admin,
     areas,
+    clock,
     companies,
     events,
     goals,
@@ -42,7 +43,7 @@ from tests.conftest import _create_database, make_actor
 
 CPR_VALUES = ("010190-1234", "0101901234")
 CPR_KEYS = {"error.cpr_in_text", "error.external_ref_cpr"}
-TODAY = date.today()
+TODAY = clock.today()
 
 
 class World:

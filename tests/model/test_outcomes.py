@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 from sqlmodel import Session, func, select
 
-from model import outcomes, people
+from model import clock, outcomes, people
 from model.errors import AccessDenied, ValidationError
 from model.tables import AuditLog, Initiative, Outcome, Progression, Sprint, SprintCard
 
-DAY = date.today() - timedelta(days=3)
+DAY = clock.today() - timedelta(days=3)
 
 
 def citizen(engine, actor, first_name: str, **fields) -> int:
@@ -77,7 +77,7 @@ def test_an_outcome_is_recorded_and_a_second_at_the_same_month_corrects_it(engin
     ({"months_after_start": 0}, "error.outcome_months"),
     ({"status": "rich"}, "error.outcome_status"),
     ({"status": None}, "error.outcome_status"),
-    ({"measured_at": date.today() + timedelta(days=1)}, "error.measured_in_future"),
+    ({"measured_at": clock.today() + timedelta(days=1)}, "error.measured_in_future"),
     ({"measured_at": None}, "error.measured_at_required"),
 ])
 def test_a_bad_outcome_is_refused_and_writes_nothing(engine, actor_factory, changes, key):
@@ -116,7 +116,7 @@ def test_progression_scores_are_recorded_over_time(engine, actor_factory):
     ({"score": 6.5}, "error.progression_score"),
     ({"scale": " "}, "error.progression_scale"),
     ({"scale": "trivsel 010190-1234"}, "error.cpr_in_text"),
-    ({"measured_at": date.today() + timedelta(days=2)}, "error.measured_in_future"),
+    ({"measured_at": clock.today() + timedelta(days=2)}, "error.measured_in_future"),
 ])
 def test_a_bad_progression_score_is_refused_and_writes_nothing(engine, actor_factory, changes, key):
     mine = actor_factory("consultant")

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from model import people, timeline
+from model import clock, people, timeline
 from model.errors import AccessDenied, StaleVersion, ValidationError
 from model.tables import (
     AuditLog,
@@ -24,6 +24,9 @@ from model.tables import (
     Staff,
     StageChange,
 )
+
+# A dagpenge end date within the allowed range (a year back to three ahead) whatever today is.
+DAGPENGE_END = clock.today() + timedelta(days=150)
 
 
 @pytest.mark.parametrize("text, found", [
@@ -85,7 +88,7 @@ def test_search_finds_by_name_within_the_team_and_is_logged(engine, actor_factor
 
 # Citizens: the form's fields, the list with filters, profile, edits and the timeline ----------
 
-THIS_YEAR = date.today().year
+THIS_YEAR = clock.today().year
 
 
 def add(engine, *rows):
@@ -225,14 +228,14 @@ def test_create_citizen_stores_every_field_of_the_form(engine, actor_factory):
     citizen_id = people.create_citizen(
         engine, mine, first_name=" Mette ", last_name="Olsen", birth_year=1975,
         target_group="dagpenge", benefit_type="dagpenge", match_group=1,
-        dagpenge_end_date=date(2027, 2, 1), housing_area_id=area, initiative_id=initiative,
+        dagpenge_end_date=DAGPENGE_END, housing_area_id=area, initiative_id=initiative,
         consultant_id=mine.staff_id, wishes=[" tømrer", "Tømrer", "", "maler"],
         qualifications=["kørekort B"], external_ref=" SAG-2026-0042 ")
     with Session(engine) as session:
         stored = session.get(Citizen, citizen_id)
         created = session.exec(select(AuditLog).where(AuditLog.action == "create")).one()
     assert (stored.first_name, stored.match_group, stored.dagpenge_end_date, stored.team_id) == \
-        ("Mette", 1, date(2027, 2, 1), mine.team_id)
+        ("Mette", 1, DAGPENGE_END, mine.team_id)
     assert (stored.wishes, stored.qualifications, stored.external_ref) == \
         (["tømrer", "maler"], ["kørekort b"], "SAG-2026-0042")
     assert (created.table_name, created.row_id, created.user_id) == ("citizen", citizen_id, mine.user_id)
@@ -252,8 +255,8 @@ VALID = {"first_name": "Bo", "last_name": "Hansen", "birth_year": 1990}
     ({"benefit_type": "løn"}, "error.unknown_benefit"),
     ({"match_group": 4}, "error.match_group"),
     ({"match_group": 0}, "error.match_group"),
-    ({"dagpenge_end_date": date(2027, 1, 1)}, "error.dagpenge_end_without_dagpenge"),
-    ({"benefit_type": "kontanthjaelp", "dagpenge_end_date": date(2027, 1, 1)},
+    ({"dagpenge_end_date": DAGPENGE_END}, "error.dagpenge_end_without_dagpenge"),
+    ({"benefit_type": "kontanthjaelp", "dagpenge_end_date": DAGPENGE_END},
      "error.dagpenge_end_without_dagpenge"),
     ({"wishes": ["lager", "ring 0101901234"]}, "error.cpr_in_text"),
     ({"qualifications": ["150875 1234"]}, "error.cpr_in_text"),
@@ -375,10 +378,10 @@ def test_update_citizen_saves_the_changes_and_a_new_version(engine, actor_factor
     citizen_id = people.create_citizen(engine, mine, **VALID, benefit_type="kontanthjaelp")
     before = people.get_citizen(engine, mine, citizen_id)
     people.update_citizen(engine, mine, citizen_id, expected_version=1, benefit_type="dagpenge",
-                          dagpenge_end_date=date(2027, 3, 1), wishes=["lager"], match_group=2)
+                          dagpenge_end_date=DAGPENGE_END, wishes=["lager"], match_group=2)
     after = people.get_citizen(engine, mine, citizen_id)
     assert (after.benefit_type, after.dagpenge_end_date, after.wishes, after.match_group) == \
-        ("dagpenge", date(2027, 3, 1), ["lager"], 2)
+        ("dagpenge", DAGPENGE_END, ["lager"], 2)
     assert (after.first_name, after.version) == ("Bo", 2)
     assert after.updated_at > before.updated_at
     with Session(engine) as session:
@@ -431,7 +434,7 @@ def at(day: date, hour: int) -> datetime:
 def test_the_timeline_holds_every_kind_newest_first(engine, actor_factory):
     mine = actor_factory("consultant")
     citizen_id = people.create_citizen(engine, mine, **VALID)
-    start = date.today() - timedelta(days=150)
+    start = clock.today() - timedelta(days=150)
     (company,) = add(engine, Company(name="Strand Café"))
     (sprint,) = add(engine, Sprint(name="Uge 39 – Brøndby", start_date=start,
                                    end_date=start + timedelta(days=4), goal_count=16,
@@ -454,7 +457,7 @@ def test_the_timeline_holds_every_kind_newest_first(engine, actor_factory):
         Progression(citizen_id=citizen_id, measured_at=start + timedelta(days=14), score=6),
         Outcome(citizen_id=citizen_id, measured_at=start + timedelta(days=100),
                 months_after_start=3, status="job"),
-        FollowUp(placement_id=placement, due_date=date.today() + timedelta(days=30)))
+        FollowUp(placement_id=placement, due_date=clock.today() + timedelta(days=30)))
     events = timeline.timeline(engine, mine, citizen_id)
     assert events.columns.tolist() == ["when", "kind", "title", "detail"]
     assert events["kind"].tolist() == [

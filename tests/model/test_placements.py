@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session, delete, func, select
 
-from model import metrics, people, placements, sprints
+from model import clock, people, placements, sprints
 from model.errors import AccessDenied, StaleVersion, ValidationError
 from model.tables import AuditLog, Company, FollowUp, FollowUpCadence, Placement, SprintCard
 
@@ -161,7 +161,7 @@ def test_the_plan_stops_at_the_planned_end(engine, world):
 
 def test_a_placement_starting_later_is_planned(engine, world):
     consultant, citizen_id, company_id = world
-    later = metrics.danish_today() + timedelta(days=7)
+    later = clock.today() + timedelta(days=7)
     placement_id = start(engine, consultant, citizen_id, company_id, start_date=later)
     with Session(engine) as session:
         assert session.get(Placement, placement_id).status == "planned"
@@ -317,7 +317,7 @@ def test_end_removes_later_open_follow_ups_and_keeps_the_rest(engine, world):
 def test_end_refuses_bad_input(engine, world, end_offset, result, key):
     consultant, citizen_id, company_id = world
     placement_id = start(engine, consultant, citizen_id, company_id)
-    end = metrics.danish_today() + timedelta(days=1) if end_offset is None \
+    end = clock.today() + timedelta(days=1) if end_offset is None \
         else START + timedelta(days=end_offset)
     with pytest.raises(ValidationError) as refused:
         placements.end_placement(engine, consultant, placement_id, expected_version=1,
@@ -471,7 +471,7 @@ def test_record_closes_the_earliest_open_follow_up_else_adds_one(engine, world):
 
 def test_the_plan_names_the_state_of_each_follow_up(engine, world):
     consultant, citizen_id, company_id = world
-    today = metrics.danish_today()
+    today = clock.today()
     placement_id = start(engine, consultant, citizen_id, company_id,
                          start_date=today - timedelta(days=2))
     placements.record_follow_up(engine, consultant, placement_id=placement_id, note="fin")
@@ -541,7 +541,7 @@ def test_a_page_is_searched_by_the_citizens_name_and_stays_in_the_team(engine, w
 def test_the_status_filter_uses_the_status_as_of_today(engine, world, status, shift, expected):
     consultant, citizen_id, company_id = world
     placement_id = start(engine, consultant, citizen_id, company_id,
-                         start_date=metrics.danish_today() + timedelta(days=shift))
+                         start_date=clock.today() + timedelta(days=shift))
     with Session(engine) as session:
         session.get(Placement, placement_id).status = "planned"
         session.commit()

@@ -16,8 +16,8 @@ from plotly.offline import get_plotlyjs
 from sqlmodel import Session, select
 
 from model import charts, i18n, report, results
+from model.clock import LOCAL_TZ
 from model.errors import AccessDenied
-from model.metrics import LOCAL_TZ
 from model.tables import AuditLog, Citizen, Initiative, Outcome
 from tests.model.test_results import (  # noqa: F401
     TODAY,

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlmodel import Session, SQLModel
 
-from model import retention, setup
+from model import clock, retention, setup
 from model.errors import AccessDenied, ValidationError
 from model.tables import (
     AuditLog,
@@ -459,7 +459,7 @@ def test_postgresql_runs_without_the_sqlite_pragmas(engine):
 
 def test_the_demo_survives_the_first_run(demo_engine):
     before = _counts(demo_engine)
-    report = retention.run(demo_engine, now=datetime.now(UTC))
+    report = retention.run(demo_engine, now=clock.now())
     assert report.total == 0
     after = _counts(demo_engine)
     assert {t: n for t, n in after.items() if t not in {"audit_log", "retention_run"}} == \

@@ -13,8 +13,8 @@ from sqlmodel import Session, SQLModel
 
 from model import (
     audit,
+    clock,
     importing,
-    metrics,
     outcomes,
     people,
     placements,
@@ -24,7 +24,7 @@ from model import (
 from model.tables import Company
 from tests.conftest import make_actor
 
-TODAY = metrics.danish_today()
+TODAY = clock.today()
 START = TODAY - timedelta(days=20)
 
 

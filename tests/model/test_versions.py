@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, func, select
 
-from model import companies, goals, i18n, metrics, people, placements, sprints
+from model import clock, companies, goals, i18n, people, placements, sprints
 from model.errors import StaleVersion
 from model.tables import AuditLog, Citizen, Company, Goal, Placement, Sprint, SprintCard
 from tests.conftest import app_as, demo_actor, make_actor, page_text
 
-TODAY = metrics.danish_today()
+TODAY = clock.today()
 START = TODAY - timedelta(days=30)
 
 # Tables whose rows are changed through the app: each save names the version it started from.

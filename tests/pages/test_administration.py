@@ -1,11 +1,10 @@
 """Brugere og log: admins create, deactivate, reset and unlock accounts; admins and leaders
 filter the log and draw a reproducible sample; leaders only read."""
 
-from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
-from model import auth
+from model import auth, clock
 from model.tables import AppUser, AuditLog
 from tests.conftest import app_as, demo_actor, page_text
 
@@ -26,7 +25,7 @@ def add_views(engine, n: int) -> None:
     leader = demo_actor(engine, "leder")
     with Session(engine) as session:
         for i in range(n):
-            session.add(AuditLog(at=datetime.now(UTC).replace(microsecond=i), action="view",
+            session.add(AuditLog(at=clock.now().replace(microsecond=i), action="view",
                                  table_name="citizen", row_id=i % 4, user_id=leader.user_id))
         session.commit()
 

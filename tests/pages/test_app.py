@@ -215,3 +215,15 @@ def test_a_refusal_by_the_model_is_logged_when_shown(app_db):
         logged = session.exec(select(AuditLog.user_id, AuditLog.detail)
                               .where(AuditLog.action == "access_refused")).all()
     assert logged == [(mentor.user_id, "citizen.write")]
+
+
+def test_a_set_date_is_shown_in_the_sidebar(app_db, monkeypatch):
+    monkeypatch.setenv("JOBTAVLEN_TODAY", "2027-01-01")
+    at = app_as(app_db, "konsulent")
+    assert "Dagens dato er sat til 01-01-2027" in " ".join(w.value for w in at.sidebar.warning)
+
+
+def test_the_real_date_shows_no_date_note(app_db, monkeypatch):
+    monkeypatch.delenv("JOBTAVLEN_TODAY", raising=False)
+    at = app_as(app_db, "konsulent")
+    assert not [w for w in at.sidebar.warning if "JOBTAVLEN_TODAY" in w.value]

@@ -1,16 +1,19 @@
 """Borgere: the list and its filters, creating and editing, the profile with its timeline,
 measurements one by one and for a whole sprint or initiative."""
 
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from model import outcomes, people, sprints
+from model import clock, outcomes, people, sprints
 from model.tables import Citizen, Outcome, Progression, Staff, Team
 from tests.conftest import app_as, demo_actor, page_text
+
+# A dagpenge end date within the allowed range (a year back to three ahead) whatever today is.
+DAGPENGE_END = clock.today() + timedelta(days=150)
 
 PAGE = "pages/borgere.py"
 
@@ -140,7 +143,7 @@ def test_an_outcome_recorded_on_the_profile_shows_on_the_timeline(app_db):
     with Session(app_db) as session:
         stored = session.exec(select(Outcome).where(Outcome.citizen_id == citizen.id,
                                                     Outcome.months_after_start == 6)).one()
-    assert (stored.status, stored.measured_at) == ("education", date.today())
+    assert (stored.status, stored.measured_at) == ("education", clock.today())
 
 
 def test_a_progression_score_recorded_on_the_profile_shows_on_the_timeline(app_db):
@@ -159,12 +162,12 @@ def test_editing_a_citizen_saves_the_change(app_db):
     prefix = f"edit{citizen.version}"
     at.text_input(key=f"{prefix}_last").input("Holm-Larsen")
     at.selectbox(key=f"{prefix}_benefit").select("dagpenge")
-    at.date_input(key=f"{prefix}_dagpenge_end").set_value(date(2027, 4, 30))
+    at.date_input(key=f"{prefix}_dagpenge_end").set_value(DAGPENGE_END)
     at.button(key=f"FormSubmitter:{prefix}_citizen-Gem").click().run()
     assert not at.exception
     assert "Oplysningerne er gemt." in page_text(at)
     assert at.header[0].value == f"{citizen.first_name} Holm-Larsen"
-    assert "30-04-2027" in page_text(at)
+    assert f"{DAGPENGE_END:%d-%m-%Y}" in page_text(at)
     leader = demo_actor(app_db, "leder")
     stored = people.get_citizen(app_db, leader, citizen.id)
     assert (stored.benefit_type, stored.version) == ("dagpenge", citizen.version + 1)
@@ -174,7 +177,7 @@ def test_a_bad_edit_shows_the_error_and_changes_nothing(app_db):
     citizen = first_sprint_citizen(app_db)
     at = profile(app_db, "konsulent", citizen.id)
     prefix = f"edit{citizen.version}"
-    at.date_input(key=f"{prefix}_dagpenge_end").set_value(date(2027, 4, 30))
+    at.date_input(key=f"{prefix}_dagpenge_end").set_value(DAGPENGE_END)
     at.button(key=f"FormSubmitter:{prefix}_citizen-Gem").click().run()
     assert "gælder kun borgere på dagpenge" in at.error[0].value
     stored = people.get_citizen(app_db, demo_actor(app_db, "leder"), citizen.id)
@@ -196,7 +199,7 @@ def test_outcomes_for_a_whole_sprint_are_entered_in_the_table(app_db):
     assert "2 målinger er gemt." in page_text(at)
     after = outcomes.outcome_sheet(app_db, leader, months=3, sprint_id=sprint_id)
     assert after["status"].iloc[[0, 2]].tolist() == [new[0], new[2]]
-    assert after["measured_at"].iloc[0] == date.today()
+    assert after["measured_at"].iloc[0] == clock.today()
     assert after["status"].iloc[1] == before["status"].iloc[1] or (
         pd.isna(after["status"].iloc[1]) and pd.isna(before["status"].iloc[1]))
 
@@ -218,7 +221,7 @@ def test_progression_for_a_whole_initiative_is_entered_in_the_table(app_db):
         stored = session.exec(select(Progression.score, Progression.measured_at)
                               .where(Progression.citizen_id == int(sheet["citizen_id"].iloc[1]))
                               .order_by(Progression.id.desc())).first()
-    assert tuple(stored) == (9, date.today())
+    assert tuple(stored) == (9, clock.today())
 
 
 def test_a_mentor_reads_profiles_but_cannot_change_anything(app_db):

@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from model import i18n, metrics, people, placements
+from model import clock, i18n, people, placements
 from model.tables import Company, FollowUp, Placement, Staff
 from tests.conftest import app_as, demo_actor, page_text
 
@@ -40,7 +40,7 @@ def started(engine, *, days_ago: int = 1, consultant: str | None = None, **field
     return placements.start_placement(
         engine, konsulent, citizen_id=citizen_of_the_team(engine, **fields),
         company_id=company_id(engine), kind="virksomhedspraktik",
-        start_date=metrics.danish_today() - timedelta(days=days_ago), consultant_id=consultant_id)
+        start_date=clock.today() - timedelta(days=days_ago), consultant_id=consultant_id)
 
 
 def open_follow_ups(engine, placement_id: int) -> list:
@@ -73,7 +73,7 @@ def placement_open(engine, username: str, placement_id: int):
 def test_a_follow_up_due_today_is_ticked_off_with_a_note_in_one_action(app_db):
     placement_id = started(app_db, days_ago=1)
     [follow_up] = [f for f in open_follow_ups(app_db, placement_id)
-                   if f.due_date == metrics.danish_today()]
+                   if f.due_date == clock.today()]
     at = app_as(app_db, "konsulent", PAGE)
     [row] = due_rows(at)
     assert ":blue-badge[I dag]" in row and "Strandens Bageri ApS" in row
@@ -92,7 +92,7 @@ def test_overdue_follow_ups_say_since_when(app_db):
     at = app_as(app_db, "konsulent", PAGE)
     rows = due_rows(at)
     assert len(rows) == 3
-    two_days_ago = i18n.format_date(metrics.danish_today() - timedelta(days=2))
+    two_days_ago = i18n.format_date(clock.today() - timedelta(days=2))
     assert f"Forsinket – skulle følges op {two_days_ago}" in rows[0]
     assert ":blue-badge[I dag]" in rows[2]
 
@@ -151,7 +151,7 @@ def test_creating_a_placement_searches_citizen_and_company_and_plans_follow_ups(
     assert at.selectbox(key="pl_pick").value == placement.id
     plan = shown_table(at, "Udført af")
     assert len(plan) == len(placements.DEFAULT_CADENCE)
-    assert plan["Dato"].iloc[0] == i18n.format_date(metrics.danish_today() + timedelta(days=1))
+    assert plan["Dato"].iloc[0] == i18n.format_date(clock.today() + timedelta(days=1))
 
 
 def test_a_pocket_money_job_for_an_adult_is_refused_and_nothing_is_written(app_db):
@@ -161,7 +161,7 @@ def test_a_pocket_money_job_for_an_adult_is_refused_and_nothing_is_written(app_d
     at.text_input(key="new_company_query").input("Bageri").run()
     at.selectbox(key="new_kind").select("lommepengejob")
     at.button(key="new_create").click().run()
-    age = metrics.danish_today().year - 1990
+    age = clock.today().year - 1990
     assert at.error[0].value == f"Lommepengejob er kun for unge på 13-17 år; borgeren er {age}."
     with Session(app_db) as session:
         assert session.exec(select(Placement).where(Placement.citizen_id == citizen_id)).all() == []
@@ -191,7 +191,7 @@ def test_ending_a_placement_asks_for_the_result_and_drops_later_follow_ups(app_d
     with Session(app_db) as session:
         placement = session.get(Placement, placement_id)
     assert (placement.status, placement.result) == ("completed", "ordinary_job")
-    assert all(f.due_date <= metrics.danish_today() for f in open_follow_ups(app_db, placement_id))
+    assert all(f.due_date <= clock.today() for f in open_follow_ups(app_db, placement_id))
 
 
 def test_an_edit_after_a_colleagues_save_is_refused_then_allowed(app_db):
@@ -200,7 +200,7 @@ def test_an_edit_after_a_colleagues_save_is_refused_then_allowed(app_db):
     colleague = demo_actor(app_db, "leder")
     placements.update_placement(app_db, colleague, placement_id, expected_version=1,
                                 kind="virksomhedspraktik", company_id=company_id(app_db),
-                                start_date=metrics.danish_today() - timedelta(days=2),
+                                start_date=clock.today() - timedelta(days=2),
                                 planned_end_date=None, hours_per_week=12)
     at.number_input(key=f"pl_edit_{placement_id}_hours").set_value(25)
     at.button(key=f"FormSubmitter:pl_edit_{placement_id}-Gem").click().run()

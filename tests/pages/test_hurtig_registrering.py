@@ -1,13 +1,13 @@
 """Hurtig registrering: the four short forms write what they say, with the defaults filled in."""
 
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from model import quick, sprints
+from model import clock, quick, sprints
 from model.tables import Citizen, Company, Contact, FollowUp, Placement, SprintCard
 from tests.conftest import app_as, demo_actor, page_text
 
@@ -41,7 +41,7 @@ def test_starting_a_placement_uses_the_defaults_and_links_the_sprint_card(app_db
         linked = session.get(SprintCard, card.id).placement_id
     konsulent = demo_actor(app_db, "konsulent")
     assert (placement.kind, placement.start_date, placement.hours_per_week) == (
-        "virksomhedspraktik", date.today(), 15)
+        "virksomhedspraktik", clock.today(), 15)
     assert placement.consultant_id == konsulent.staff_id
     assert placement.sprint_id == sprints.current_sprint_id(app_db, konsulent)
     assert len(plan) >= 5 and linked == placement.id
@@ -65,7 +65,8 @@ def test_logging_a_contact_with_a_next_step(app_db):
     at.selectbox(key="qc_citizen").select(card.citizen_id)
     at.text_input(key="qc_note").input("Talte med køkkenchefen")
     at.text_input(key="qc_next_step").input("Besøg med borgeren")
-    at.date_input(key="qc_next_date").set_value(date(2026, 12, 3))
+    next_week = clock.today() + timedelta(days=7)
+    at.date_input(key="qc_next_date").set_value(next_week)
     at.button(key="FormSubmitter:quick_contact-Gem kontakt").click().run()
     assert not at.exception
     assert "Kontakten med Strand Café er gemt." in page_text(at)
@@ -73,7 +74,7 @@ def test_logging_a_contact_with_a_next_step(app_db):
         contact = session.exec(select(Contact).order_by(Contact.id.desc())).first()
     assert (contact.citizen_id, contact.note, contact.next_step, contact.next_step_date,
             contact.channel) == (card.citizen_id, "Talte med køkkenchefen", "Besøg med borgeren",
-                                 date(2026, 12, 3), "phone")
+                                 next_week, "phone")
 
 
 def test_a_cpr_number_in_a_contact_note_is_refused(app_db):

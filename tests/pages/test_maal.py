@@ -2,7 +2,7 @@
 
 import base64
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, func, select
 from streamlit.testing.v1 import AppTest
 
-from model import goals, metrics
+from model import clock, goals
 from model.errors import AccessDenied
 from model.tables import Goal
 from tests.conftest import app_as, demo_actor, page_text
@@ -65,7 +65,7 @@ def values(array) -> list:
 
 def a_goal(engine, **changes) -> int:
     """A goal of the whole period, set by the demo leader through the model."""
-    today = metrics.danish_today()
+    today = clock.today()
     fields = {"name": "Startede forløb i kvartalet", "scope": "period", "metric": "placements_started",
               "target": 40, "period_start": goals.quarter(today)[0],
               "period_end": goals.quarter(today)[1], **changes}
@@ -83,12 +83,12 @@ def test_a_leader_creates_a_team_goal_and_sees_it_listed_with_its_status(app_db)
     assert "Målet »Sikrede forløb, teamet« er oprettet." in page_text(at)
     goal_id = at.session_state["goals_pick"]
     goal = stored(app_db, goal_id)
-    first, last = goals.quarter(metrics.danish_today())
+    first, last = goals.quarter(clock.today())
     assert (goal.scope, goal.team_id, goal.metric, goal.target, goal.owner_id) == (
         "team", team_id, "secured_placements", 12, leader.staff_id)
     assert (goal.period_start, goal.period_end) == (first, last)
 
-    expected = goals.list_goals(app_db, leader, today=metrics.danish_today()).set_index("id").loc[goal_id]
+    expected = goals.list_goals(app_db, leader, today=clock.today()).set_index("id").loc[goal_id]
     row = listed_row(at, "Sikrede forløb, teamet")
     status = {"reached": "Nået", "on_track": "På vej", "at_risk": "I fare", "missed": "Ikke nået"}
     assert row["Status"].endswith(status[expected["status"]])
@@ -159,14 +159,16 @@ def test_a_leader_changes_a_goal(app_db):
     assert at.number_input(key=f"{prefix}_target_count").value == 40
     at.text_input(key=f"{prefix}_name").input("Startede forløb, justeret")
     at.number_input(key=f"{prefix}_target_count").set_value(30)
-    at.date_input(key=f"{prefix}_end").set_value(date(2027, 6, 30))
+    # The last day of the next quarter: after the goal's start, whatever today is.
+    later_end = goals.quarter(goals.quarter(clock.today())[1] + timedelta(days=1))[1]
+    at.date_input(key=f"{prefix}_end").set_value(later_end)
     at.button(key=f"{prefix}_save").click().run()
     assert not at.exception, at.exception
 
     assert "Målet »Startede forløb, justeret« er gemt." in page_text(at)
     goal = stored(app_db, goal_id)
     assert (goal.name, goal.target, goal.period_end, goal.version) == (
-        "Startede forløb, justeret", 30, date(2027, 6, 30), 2)
+        "Startede forløb, justeret", 30, later_end, 2)
     assert listed_row(at, "Startede forløb, justeret")["Mål"] == "30"
     # The form shows the saved goal, and a second save starts from the new version.
     assert at.number_input(key=f"{prefix}_target_count").value == 30
@@ -181,7 +183,7 @@ def test_a_change_after_a_colleagues_save_is_refused_and_shows_their_goal(app_db
     at.selectbox(key="goals_pick").select(goal_id).run()
     prefix = f"goal_edit_{goal_id}"
     at.number_input(key=f"{prefix}_target_count").set_value(30)
-    first, last = goals.quarter(metrics.danish_today())
+    first, last = goals.quarter(clock.today())
     goals.update_goal(app_db, demo_actor(app_db, "admin"), goal_id, expected_version=1,
                       name="Startede forløb i kvartalet", scope="period", metric="placements_started",
                       target=50, period_start=first, period_end=last)
@@ -201,11 +203,11 @@ def test_a_change_with_a_bad_period_is_refused_and_keeps_the_goal(app_db):
     at = app_as(app_db, "leder", PAGE)
     at.selectbox(key="goals_pick").select(goal_id).run()
     prefix = f"goal_edit_{goal_id}"
-    before_the_start = goals.quarter(metrics.danish_today())[0] - timedelta(days=1)
+    before_the_start = goals.quarter(clock.today())[0] - timedelta(days=1)
     at.date_input(key=f"{prefix}_end").set_value(before_the_start)
     at.button(key=f"{prefix}_save").click().run()
     assert "Periodens slut ligger før dens start." in [e.value for e in at.error]
-    assert stored(app_db, goal_id).period_end == goals.quarter(metrics.danish_today())[1]
+    assert stored(app_db, goal_id).period_end == goals.quarter(clock.today())[1]
 
 
 def test_a_leader_deletes_a_goal_after_confirming(app_db):
@@ -225,7 +227,7 @@ def test_a_leader_deletes_a_goal_after_confirming(app_db):
 def test_the_history_chart_draws_the_model_values_against_the_target(app_db):
     goal_id = a_goal(app_db)
     leader = demo_actor(app_db, "leder")
-    history = goals.goal_history(app_db, leader, goal_id, today=metrics.danish_today())
+    history = goals.goal_history(app_db, leader, goal_id, today=clock.today())
     at = app_as(app_db, "leder", PAGE)
     at.selectbox(key="goals_pick").select(goal_id).run()
     [chart] = at.get("plotly_chart")
@@ -255,8 +257,9 @@ def test_other_roles_see_the_goals_but_cannot_change_them(app_db, username):
     assert goal_keys == []
     with pytest.raises(AccessDenied):
         goals.create_goal(app_db, demo_actor(app_db, username), name="Mit eget mål", scope="period",
-                          metric="placements_started", target=5, period_start=date(2026, 10, 1),
-                          period_end=date(2026, 12, 31))
+                          metric="placements_started", target=5,
+                          period_start=goals.quarter(clock.today())[0],
+                          period_end=goals.quarter(clock.today())[1])
     with pytest.raises(AccessDenied):
         goals.delete_goal(app_db, demo_actor(app_db, username), goal_id)
     assert stored(app_db, goal_id) is not None

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from model import areas, metrics
+from model import areas, clock
 from model.tables import Citizen
 from tests.conftest import app_as, demo_actor, page_text
 
@@ -55,7 +55,7 @@ def test_choosing_an_area_changes_the_numbers_to_the_models(app_db):
 
 def test_the_weeks_slider_changes_the_priority_list(app_db):
     leader = demo_actor(app_db, "leder")
-    today = metrics.danish_today()
+    today = clock.today()
     short = areas.dagpenge_priority(app_db, leader, today=today, weeks=8).rows
     long = areas.dagpenge_priority(app_db, leader, today=today, weeks=52).rows
     assert len(short) < len(long)  # the demo spreads dagpenge end dates over the coming year
@@ -79,7 +79,7 @@ def test_the_weeks_slider_changes_the_priority_list(app_db):
 
 def test_a_long_priority_list_comes_a_hundred_at_a_time_with_the_whole_lists_counts(app_db):
     leader = demo_actor(app_db, "leder")
-    today = metrics.danish_today()
+    today = clock.today()
     skov = area_id(app_db, "Skovparken")
     with Session(app_db) as session:
         session.add_all(Citizen(first_name="Ny", last_name=f"Borger {i:03}", birth_year=1980,
@@ -116,7 +116,7 @@ def test_a_leader_enters_figures_and_the_rate_follows(app_db):
     leader = demo_actor(app_db, "leder")
     at = app_as(app_db, "leder", PAGE)
     skov = area_id(app_db, "Skovparken")
-    period = metrics.danish_today().replace(day=1)
+    period = clock.today().replace(day=1)
     at.selectbox(key="figure_area").select(skov)
     at.date_input(key="figure_period").set_value(period)
     at.number_input(key="figure_residents").set_value(1000)

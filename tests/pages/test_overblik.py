@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from model import companies, goals, metrics, overview, placements, sprints
+from model import clock, companies, goals, overview, placements, sprints
 from model.tables import Company
 from tests.conftest import app_as, demo_actor, page_text
 
@@ -38,7 +38,7 @@ def test_overview_shows_the_running_sprint(app_db):
 
 
 def test_a_leader_sees_the_running_goals_with_their_status(app_db):
-    today = metrics.danish_today()
+    today = clock.today()
     first, last = goals.quarter(today)
     set_goal(app_db, "Mange forløb", target=10_000, start=first, end=last)
     set_goal(app_db, "Et enkelt forløb", target=1, start=first, end=last)
@@ -62,7 +62,7 @@ def test_the_weeks_numbers_equal_the_model(app_db):
     with Session(app_db) as session:
         company_id = session.exec(select(Company.id).where(Company.name == "Strand Café")).one()
     companies.log_contact(app_db, leader, company_id=company_id, channel="phone")
-    week = overview.week_numbers(app_db, leader, today=metrics.danish_today())
+    week = overview.week_numbers(app_db, leader, today=clock.today())
     assert week.outreach_contacts >= 1, "the contact just logged counts this week"
 
     at = app_as(app_db, "leder")
@@ -86,7 +86,7 @@ def test_every_figure_links_to_the_page_that_explains_it(app_db):
 
 @pytest.mark.parametrize("username", ["konsulent", "sagsbehandler"])
 def test_other_roles_see_goals_in_short_but_not_the_weeks_numbers(app_db, username):
-    today = metrics.danish_today()
+    today = clock.today()
     set_goal(app_db, "Teamets kvartal", target=3, start=today - timedelta(days=7),
              end=today + timedelta(days=7))
     at = app_as(app_db, username)
@@ -98,7 +98,7 @@ def test_other_roles_see_goals_in_short_but_not_the_weeks_numbers(app_db, userna
 def test_a_consultant_sees_their_own_day(app_db):
     at = app_as(app_db, "konsulent")
     konsulent = demo_actor(app_db, "konsulent")
-    today = metrics.danish_today()
+    today = clock.today()
     follow_ups = placements.follow_up_counts(app_db, konsulent, today=today,
                                              consultant_id=konsulent.staff_id)
     steps = companies.next_step_counts(app_db, konsulent, today=today,
@@ -114,7 +114,7 @@ def test_a_consultant_sees_their_own_day(app_db):
 def test_a_leader_sees_the_team_day(app_db):
     at = app_as(app_db, "leder")
     team = placements.follow_up_counts(app_db, demo_actor(app_db, "leder"),
-                                       today=metrics.danish_today())
+                                       today=clock.today())
     assert "Teamets dag" in page_text(at)
     assert team["overdue"] > 0, "the demo has overdue follow-ups"
     assert {m.label: m.value for m in at.metric}["Forsinkede opfølgninger"] == str(team["overdue"])

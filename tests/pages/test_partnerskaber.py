@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from model import metrics, partnerships, people, placements
+from model import clock, partnerships, people, placements
 from model.tables import Company
 from tests.conftest import app_as, demo_actor, page_text
 
@@ -27,7 +27,7 @@ def kroner(value: float) -> str:
 
 def test_the_pocket_money_partnership_shows_the_models_reach_partners_and_costs(app_db):
     leader = demo_actor(app_db, "leder")
-    today = metrics.danish_today()
+    today = clock.today()
     listed = partnerships.list_partnerships(app_db, leader)
     strand = int(listed.loc[listed["name"] == "Lommepengejob i Brøndby Strand", "id"].iloc[0])
     at = app_as(app_db, "leder", PAGE)
@@ -122,7 +122,7 @@ def test_the_page_speaks_english(app_db, monkeypatch):
 
 def test_a_consultant_records_the_payer_of_a_pocket_money_job_without_one(app_db):
     konsulent = demo_actor(app_db, "konsulent")
-    today = metrics.danish_today()
+    today = clock.today()
     young = people.create_citizen(app_db, konsulent, first_name="Yasmin", last_name="Nygaard",
                                   birth_year=today.year - 15)
     with Session(app_db) as session:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session, select
 
-from model import charts, i18n, metrics, results
+from model import charts, clock, i18n, results
 from model.tables import AuditLog, ComparisonGroup, Initiative
 from tests.conftest import app_as, demo_actor, page_text
 
@@ -38,7 +38,7 @@ def same(shown: pd.DataFrame, expected: pd.DataFrame) -> bool:
 
 
 def settings(**changes) -> charts.Settings:
-    return charts.Settings(today=metrics.danish_today(), min_size=results.min_group_size(), **changes)
+    return charts.Settings(today=clock.today(), min_size=results.min_group_size(), **changes)
 
 
 def test_a_leader_sees_every_chart_with_its_explanation_and_downloads(app_db):
@@ -68,7 +68,7 @@ def values(array) -> list:
 
 def test_the_charts_and_tables_hold_the_models_numbers(app_db):
     at = app_as(app_db, "leder", RESULTS)
-    today = metrics.danish_today()
+    today = clock.today()
     flt = results.default_filter(today)
     leader = demo_actor(app_db, "leder")
     active = results.active_per_week(app_db, leader, flt, today=today)
@@ -88,7 +88,7 @@ def test_a_filter_changes_the_numbers_to_those_of_the_filter(app_db):
         energi = session.exec(select(Initiative.id).where(Initiative.name == "Energi til hinanden")).one()
     at.selectbox(key="results_initiative").set_value(energi).run()
     assert not at.exception
-    flt = results.Filter(**{**vars(results.default_filter(metrics.danish_today())), "initiative_id": energi})
+    flt = results.Filter(**{**vars(results.default_filter(clock.today())), "initiative_id": energi})
     for key, old in before.items():
         new = shown_table(at, key)
         assert same(new, expected_table(app_db, "leder", key, flt, settings()))

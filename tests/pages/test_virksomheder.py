@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from model import companies, metrics, people
+from model import clock, companies, people
 from model.tables import Company, Contact
 from tests.conftest import app_as, demo_actor, page_text
 
@@ -71,7 +71,7 @@ def test_creating_a_company_opens_its_profile(app_db):
     assert "Hvidovre Smede ApS er oprettet." in text
     assert at.subheader[0].value == "Hvidovre Smede ApS"
     assert "CVR 24256790 · Metal · Hvidovre" in text
-    assert f"Samarbejdsaftale siden {metrics.danish_today():%d-%m-%Y}" in text
+    assert f"Samarbejdsaftale siden {clock.today():%d-%m-%Y}" in text
     created = demo_company(app_db, "Hvidovre Smede ApS")
     assert (created.cvr, created.contact_person) == ("24256790", "Lars Holm")
 
@@ -148,7 +148,7 @@ def log_contact(at, *, next_step: str = "", next_date=None, note: str = "", citi
 def test_a_logged_next_step_is_on_my_list_until_it_is_done(app_db):
     grove = demo_company(app_db, "Grøn Have Anlæg")
     citizen = a_citizen_of(app_db, "konsulent")
-    tomorrow = metrics.danish_today() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     at = app_as(app_db, "konsulent", PAGE)
     open_tab(at, "Profil")
     at.selectbox(key="company_pick").select(grove.id).run()
@@ -203,7 +203,7 @@ def test_editing_a_company_sets_its_agreement(app_db):
     at.button(key=f"FormSubmitter:company_edit_{cafe.id}-Gem").click().run()
     assert not at.exception
     assert "Ændringerne er gemt." in page_text(at)
-    assert f"Partnerskabsaftale siden {metrics.danish_today():%d-%m-%Y}" in page_text(at)
+    assert f"Partnerskabsaftale siden {clock.today():%d-%m-%Y}" in page_text(at)
     stored = demo_company(app_db, "Strand Café")
     assert (stored.agreement_kind, stored.housing_supplier) == ("partnerskabsaftale", True)
 
@@ -220,7 +220,7 @@ def test_top_companies_chart_and_caption(app_db):
 
 def test_agreements_without_contact_follow_the_number_of_days(app_db):
     leader = demo_actor(app_db, "leder")
-    today = metrics.danish_today()
+    today = clock.today()
     at = app_as(app_db, "konsulent", PAGE)
     open_tab(at, "Aftaler uden kontakt")
     expected = companies.not_contacted(app_db, leader, days=60, today=today)
@@ -240,7 +240,7 @@ def test_caseworkers_and_mentors_see_companies_read_only(app_db, username):
     grove = demo_company(app_db, "Grøn Have Anlæg")
     companies.log_contact(app_db, demo_actor(app_db, "konsulent"), company_id=grove.id,
                           channel="phone", next_step="Send tilbud",
-                          next_step_date=metrics.danish_today())
+                          next_step_date=clock.today())
     at = app_as(app_db, username, PAGE)
     assert "din rolle kan ikke oprette eller ændre dem" in at.info[0].value
     assert "Opret virksomhed" not in [t.label for t in at.tabs]
