@@ -227,15 +227,15 @@ def _active_placement(today: date):
     return exists().where(Placement.citizen_id == Citizen.id, *_running(today))
 
 
-def _open_sprint_cards(column):
-    """`column` of the cards that are not parked in a running or planned sprint."""
+def _open_sprint_cards(column, today: date):
+    """`column` of the cards that are not parked in a running or planned sprint on `today`."""
     return (select(column).select_from(SprintCard).join(Sprint, Sprint.id == SprintCard.sprint_id)
-            .where(SprintCard.stage != "parked", Sprint.status.in_(("running", "planned"))))
+            .where(SprintCard.stage != "parked", Sprint.status != "closed", Sprint.end_date >= today))
 
 
-def _in_a_sprint():
-    """Citizens with a card that is not parked in a running or planned sprint."""
-    return _open_sprint_cards(SprintCard.citizen_id)
+def _in_a_sprint(today: date):
+    """Citizens with a card that is not parked in a running or planned sprint on `today`."""
+    return _open_sprint_cards(SprintCard.citizen_id, today)
 
 
 def _priority_counts(matching, today: date):
@@ -243,7 +243,7 @@ def _priority_counts(matching, today: date):
     on `today` nor a card in a sprint: sets, not a lookup per citizen (the running placements are
     a few percent of them all)."""
     running = select(Placement.citizen_id).where(*_running(today))
-    without = and_(Citizen.id.not_in(running), Citizen.id.not_in(_in_a_sprint()))
+    without = and_(Citizen.id.not_in(running), Citizen.id.not_in(_in_a_sprint(today)))
     return matching(select(func.count(Citizen.id), func.count(case((without, Citizen.id)))))
 
 
@@ -278,7 +278,7 @@ def dagpenge_priority(engine: Engine, actor: Actor, *, today: date | None = None
         return visible_citizens(actor, _in_area(stmt, housing_area_id))
 
     soonest_first = (Citizen.dagpenge_end_date, Citizen.last_name, Citizen.first_name, Citizen.id)
-    sprint = (_open_sprint_cards(func.min(Sprint.name)).where(SprintCard.citizen_id == Citizen.id)
+    sprint = (_open_sprint_cards(func.min(Sprint.name), today).where(SprintCard.citizen_id == Citizen.id)
               .correlate(Citizen).scalar_subquery())
     stmt = (select(Citizen.id, Citizen.first_name, Citizen.last_name, HousingArea.name,
                    Citizen.dagpenge_end_date, Staff.name, _active_placement(today).label("active"),

@@ -56,29 +56,88 @@ def _visible(actor: Actor, stmt):
     return stmt.where((Sprint.team_id == actor.team_id) | (Sprint.team_id.is_(None)))
 
 
-def list_sprints(engine: Engine, actor: Actor) -> pd.DataFrame:
-    """The sprints the actor may see, newest first."""
+PLANNED, RUNNING, ENDED, CLOSED = "planned", "running", "ended", "closed"
+LIFECYCLE = (PLANNED, RUNNING, ENDED, CLOSED)
+
+
+def lifecycle(start: date, end: date, closed: bool, today: date) -> str:
+    """Where a sprint stands on `today`: its dates decide, until a leader closes it.
+
+    planned (before its start), running (today within its dates), ended (after its end, waiting
+    for the leader to close it with its result), closed.
+    """
+    if closed:
+        return CLOSED
+    if today < start:
+        return PLANNED
+    return RUNNING if today <= end else ENDED
+
+
+def _with_lifecycle(frame: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Replace the stored status column by the lifecycle on `today`."""
+    frame["status"] = [lifecycle(start, end, status == CLOSED, today) for start, end, status
+                       in zip(frame["start_date"], frame["end_date"], frame["status"])]
+    return frame
+
+
+def list_sprints(engine: Engine, actor: Actor, *, today: date | None = None) -> pd.DataFrame:
+    """The sprints the actor may see, newest first, with their lifecycle status on `today`."""
     require(actor, "sprint.screen")
     stmt = _visible(actor, select(Sprint.id, Sprint.name, Sprint.status, Sprint.kind,
-                                  Sprint.start_date, Sprint.end_date, Sprint.goal_count))
+                                  Sprint.start_date, Sprint.end_date, Sprint.goal_count,
+                                  Sprint.team_id))
     with Session(engine) as session:
         rows = session.exec(stmt.order_by(Sprint.start_date.desc(), Sprint.id.desc())).all()
-    return pd.DataFrame(rows, columns=["id", "name", "status", "kind", "start_date", "end_date",
-                                       "goal_count"])
+    frame = pd.DataFrame(rows, columns=["id", "name", "status", "kind", "start_date", "end_date",
+                                        "goal_count", "team_id"])
+    return _with_lifecycle(frame, today or clock.today())
 
 
-def current_sprint_id(engine: Engine, actor: Actor, today: date | None = None) -> int | None:
-    """The running sprint: one that covers today, else the latest running, else the latest."""
-    sprints = list_sprints(engine, actor)
-    if sprints.empty:
-        return None
+def _own_team_first(sprints: pd.DataFrame, team_id: int | None) -> pd.DataFrame:
+    """The team's own sprints, then sprints of no team; other teams' only for a user of no team."""
+    if team_id is None:
+        return sprints
+    own = sprints[sprints["team_id"] == team_id]
+    shared = sprints[sprints["team_id"].isna()]
+    return pd.concat([own, shared]) if not own.empty or not shared.empty else sprints.iloc[0:0]
+
+
+def running_sprint_id(engine: Engine, actor: Actor, *, today: date | None = None,
+                      team_id: int | None = None) -> int | None:
+    """The running sprint: the one whose dates hold today for the team (the actor's by default)."""
     today = today or clock.today()
-    running = sprints[sprints["status"] == "running"]
-    covering = running[(running["start_date"] <= today) & (running["end_date"] >= today)]
-    for candidates in (covering, running, sprints):
-        if not candidates.empty:
-            return int(candidates.iloc[0]["id"])
-    return None
+    sprints = _own_team_first(list_sprints(engine, actor, today=today),
+                              team_id if team_id is not None else actor.team_id)
+    running = sprints[sprints["status"] == RUNNING]
+    return None if running.empty else int(running.iloc[0]["id"])
+
+
+def next_sprint_id(engine: Engine, actor: Actor, *, today: date | None = None,
+                   team_id: int | None = None) -> int | None:
+    """The next planned sprint of the team (the actor's by default): the soonest to start."""
+    today = today or clock.today()
+    sprints = _own_team_first(list_sprints(engine, actor, today=today),
+                              team_id if team_id is not None else actor.team_id)
+    planned = sprints[sprints["status"] == PLANNED].sort_values(["start_date", "id"])
+    return None if planned.empty else int(planned.iloc[0]["id"])
+
+
+def current_sprint_id(engine: Engine, actor: Actor, today: date | None = None, *,
+                      team_id: int | None = None) -> int | None:
+    """The sprint a page opens on: the running one, else the next planned, else the latest."""
+    today = today or clock.today()
+    for pick in (running_sprint_id, next_sprint_id):
+        if (sprint_id := pick(engine, actor, today=today, team_id=team_id)) is not None:
+            return sprint_id
+    sprints = _own_team_first(list_sprints(engine, actor, today=today),
+                              team_id if team_id is not None else actor.team_id)
+    return None if sprints.empty else int(sprints.iloc[0]["id"])
+
+
+def sprint_status(sprint: Sprint, today: date | None = None) -> str:
+    """The lifecycle status of one sprint on `today`."""
+    return lifecycle(sprint.start_date, sprint.end_date, sprint.status == CLOSED,
+                     today or clock.today())
 
 
 def get_sprint(engine: Engine, actor: Actor, sprint_id: int) -> Sprint:
@@ -142,7 +201,7 @@ def create_sprint(
     with write_session(engine) as session:
         sprint = Sprint(
             name=name.strip(), start_date=start, end_date=end, goal_count=goal, focus=focus.strip(),
-            kind=kind, status="planned" if start > clock.today() else "running",
+            kind=kind, status=PLANNED if start > clock.today() else RUNNING,
             team_id=team_id if team_id is not None else actor.team_id,
             stage_names=_clean_stage_names(stage_names),
         )
@@ -206,7 +265,7 @@ def reopen_sprint(engine: Engine, actor: Actor, sprint_id: int) -> None:
     get_sprint(engine, actor, sprint_id)
     with write_session(engine) as session:
         sprint = session.get(Sprint, sprint_id)
-        sprint.status = "running"
+        sprint.status = RUNNING  # the lifecycle follows the dates again
         sprint.closed_at = None
         sprint.version = Sprint.version + 1  # in SQL, so a concurrent save's bump is not lost
         audit.log(session, actor, "reopen", "sprint", sprint_id)
@@ -558,5 +617,6 @@ def sprint_summaries(engine: Engine, actor: Actor) -> pd.DataFrame:
                     .order_by(Sprint.start_date.desc()))
     with Session(engine) as session:
         rows = session.exec(stmt).all()
-    return pd.DataFrame(rows, columns=["id", "name", "status", "start_date", "end_date",
-                                       "goal_count", "secured"])
+    frame = pd.DataFrame(rows, columns=["id", "name", "status", "start_date", "end_date",
+                                        "goal_count", "secured"])
+    return _with_lifecycle(frame, clock.today())

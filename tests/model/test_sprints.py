@@ -201,7 +201,7 @@ def test_current_sprint_prefers_a_running_sprint_covering_today(engine, actor_fa
                           end=date(2027, 1, 8), goal=3)
     assert sprints.current_sprint_id(engine, leader, today=date(2026, 11, 25)) == now
     sprints.close_sprint(engine, leader, now)
-    assert sprints.current_sprint_id(engine, leader, today=date(2026, 11, 25)) != now
+    assert sprints.running_sprint_id(engine, leader, today=date(2026, 11, 25)) is None
     assert old in sprints.list_sprints(engine, leader)["id"].tolist()
 
 
@@ -219,11 +219,47 @@ def test_demo_sprint_shows_21_of_16(demo_engine):
     assert sorted({d.weekday() for d in days}) == [0, 1, 2, 3, 4]
 
 
-def test_a_sprint_starting_later_is_planned_and_one_started_is_running(engine, actor_factory):
+@pytest.mark.parametrize("today, closed, status", [
+    (date(2027, 9, 26), False, "planned"),   # the Sunday before
+    (date(2027, 9, 27), False, "running"),   # its Monday
+    (date(2027, 10, 1), False, "running"),   # its Friday
+    (date(2027, 10, 2), False, "ended"),     # the Saturday after: waiting for the leader
+    (date(2027, 9, 29), True, "closed"),     # closed early: closed, whatever the dates say
+    (date(2027, 12, 1), True, "closed"),
+])
+def test_a_sprint_status_follows_its_dates_until_it_is_closed(today, closed, status):
+    assert sprints.lifecycle(date(2027, 9, 27), date(2027, 10, 1), closed, today) == status
+
+
+def test_the_listed_status_follows_the_dates_not_the_stored_one(engine, actor_factory):
     leader = actor_factory("leader")
-    later = sprints.create_sprint(engine, leader, name="Senere", start=date(2099, 1, 5),
-                                  end=date(2099, 1, 9), goal=3)
-    started = sprints.create_sprint(engine, leader, name="Nu", start=date(2026, 1, 5),
-                                    end=date(2099, 1, 9), goal=3)
-    assert sprints.get_sprint(engine, leader, later).status == "planned"
-    assert sprints.get_sprint(engine, leader, started).status == "running"
+    week = sprints.create_sprint(engine, leader, name="Uge 39", start=date(2027, 9, 27),
+                                 end=date(2027, 10, 1), goal=16)
+    status = {day: sprints.list_sprints(engine, leader, today=day).set_index("id").loc[week, "status"]
+              for day in (date(2027, 9, 24), date(2027, 9, 29), date(2027, 12, 4))}
+    assert list(status.values()) == ["planned", "running", "ended"]
+    assert sprints.sprint_status(sprints.get_sprint(engine, leader, week), date(2027, 12, 4)) == "ended"
+    sprints.close_sprint(engine, leader, week)
+    assert sprints.list_sprints(engine, leader, today=date(2027, 9, 29)).set_index("id").loc[
+        week, "status"] == "closed"
+
+
+def test_the_running_sprint_is_the_teams_own_whose_dates_hold_today(engine, actor_factory):
+    leader = actor_factory("leader")
+    other = actor_factory("leader")
+    mine = sprints.create_sprint(engine, leader, name="Uge 53", start=date(2026, 12, 28),
+                                 end=date(2027, 1, 1), goal=5)
+    theirs = sprints.create_sprint(engine, other, name="Deres uge", start=date(2026, 12, 28),
+                                   end=date(2027, 1, 1), goal=5)
+    coming = sprints.create_sprint(engine, leader, name="Uge 2", start=date(2027, 1, 11),
+                                   end=date(2027, 1, 15), goal=5)
+    friday_week_53 = date(2027, 1, 1)
+    assert sprints.running_sprint_id(engine, leader, today=friday_week_53) == mine
+    assert sprints.running_sprint_id(engine, other, today=friday_week_53) == theirs
+    # The weekend after: nothing runs; the next planned one is offered instead.
+    assert sprints.running_sprint_id(engine, leader, today=date(2027, 1, 2)) is None
+    assert sprints.next_sprint_id(engine, leader, today=date(2027, 1, 2)) == coming
+    assert sprints.current_sprint_id(engine, leader, today=date(2027, 1, 2)) == coming
+    # After the last one ended, the latest is shown.
+    assert sprints.running_sprint_id(engine, leader, today=date(2027, 2, 1)) is None
+    assert sprints.current_sprint_id(engine, leader, today=date(2027, 2, 1)) == coming
