@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
-from model import audit, auth, clock
+from model import audit, auth, clock, sprints
 from model.clock import LOCAL_TZ
 from model.db import write_session
 from model.tables import (
@@ -103,17 +103,6 @@ COMPANIES = [
     ("Byggeriets Genbrug ApS", "genbrug og affald", "samarbejdsaftale"),
     ("Strand Café", "café", "none"),
     ("Boligselskabets Ejendomskontor", "ejendomsservice", "partnerskabsaftale"),
-]
-UGE39_PROGRAMME = [
-    (0, "formiddag", "Opstart: hver konsulent præsenterer sine tre borgere, og teamet sætter målet"),
-    (0, "eftermiddag", "Faglig sparring konsulenterne imellem om borgernes muligheder"),
-    (1, "formiddag", "Brug af virksomhedscentre og behovet for nye samarbejdsaftaler"),
-    (1, "eftermiddag", "Opsøgende arbejde med virksomhederne"),
-    (2, "hele dagen", "Opsøgende arbejde med virksomhederne"),
-    (2, "eftermiddag", "Fællesmøde: hvilke krav stiller vi til borgerne i praktikforløb?"),
-    (3, "hele dagen", "Opsøgende arbejde med virksomhederne"),
-    (4, "formiddag", "Opsøgende arbejde med virksomhederne"),
-    (4, "eftermiddag", "Fælles opsamling med sagsbehandlere og mentorer"),
 ]
 # Secured per day of uge 39 (Tuesday to Friday): 3, 7, 7, 4 = 21 of 24.
 SECURED_PER_DAY = {1: 3, 2: 7, 3: 7, 4: 4}
@@ -206,7 +195,7 @@ def generate(session: Session, seed: int = SEED, anchor: date | None = None) -> 
                    kind="intensive_week", status="running")
     session.add(uge39)
     session.flush()
-    for offset, part, title in UGE39_PROGRAMME:
+    for offset, part, title in sprints.PROGRAMME_TEMPLATE:
         session.add(AgendaItem(sprint_id=uge39.id, day=UGE39_MONDAY + timedelta(days=offset),
                                part=part, title=title))
 

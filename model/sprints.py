@@ -30,6 +30,18 @@ from model.tables import (
     utcnow,
 )
 
+# The intensive week's programme from the Brøndby story (uge 39): (day from Monday, part, title).
+PROGRAMME_TEMPLATE = [
+    (0, "formiddag", "Opstart: hver konsulent præsenterer sine tre borgere, og teamet sætter målet"),
+    (0, "eftermiddag", "Faglig sparring konsulenterne imellem om borgernes muligheder"),
+    (1, "formiddag", "Brug af virksomhedscentre og behovet for nye samarbejdsaftaler"),
+    (1, "eftermiddag", "Opsøgende arbejde med virksomhederne"),
+    (2, "hele dagen", "Opsøgende arbejde med virksomhederne"),
+    (2, "eftermiddag", "Fællesmøde: hvilke krav stiller vi til borgerne i praktikforløb?"),
+    (3, "hele dagen", "Opsøgende arbejde med virksomhederne"),
+    (4, "formiddag", "Opsøgende arbejde med virksomhederne"),
+    (4, "eftermiddag", "Fælles opsamling med sagsbehandlere og mentorer"),
+]
 STALE_DAYS = 2
 MAX_FOCUS = 500
 MAX_STAGE_NAME = 40
