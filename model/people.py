@@ -25,9 +25,8 @@ from model.tables import (
     Staff,
     utcnow,
 )
+from model.validation import check_free_text, contains_cpr  # noqa: F401 (imported from here by other modules)
 
-# Something shaped like a CPR number: ddmmyy, optional dash or space, four digits.
-CPR_PATTERN = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
 # An external reference of ten digits (optionally split 6-4) could be a mistyped CPR number.
 TEN_DIGITS = re.compile(r"\d{6}[-\s]?\d{4}")
 OLDEST_AGE = 100
@@ -43,18 +42,6 @@ DAGPENGE_END_AHEAD = timedelta(days=3 * 365)
 CITIZEN_FIELDS = ("first_name", "last_name", "birth_year", "target_group", "benefit_type",
                   "match_group", "dagpenge_end_date", "housing_area_id", "initiative_id",
                   "consultant_id", "team_id", "wishes", "qualifications", "external_ref")
-
-
-def contains_cpr(text: str | None) -> bool:
-    return bool(text) and CPR_PATTERN.search(text) is not None
-
-
-def check_free_text(*texts: str | None) -> None:
-    """Refuse text that looks like it holds a CPR number (CPR numbers are never stored), and text
-    with control characters or HTML tags."""
-    validation.check_text(*texts)
-    if any(contains_cpr(t) for t in texts):
-        raise ValidationError("error.cpr_in_text")
 
 
 def validate_birth_year(birth_year: int, today: date | None = None) -> None:
@@ -106,7 +93,7 @@ def clean_tags(tags: list[str] | tuple[str, ...] | None) -> list[str]:
 def clean_external_ref(external_ref: str | None) -> str | None:
     """The optional case reference of another system; it must never be (or hold) a CPR number."""
     ref = _short_text(external_ref, MAX_EXTERNAL_REF)
-    if contains_cpr(ref) or TEN_DIGITS.fullmatch(ref):
+    if contains_cpr(ref) or TEN_DIGITS.fullmatch(validation.ascii_digits(ref)):
         raise ValidationError("error.external_ref_cpr")
     return ref or None
 

@@ -25,6 +25,14 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 # Something that reads as an HTML tag or comment: "<b", "</", "<!", "<?".
 TAG = re.compile(r"<\s*[a-zA-Z/!?]")
 PERSON_NAME_MARKS = frozenset(" '’.-")
+# What may stand between the parts of a CPR number (dd mm yy nnnn): nothing, or spaces around at
+# most one dash of any kind, dot or slash.
+_CPR_SEPARATOR = r"\s*[-./\u2010-\u2015\u2212\ufe58\ufe63\uff0d\uff0e\uff0f]?\s*"
+_CPR_SHAPE = re.compile(
+    rf"(?<![0-9])([0-9]{{2}}){_CPR_SEPARATOR}([0-9]{{2}}){_CPR_SEPARATOR}([0-9]{{2}})"
+    rf"{_CPR_SEPARATOR}[0-9]{{4}}(?![0-9])")
+# Days per month; 29 February counts, since a two-digit year may be a leap year.
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _format(day: date) -> str:
@@ -35,6 +43,34 @@ def has_control_characters(text: str, *, multi_line: bool) -> bool:
     """True for control characters (NUL, ESC, ...) and bidi overrides; line breaks and tabs are
     allowed only in multi-line text."""
     return bool(CONTROL.search(text) or (not multi_line and LINE_BREAK.search(text)))
+
+
+def ascii_digits(text: str) -> str:
+    """Every Unicode decimal digit (Arabic-Indic, Devanagari, full-width, ...) as 0-9."""
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text)
+
+
+def contains_cpr(text: str | None) -> bool:
+    """True when the text holds something written like a CPR number: a real day and month, a
+    two-digit year and four digits, whatever the separators and digits' script; ordinary numbers
+    (amounts, phone numbers, dates with a four-digit year) are not taken for one."""
+    if not text:
+        return False
+    for match in _CPR_SHAPE.finditer(ascii_digits(text)):
+        day, month = int(match.group(1)), int(match.group(2))
+        if 1 <= month <= 12 and 1 <= day <= _DAYS_IN_MONTH[month - 1]:
+            if month == 2 and day == 29 and int(match.group(3)) % 4:
+                continue  # 29 February of a year that had none
+            return True
+    return False
+
+
+def check_free_text(*texts: str | None) -> None:
+    """Refuse text that looks like it holds a CPR number (CPR numbers are never stored), and text
+    with control characters or HTML tags."""
+    check_text(*texts)
+    if any(contains_cpr(t) for t in texts):
+        raise ValidationError("error.cpr_in_text")
 
 
 def check_text(*texts: str | None, multi_line: bool = True) -> None:
