@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, Engine, make_url
 
+from model.db import private_file, private_folder
 from model.errors import ValidationError
 
 
@@ -98,9 +99,10 @@ def backup_sqlite(database: Engine | URL | str | Path, path: str | Path) -> Copy
         raise ValidationError("error.backup_missing", path=str(source_path))
     if path.exists() and path.resolve() == source_path.resolve():
         raise ValidationError("error.backup_same_file")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     partial = path.with_name(path.name + ".part")
     partial.unlink(missing_ok=True)
+    private_file(partial)
     with closing(_connect(source_path)) as source, closing(sqlite3.connect(partial)) as copy:
         # One read transaction: the counts and the copy see the same snapshot, and in WAL mode
         # the app's writers go on meanwhile.
@@ -144,7 +146,8 @@ def restore_sqlite(backup: str | Path, database: Engine | URL | str | Path, *,
         expected = table_counts(source)
         if _holds_data(target) and not force:
             raise ValidationError("error.backup_target_exists", target=str(target))
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
+        private_file(target)
         with closing(_connect(target)) as restored:
             source.backup(restored, pages=-1)
             restored.execute("PRAGMA wal_checkpoint(TRUNCATE)")

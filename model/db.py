@@ -63,13 +63,28 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")  # the last try, with SQLAlchemy's error if it fails
 
 
+def private_folder(folder: Path) -> None:
+    """Create a folder that holds personal data (the database, backups) for its owner only."""
+    for missing in reversed([folder, *folder.parents]):
+        if not missing.exists():
+            missing.mkdir(mode=0o700)
+            missing.chmod(0o700)  # whatever the umask says
+
+
+def private_file(path: Path) -> None:
+    """Create an empty file readable and writable by its owner only, unless it exists."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def make_engine(url: str | None = None) -> Engine:
     """One engine per process; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
     url = url or database_url()
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # SQLite gives its -wal and -shm files the database file's permissions.
+            private_folder(Path(path).parent)
+            private_file(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

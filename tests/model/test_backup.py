@@ -194,3 +194,26 @@ def test_postgresql_round_trips_with_the_documented_pg_dump_and_pg_restore(engin
             "SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_log_append_only'").scalar()
     assert triggers == 1
     restored.dispose()
+
+
+def _mode(path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_the_database_and_its_backups_are_for_their_owner_only(tmp_path):
+    """Personal data: the data folder and backup folders 0700, the database and backups 0600."""
+    data = tmp_path / "data"
+    engine = make_engine(f"sqlite:///{data / 'jobtavlen.db'}")
+    migrate(engine)
+    with write_session(engine) as session:
+        session.add(Team(name="Privat"))
+        session.commit()
+    saved = backup.backup_sqlite(engine, data / "backups" / "kopi.db")
+    engine.dispose()
+    restored = tmp_path / "restored" / "igen.db"
+    backup.restore_sqlite(saved.path, restored)
+    written = [data, data / "jobtavlen.db", data / "backups", saved.path, restored.parent, restored,
+               *data.glob("*.db-*")]
+    modes = {str(path.relative_to(tmp_path)): oct(_mode(path)) for path in written}
+    assert modes == {str(path.relative_to(tmp_path)): "0o700" if path.is_dir() else "0o600"
+                     for path in written}
