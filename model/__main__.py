@@ -2,15 +2,17 @@
 
 Subcommands: `retention [--dry-run]` runs the deletion by retention periods now;
 `backup PATH` writes an online backup of the SQLite database; `restore PATH [--force]` writes a
-backup back into it (stop the app first) and checks it table by table.
+backup back into it (stop the app first) and checks it table by table; `setup-postgres-roles`
+(as a PostgreSQL superuser) creates the owner role that migrates and the app role that only uses.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from model import backup, i18n, retention
+from model import backup, i18n, pg_roles, retention
 from model.db import database_url, make_engine, migrate
 from model.errors import UserError
 from model.setup import prepare, retention_summary
@@ -27,6 +29,15 @@ def _parser() -> argparse.ArgumentParser:
     load = commands.add_parser("restore", help="restore the SQLite database from the backup PATH")
     load.add_argument("path")
     load.add_argument("--force", action="store_true", help="overwrite a database holding data")
+    roles = commands.add_parser("setup-postgres-roles",
+                                help="as a superuser: an owner role for migrations, an app role "
+                                     "without DDL and without changing the audit log")
+    roles.add_argument("--owner", default="jobtavlen_owner")
+    roles.add_argument("--app", default="jobtavlen_app")
+    roles.add_argument("--owner-password-env", metavar="VAR",
+                       help="read the owner role's password from this environment variable")
+    roles.add_argument("--app-password-env", metavar="VAR",
+                       help="read the app role's password from this environment variable")
     return parser
 
 
@@ -52,6 +63,15 @@ def main(argv: list[str] | None = None) -> int:
                              contacts=due["company_contact"], logs=due["audit_log"]))
             else:
                 print(retention_summary(retention.run(engine, now=now)))
+        elif args.command == "setup-postgres-roles":
+            engine = make_engine()
+            if engine.dialect.name != "postgresql":
+                raise UserError("error.pg_roles_postgresql_only")
+            pg_roles.setup_roles(
+                engine, owner=args.owner, app=args.app,
+                owner_password=os.environ.get(args.owner_password_env or "", "") or None,
+                app_password=os.environ.get(args.app_password_env or "", "") or None)
+            print(i18n.t("privacy.cli_pg_roles_done", lang, owner=args.owner, app=args.app))
         elif args.command == "backup":
             report = backup.backup_sqlite(database_url(), args.path)
             print(i18n.t("privacy.cli_backup_done", lang, path=report.path, check=report.check))

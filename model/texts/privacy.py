@@ -174,6 +174,10 @@ DA: dict[str, str] = {
                                  "logposter.",
     "privacy.cli_checkpoint_busy": "Advarsel: WAL-filen kunne ikke tømmes, fordi databasen "
                                    "var i brug. Den tømmes ved næste kørsel.",
+    "privacy.cli_pg_roles_done": "Jobtavlen: rollerne {owner} (ejer, kører migreringer) og {app} (appen: ingen DDL, loggen kun læse og tilføje) er sat op.",
+    "error.pg_role_name": "Rollenavnet »{role}« kan ikke bruges: små bogstaver, tal og _ (højst 63 tegn).",
+    "error.pg_roles_same": "Ejerrollen og appens rolle skal være to forskellige roller.",
+    "error.pg_roles_postgresql_only": "Roller sættes kun op på PostgreSQL (DATABASE_URL peger ikke på en PostgreSQL-database).",
     "privacy.cli_backup_done": "Jobtavlen: sikkerhedskopi skrevet til {path} "
                                "(integritetstjek: {check}).",
     "privacy.cli_restore_done": "Jobtavlen: databasen er genskabt fra {path} "
@@ -371,6 +375,10 @@ EN: dict[str, str] = {
                                  "entries.",
     "privacy.cli_checkpoint_busy": "Warning: the WAL file could not be emptied because the "
                                    "database was in use. The next run empties it.",
+    "privacy.cli_pg_roles_done": "Jobtavlen: the roles {owner} (owner, runs migrations) and {app} (the app: no DDL, the log read and append only) are set up.",
+    "error.pg_role_name": "The role name \"{role}\" cannot be used: lower-case letters, digits and _ (at most 63 characters).",
+    "error.pg_roles_same": "The owner role and the app's role must be two different roles.",
+    "error.pg_roles_postgresql_only": "Roles are set up on PostgreSQL only (DATABASE_URL does not point at a PostgreSQL database).",
     "privacy.cli_backup_done": "Jobtavlen: backup written to {path} (integrity check: {check}).",
     "privacy.cli_restore_done": "Jobtavlen: the database has been restored from {path} "
                                 "(integrity check: {check}).",
