@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 
-from model import backup, i18n, pg_roles, retention
+from model import backup, erasures, i18n, pg_roles, retention
 from model.db import database_url, make_engine, migrate
 from model.errors import UserError
 from model.setup import prepare, retention_summary
@@ -82,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
             key = "privacy.cli_restore_done" if report.ok else "privacy.cli_restore_failed"
             print(i18n.t(key, lang, path=args.path, check=report.check))
             _print_tables(report, "privacy.cli_table_line", lang)
+            if report.ok:
+                engine = make_engine()
+                migrate(engine)
+                if back := erasures.reapply(engine):
+                    print(i18n.t("privacy.cli_erasures_reapplied", lang, n=len(back)))
             return 0 if report.ok else 1
     except UserError as error:
         print(i18n.t(error.key, lang, **error.params), file=sys.stderr)

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from model import audit, exporting, i18n, outcomes, retention
+from model import audit, erasures, exporting, i18n, outcomes, retention
 from model.access import Actor, require
 from model.clock import LOCAL_TZ
 from model.db import write_session
@@ -315,9 +315,17 @@ def erase_citizen(engine: Engine, actor: Actor, citizen_id: int, *, confirm_name
         if _normal(confirm_name) != _normal(f"{citizen.first_name} {citizen.last_name}"):
             raise ValidationError("error.privacy_confirm_name")
         session.expunge(citizen)
-        counts = retention.delete_citizens(session, [citizen_id])
-        retention.record_erasure(session, now or utcnow(), counts)
-        audit.log(session, actor, "erase", "citizen", citizen_id,
-                  detail=" ".join(f"{table}={n}" for table, n in counts.items() if n))
-        session.commit()
+        now = now or utcnow()
+        # In the register first, so a backup restored later cannot bring the citizen back.
+        registered = erasures.Erasure(citizen_id, citizen.created_at, now)
+        erasures.record(engine, registered)
+        try:
+            counts = retention.delete_citizens(session, [citizen_id])
+            retention.record_erasure(session, now, counts)
+            audit.log(session, actor, "erase", "citizen", citizen_id,
+                      detail=" ".join(f"{table}={n}" for table, n in counts.items() if n))
+            session.commit()
+        except BaseException:
+            erasures.withdraw(engine, registered)
+            raise
     return counts

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from model import auth, demo, i18n, retention
+from model import auth, demo, erasures, i18n, retention
 from model.db import is_empty, is_sqlite, migrate, write_session
 from model.tables import AppUser
 
@@ -24,10 +24,13 @@ def demo_wanted(engine: Engine) -> bool:
 
 def prepare(engine: Engine, out=print, now: datetime | None = None) -> None:
     """Run migrations; on an empty database fill the demo (or create one admin) and print logins;
-    then the retention run, unless the ledger has one for today already (`now` is the clock)."""
+    erase again whom the erasure register names and a restored backup brought back; then the
+    retention run, unless the ledger has one for today already (`now` is the clock)."""
     migrate(engine)
     if is_empty(engine):
         first_start(engine, out)
+    if back := erasures.reapply(engine, now=now):
+        out(i18n.t("privacy.cli_erasures_reapplied", i18n.default_language(), n=len(back)))
     report = retention.run_if_due(engine, now=now)
     if report is not None and report.total:
         out(retention_summary(report))

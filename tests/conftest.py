@@ -28,6 +28,12 @@ def _create_database(base: str, name: str, template: str | None = None) -> None:
     admin.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _erasure_registers(tmp_path_factory, monkeypatch):
+    """Erasure registers of test databases stay in the test run's temporary folder."""
+    monkeypatch.setenv("JOBTAVLEN_ERASURE_DIR", str(tmp_path_factory.getbasetemp() / "erasures"))
+
+
 @pytest.fixture(scope="session")
 def postgres_cluster():
     """A throwaway PostgreSQL cluster for the whole run; yields its base URL."""

@@ -174,6 +174,7 @@ DA: dict[str, str] = {
                                  "logposter.",
     "privacy.cli_checkpoint_busy": "Advarsel: WAL-filen kunne ikke tømmes, fordi databasen "
                                    "var i brug. Den tømmes ved næste kørsel.",
+    "privacy.cli_erasures_reapplied": "Jobtavlen: sletningsregistret er genanvendt: {n} borger(e), som en gendannet kopi havde bragt tilbage, er slettet igen.",
     "privacy.cli_pg_roles_done": "Jobtavlen: rollerne {owner} (ejer, kører migreringer) og {app} (appen: ingen DDL, loggen kun læse og tilføje) er sat op.",
     "error.pg_role_name": "Rollenavnet »{role}« kan ikke bruges: små bogstaver, tal og _ (højst 63 tegn).",
     "error.pg_roles_same": "Ejerrollen og appens rolle skal være to forskellige roller.",
@@ -375,6 +376,7 @@ EN: dict[str, str] = {
                                  "entries.",
     "privacy.cli_checkpoint_busy": "Warning: the WAL file could not be emptied because the "
                                    "database was in use. The next run empties it.",
+    "privacy.cli_erasures_reapplied": "Jobtavlen: the erasure register was re-applied: {n} citizen(s) that a restored copy had brought back were erased again.",
     "privacy.cli_pg_roles_done": "Jobtavlen: the roles {owner} (owner, runs migrations) and {app} (the app: no DDL, the log read and append only) are set up.",
     "error.pg_role_name": "The role name \"{role}\" cannot be used: lower-case letters, digits and _ (at most 63 characters).",
     "error.pg_roles_same": "The owner role and the app's role must be two different roles.",
