@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from datetime import datetime, timedelta
 from functools import cache
 
+import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func
@@ -14,14 +16,30 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from model import audit
-from model.access import ALL_ROLES, Actor
+from model.access import ALL_ROLES, Actor, require
 from model.db import write_session
 from model.errors import UserError, ValidationError
-from model.tables import AppUser, AuditLog, Staff, utcnow
+from model.tables import AppUser, AuditLog, LoginSource, Staff, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
+
+
+class SourceBlocked(UserError):
+    """Too many wrong passwords from this address: none from it until `until` (aware UTC)."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__("login.source_blocked", until=until)
+        self.until = until
+
+
+class SlowDown(UserError):
+    """A wrong password from this address a moment ago: wait `seconds` before the next try."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__("login.slow_down", seconds=seconds)
+        self.seconds = seconds
 
 
 class AccountLocked(UserError):
@@ -40,6 +58,16 @@ def max_failed_logins() -> int:
 def lockout_period() -> timedelta:
     """How long a locked account stays locked (JOBTAVLEN_LOCKOUT_MINUTES, default 15)."""
     return timedelta(minutes=max(1, int(os.environ.get("JOBTAVLEN_LOCKOUT_MINUTES", "15"))))
+
+
+def max_failed_per_source() -> int:
+    """Wrong passwords from one address before it is blocked (JOBTAVLEN_MAX_FAILED_PER_SOURCE,
+    default 3): fewer than lock an account, so a stranger is stopped before a colleague is."""
+    return max(1, int(os.environ.get("JOBTAVLEN_MAX_FAILED_PER_SOURCE", "3")))
+
+
+# After a wrong password the same address waits 2 s, then 4 s, ... before its next try.
+SLOW_DOWN_SECONDS = 2
 
 
 @cache
@@ -127,17 +155,59 @@ def _unknown_name_lock(session: Session, detail: str, now: datetime) -> datetime
     return last + lockout_period() if count >= max_failed_logins() else None
 
 
-def authenticate(engine: Engine, username: str, password: str, *,
-                 now: datetime | None = None) -> Actor | None:
-    """Check a local login; log success and failure; return the actor or None.
+def _check_source(session: Session, source: str | None, now: datetime) -> LoginSource | None:
+    """The sending address's record; refuses a blocked address, or one that must wait a moment."""
+    if not source:
+        return None
+    address = source[:64]
+    sender = session.exec(select(LoginSource).where(LoginSource.address == address)
+                          .with_for_update()).first()
+    if sender is None:
+        sender = LoginSource(address=address)
+        session.add(sender)
+        return sender
+    if sender.blocked_until is not None and sender.blocked_until > now:
+        audit.log(session, None, "login_blocked", "login_source", None, detail=f"address={address}")
+        session.commit()
+        raise SourceBlocked(sender.blocked_until)
+    if sender.retry_after is not None and sender.retry_after > now:
+        raise SlowDown(max(1, math.ceil((sender.retry_after - now).total_seconds())))
+    if sender.last_failed_at is None or sender.last_failed_at <= now - lockout_period() \
+            or sender.blocked_until is not None:
+        sender.failed, sender.blocked_until = 0, None  # a quiet while, or a block run out: afresh
+    return sender
 
-    Raises AccountLocked once max_failed_logins() wrong passwords in a row have locked the
-    account (or the unknown username) for lockout_period(); a successful login resets the count.
+
+def _source_failed(session: Session, sender: LoginSource | None, now: datetime) -> datetime | None:
+    """Count a wrong password against its address; returns the block's end when it blocks now."""
+    if sender is None:
+        return None
+    sender.failed += 1
+    sender.last_failed_at = now
+    if sender.failed >= max_failed_per_source():
+        sender.blocked_until, sender.retry_after = now + lockout_period(), None
+        audit.log(session, None, "block_source", "login_source", None,
+                  detail=f"address={sender.address} failed_logins={sender.failed}")
+        return sender.blocked_until
+    sender.retry_after = now + timedelta(seconds=SLOW_DOWN_SECONDS * 2 ** (sender.failed - 1))
+    return None
+
+
+def authenticate(engine: Engine, username: str, password: str, *, source: str | None = None,
+                 now: datetime | None = None) -> Actor | None:
+    """Check a local login from the address `source`; log success and failure; return the actor
+    or None.
+
+    Wrong passwords from one address make it wait (SlowDown) and after max_failed_per_source()
+    block it (SourceBlocked) for lockout_period(), before any account locks. Raises AccountLocked
+    once max_failed_logins() wrong passwords in a row (from several addresses) have locked the
+    account (or the unknown username); a successful login resets both counts.
     """
     now = now or utcnow()
     name = username.strip().lower()
     detail = f"username={name[:60]}"
     with write_session(engine) as session:
+        sender = _check_source(session, source, now)
         # Locked on PostgreSQL, so parallel guesses cannot lose a count (SQLite locks on BEGIN).
         user = session.exec(select(AppUser).where(AppUser.username == name)
                             .with_for_update()).first()
@@ -149,9 +219,12 @@ def authenticate(engine: Engine, username: str, password: str, *,
                 raise AccountLocked(until)
             verify_password(_dummy_hash(), password)  # as slow as checking a real password
             audit.log(session, None, "login_failed", "app_user", None, detail=detail)
+            blocked = _source_failed(session, sender, now)
             session.flush()
             until = _unknown_name_lock(session, detail, now)
             session.commit()
+            if blocked is not None:
+                raise SourceBlocked(blocked)
             if until is not None:
                 raise AccountLocked(until)
             return None
@@ -164,6 +237,10 @@ def authenticate(engine: Engine, username: str, password: str, *,
         if not user.active or not verify_password(user.password_hash, password):
             user.failed_logins += 1
             audit.log(session, None, "login_failed", "app_user", user.id, detail=detail)
+            blocked = _source_failed(session, sender, now)
+            if blocked is not None:
+                session.commit()
+                raise SourceBlocked(blocked)
             locked = user.failed_logins >= max_failed_logins()
             if locked:
                 user.locked_until = now + lockout_period()
@@ -175,6 +252,10 @@ def authenticate(engine: Engine, username: str, password: str, *,
                 raise AccountLocked(until)
             return None
         user.failed_logins = 0
+        if sender in session.new:  # a right password: the address starts afresh
+            session.expunge(sender)
+        elif sender is not None:
+            session.delete(sender)
         user.last_login_at = now
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
@@ -182,6 +263,33 @@ def authenticate(engine: Engine, username: str, password: str, *,
         audit.log(session, actor, "login", "app_user", user.id)
         session.commit()
         return actor
+
+
+BLOCKED_COLUMNS = ["address", "failed", "last_failed_at", "blocked_until"]
+
+
+def blocked_addresses(engine: Engine, actor: Actor, *, now: datetime | None = None) -> pd.DataFrame:
+    """The addresses blocked now after too many wrong passwords, for the admin."""
+    require(actor, "account.admin")
+    now = now or utcnow()
+    with Session(engine) as session:
+        rows = session.exec(select(LoginSource.address, LoginSource.failed, LoginSource.last_failed_at,
+                                   LoginSource.blocked_until)
+                            .where(LoginSource.blocked_until > now)
+                            .order_by(LoginSource.blocked_until.desc())).all()
+    return pd.DataFrame(rows, columns=BLOCKED_COLUMNS)
+
+
+def unblock_address(engine: Engine, actor: Actor, address: str) -> None:
+    """Lift an address's block at once (the admin knows it is a colleague's)."""
+    require(actor, "account.admin")
+    with write_session(engine) as session:
+        sender = session.get(LoginSource, address)
+        if sender is None:
+            raise ValidationError("error.not_found")
+        session.delete(sender)
+        audit.log(session, actor, "unblock_source", "login_source", None, detail=f"address={address}")
+        session.commit()
 
 
 def change_password(engine: Engine, actor: Actor, *, new_password: str, confirmation: str) -> None:

@@ -30,7 +30,8 @@ from model.access import Actor, require
 from model.tables import DataGeneration
 
 # Tables whose writes change no aggregate: the log, sign-in bookkeeping and the stamp itself.
-UNTRACKED = frozenset({"audit_log", "audit_log_purge", "app_user", "data_generation"})
+UNTRACKED = frozenset({"audit_log", "audit_log_purge", "app_user", "login_source",
+                       "data_generation"})
 MAX_ENTRIES = 256
 CHANGED = "jobtavlen_data_changed"
 

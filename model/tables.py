@@ -373,6 +373,17 @@ class AppUser(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+# Wrong passwords from one address (the browser's, or the proxy's forwarded one): they slow down
+# and then block that address before any account locks, so a stranger cannot lock a colleague out.
+class LoginSource(SQLModel, table=True):
+    __tablename__ = "login_source"
+    address: str = Field(primary_key=True, max_length=64)
+    failed: int = 0
+    last_failed_at: datetime | None = None
+    retry_after: datetime | None = None
+    blocked_until: datetime | None = Field(default=None, index=True)
+
+
 # Who did what to which row, when (UTC).
 class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_log"

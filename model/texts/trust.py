@@ -1,6 +1,8 @@
 """Texts of No lost data and bad input."""
 
 DA: dict[str, str] = {
+    "login.source_blocked": "For mange forkerte adgangskoder fra denne adresse. Prøv igen efter {until}, eller bed en administrator om at åbne for adressen.",
+    "login.slow_down": "Forkert adgangskode for lidt siden. Vent {seconds} sekunder, og prøv igen.",
     "error.stale_company": "Ændret af en anden, mens du så på virksomheden. Siden er genindlæst; ret igen og gem.",
     "error.stale_goal": "Ændret af en anden, mens du så på målet. Siden er genindlæst; ret igen og gem.",
     "error.text_not_text": "Feltet skal udfyldes med tekst.",
@@ -19,6 +21,8 @@ DA: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "login.source_blocked": "Too many wrong passwords from this address. Try again after {until}, or ask an administrator to unblock the address.",
+    "login.slow_down": "A wrong password a moment ago. Wait {seconds} seconds and try again.",
     "error.stale_company": "Changed by someone else while you were looking at the company. The page is reloaded; make your change again and save.",
     "error.stale_goal": "Changed by someone else while you were looking at the goal. The page is reloaded; make your change again and save.",
     "error.text_not_text": "The field must be filled in with text.",

@@ -160,6 +160,18 @@ def password_change_form(actor: Actor) -> None:
             st.rerun()
 
 
+def client_address() -> str | None:
+    """Where the login comes from: the browser's address, or behind a proxy the header it sets
+    (JOBTAVLEN_CLIENT_ADDRESS_HEADER, e.g. X-Real-IP; of X-Forwarded-For the proxy's last entry)."""
+    header = os.environ.get("JOBTAVLEN_CLIENT_ADDRESS_HEADER", "").strip()
+    if header:
+        value = (st.context.headers.get(header) or "").split(",")[-1].strip()
+        if value:
+            return value
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None  # None when no browser sent it
+
+
 def login_form() -> None:
     st.title(t("login.title"))
     st.caption(t("app.logged_notice"))
@@ -169,9 +181,11 @@ def login_form() -> None:
         submitted = st.form_submit_button(t("login.submit"), type="primary")
     if submitted:
         try:
-            actor = auth.authenticate(engine(), username, password)
-        except auth.AccountLocked as locked:
-            st.error(t("account.locked", until=_local_moment(locked.until)))
+            actor = auth.authenticate(engine(), username, password, source=client_address())
+        except (auth.AccountLocked, auth.SourceBlocked) as locked:
+            st.error(t(locked.key, until=_local_moment(locked.until)))
+        except auth.SlowDown as wait:
+            st.error(t(wait.key, seconds=wait.seconds))
         else:
             if actor is None:
                 st.error(t("login.failed"))

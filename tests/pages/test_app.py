@@ -227,3 +227,22 @@ def test_the_real_date_shows_no_date_note(app_db, monkeypatch):
     monkeypatch.delenv("JOBTAVLEN_TODAY", raising=False)
     at = app_as(app_db, "konsulent")
     assert not [w for w in at.sidebar.warning if "JOBTAVLEN_TODAY" in w.value]
+
+
+def test_wrong_passwords_from_one_address_block_it_with_a_clear_message(app_db, monkeypatch):
+    from pages import ui
+
+    monkeypatch.setattr(ui, "client_address", lambda: "203.0.113.9")
+    monkeypatch.setattr("model.auth.SLOW_DOWN_SECONDS", 0)  # no waiting between tries here
+    at = app_as(app_db, None)
+    messages = []
+    for guess in ("gæt 1", "gæt 2", "gæt 3", "gæt 4"):
+        at.text_input(key="login_username").input("konsulent")
+        at.text_input(key="login_password").input(guess)
+        at.button(key="FormSubmitter:login-Log ind").click().run()
+        messages.append(at.error[0].value.split(".")[0])
+    assert messages == ["Forkert brugernavn eller adgangskode"] * 2 + [
+        "For mange forkerte adgangskoder fra denne adresse"] * 2
+    with Session(app_db) as session:
+        konsulent = session.exec(select(AppUser).where(AppUser.username == "konsulent")).one()
+    assert (konsulent.failed_logins, konsulent.locked_until) == (3, None)
