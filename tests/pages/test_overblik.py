@@ -168,6 +168,8 @@ def test_the_running_sprint_is_the_teams_own_whose_dates_hold_today(app_db, team
     at = overview_as(consultant)
     assert "Kørende sprint: Uge 39 – Hvidovre" in page_text(at)
     assert "27-09-2027 – 01-10-2027 · uge 39" in page_text(at)
+    # The link to the meeting screen carries the team, so a TV's bookmark follows its sprints.
+    assert links(at)["Åbn mødeskærmen"] == ("moedeskaerm", {"team": str(consultant.team_id)})
 
 
 def test_with_none_running_the_overview_says_so_and_links_to_the_next_planned_one(app_db, team):
