@@ -3,9 +3,10 @@ and the day's follow-ups; every figure links to the page that explains it."""
 
 import streamlit as st
 
-from model import access, clock, companies, goals, i18n, overview, placements, sprints
+from model import access, clock, companies, goals, i18n, overview, placements, sprint_choice, sprints
 from pages import ui
 from pages.ui import goal_labels as look
+from pages.ui.matching import escape
 
 actor = ui.guard("overblik")
 t, engine = ui.translator(), ui.engine()
@@ -45,15 +46,26 @@ if actor.sees_all_teams:
         column.metric(label, value)
         column.page_link(page, label=t(link), icon=icon)
 
-sprint_id = sprints.current_sprint_id(engine, actor)
+# The running sprint is the team's own whose dates hold today; a planned one is not "running".
+sprint_id = sprints.running_sprint_id(engine, actor, today=today)
 if sprint_id is None:
     st.info(t("overview.no_sprint"))
+    upcoming_id = sprints.next_sprint_id(engine, actor, today=today)
+    if upcoming_id is None:
+        st.caption(t("overview.none_planned"))
+    else:
+        upcoming = sprints.get_sprint(engine, actor, upcoming_id)
+        st.caption(t("overview.next_sprint"))
+        st.page_link("pages/sprinttavle.py", query_params={"sprint": upcoming_id},
+                     label=f"{escape(upcoming.name)} · {i18n.format_date(upcoming.start_date)} – "
+                           f"{i18n.format_date(upcoming.end_date)}",
+                     icon=":material/event_upcoming:")
 else:
     sprint = sprints.get_sprint(engine, actor, sprint_id)
     result = sprints.sprint_result(engine, actor, sprint_id)
     counts = sprints.stage_counts(engine, actor, sprint_id)
     stale = sprints.stale_count(engine, actor, sprint_id)
-    st.subheader(f"{t('overview.running_sprint')}: {sprint.name}")
+    st.subheader(f"{t('overview.running_sprint')}: {escape(sprint.name)}")
     st.caption(t("board.period", start=i18n.format_date(sprint.start_date),
                  end=i18n.format_date(sprint.end_date),
                  week=i18n.week_label(sprint.start_date, lang)))
@@ -67,7 +79,18 @@ else:
     l1, l2 = st.columns(2)
     l1.page_link("pages/sprinttavle.py", label=t("overview.open_board"),
                  icon=":material/view_kanban:")
-    l2.page_link("pages/moedeskaerm.py", label=t("overview.open_screen"), icon=":material/tv:")
+    # With the team in its address, the screen's bookmark follows the team's next sprints too.
+    l2.page_link("pages/moedeskaerm.py", label=t("overview.open_screen"), icon=":material/tv:",
+                 query_params={"team": actor.team_id} if actor.team_id is not None else None)
+
+if actor.role in {"leader", "admin"}:
+    # Closing an ended sprint with its result is the leader's step.
+    for ended in sprint_choice.awaiting_close(engine, actor, today=today).itertuples():
+        st.warning(t("overview.awaiting_close", name=escape(ended.name),
+                     date=i18n.format_date(ended.end_date)), icon=":material/flag:")
+        st.page_link("pages/sprinttavle.py", query_params={"sprint": ended.id},
+                     label=t("overview.close_on_board", name=escape(ended.name)),
+                     icon=":material/view_kanban:")
 
 if access.can(actor, "placement.read"):
     # A consultant sees their own; leaders and others without a caseload see the team's.

@@ -1,13 +1,16 @@
 """Overblik: goals in short, the week's numbers for leaders, the running sprint and the day's work."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
 
 from model import clock, companies, goals, overview, placements, sprints
-from model.tables import Company
-from tests.conftest import app_as, demo_actor, page_text
+from model.tables import Company, Team
+from tests.conftest import app_as, demo_actor, make_actor, page_text
 
 STATUS = {"reached": "Nået", "on_track": "På vej", "at_risk": "I fare", "missed": "Ikke nået"}
 
@@ -118,3 +121,91 @@ def test_a_leader_sees_the_team_day(app_db):
     assert "Teamets dag" in page_text(at)
     assert team["overdue"] > 0, "the demo has overdue follow-ups"
     assert {m.label: m.value for m in at.metric}["Forsinkede opfølgninger"] == str(team["overdue"])
+
+
+# --- The running sprint by its dates, the next planned one, and ended sprints awaiting close ----
+# Each test builds a team of its own at a set date: Monday 27-09-2027, week 39.
+
+MONDAY = date(2027, 9, 27)
+
+
+@pytest.fixture
+def team(app_db, monkeypatch):
+    """A new team with its leader and one consultant, at the set date."""
+    monkeypatch.setenv("JOBTAVLEN_TODAY", MONDAY.isoformat())
+    leader = make_actor(app_db, "leader", name="Leder Hvidovre")
+    with Session(app_db) as session:
+        row = session.get(Team, leader.team_id)
+        row.name = "Hvidovre"
+        session.add(row)
+        session.commit()
+    return leader, make_actor(app_db, "consultant", team_id=leader.team_id, name="Konsulent Hvidovre")
+
+
+def new_sprint(engine, leader, name: str, start: date) -> int:
+    return sprints.create_sprint(engine, leader, name=name, start=start,
+                                 end=start + timedelta(days=4), goal=3, team_id=leader.team_id)
+
+
+def overview_as(actor):
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=30)
+    at.session_state["user_id"] = actor.user_id
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def links(at) -> dict[str, tuple[str, dict]]:
+    """Each page link's label, with its page and the query parameters it carries."""
+    return {p.label: (p.page, dict(parse_qsl(p.proto.query_string))) for p in at.get("page_link")}
+
+
+def test_the_running_sprint_is_the_teams_own_whose_dates_hold_today(app_db, team):
+    leader, consultant = team
+    new_sprint(app_db, leader, "Uge 38 – Hvidovre", MONDAY - timedelta(days=7))
+    new_sprint(app_db, leader, "Uge 39 – Hvidovre", MONDAY)
+    new_sprint(app_db, leader, "Uge 40 – Hvidovre", MONDAY + timedelta(days=7))
+    at = overview_as(consultant)
+    assert "Kørende sprint: Uge 39 – Hvidovre" in page_text(at)
+    assert "27-09-2027 – 01-10-2027 · uge 39" in page_text(at)
+    # The link to the meeting screen carries the team, so a TV's bookmark follows its sprints.
+    assert links(at)["Åbn mødeskærmen"] == ("moedeskaerm", {"team": str(consultant.team_id)})
+
+
+def test_with_none_running_the_overview_says_so_and_links_to_the_next_planned_one(app_db, team):
+    leader, consultant = team
+    new_sprint(app_db, leader, "Uge 38 – Hvidovre", MONDAY - timedelta(days=7))
+    later = new_sprint(app_db, leader, "Uge 42 – Hvidovre", MONDAY + timedelta(days=21))
+    soon = new_sprint(app_db, leader, "Uge 40 – Hvidovre", MONDAY + timedelta(days=7))
+    at = overview_as(consultant)
+    text = page_text(at)
+    assert "Der kører ingen sprint lige nu." in [i.value for i in at.info]
+    assert "Kørende sprint" not in text
+    assert "Næste planlagte sprint:" in text
+    shown = links(at)
+    assert shown["Uge 40 – Hvidovre · 04-10-2027 – 08-10-2027"] == ("sprinttavle", {"sprint": str(soon)})
+    assert not [label for label, (_, query) in shown.items()
+                if "Uge 42" in label or query.get("sprint") == str(later)]
+
+
+def test_with_none_running_or_planned_the_overview_says_there_is_none(app_db, team):
+    leader, consultant = team
+    new_sprint(app_db, leader, "Uge 38 – Hvidovre", MONDAY - timedelta(days=7))
+    at = overview_as(consultant)
+    assert "Der kører ingen sprint lige nu." in [i.value for i in at.info]
+    assert "Der er ingen sprint planlagt." in page_text(at)
+
+
+def test_a_leader_is_told_of_an_ended_sprint_waiting_to_be_closed(app_db, team):
+    leader, consultant = team
+    ended = new_sprint(app_db, leader, "Uge 38 – Hvidovre", MONDAY - timedelta(days=7))
+    closed = new_sprint(app_db, leader, "Uge 36 – Hvidovre", MONDAY - timedelta(days=21))
+    sprints.close_sprint(app_db, leader, closed)
+    new_sprint(app_db, leader, "Uge 39 – Hvidovre", MONDAY)
+    at = overview_as(leader)
+    warnings = [w.value for w in at.warning]
+    assert "Sprinten Uge 38 – Hvidovre sluttede 24-09-2027 og venter på at blive afsluttet" in warnings
+    assert not [w for w in warnings if "Uge 36" in w or "Uge 39" in w]
+    assert links(at)["Afslut Uge 38 – Hvidovre på sprinttavlen"] == ("sprinttavle", {"sprint": str(ended)})
+    # Closing is the leader's step: the consultant's overview does not nag.
+    assert not [w.value for w in overview_as(consultant).warning if "venter på" in w.value]
