@@ -9,6 +9,10 @@ from model.errors import AccessDenied
 ALL_ROLES = frozenset({"admin", "leader", "consultant", "caseworker", "mentor", "screen"})
 STAFF_ROLES = ALL_ROLES - {"screen"}
 EDITORS = frozenset({"admin", "leader", "consultant"})
+# Setting: who may download whole lists of citizens and their placements (least privilege). Every
+# list is scoped by team, so consultants export their own team's; caseworkers and mentors work
+# one citizen at a time and export nothing in bulk.
+BULK_EXPORT_ROLES = frozenset({"admin", "leader", "consultant"})
 
 # Which roles may do what; model functions call require() with one of these.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -29,7 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cadence.write": frozenset({"admin", "leader"}),
     "outcome.write": EDITORS | {"caseworker"},
     "data.import": frozenset({"admin", "leader"}),
-    "data.export": STAFF_ROLES,
+    "data.export": BULK_EXPORT_ROLES,
     "goal.read": STAFF_ROLES,
     "goal.write": frozenset({"admin", "leader"}),
     "results.read": STAFF_ROLES,
@@ -56,7 +60,7 @@ PAGES: dict[str, frozenset[str]] = {
     "borgere": STAFF_ROLES,
     "virksomheder": STAFF_ROLES,
     "forloeb": STAFF_ROLES,
-    "data": STAFF_ROLES,
+    "data": BULK_EXPORT_ROLES | {"admin", "leader"},
     "maal": STAFF_ROLES,
     "resultater": STAFF_ROLES,
     "omraadeoverblik": STAFF_ROLES,

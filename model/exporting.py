@@ -335,6 +335,19 @@ EXPORTS: dict[str, tuple[Callable[..., pd.DataFrame], str]] = {
 }
 
 
+def log_download(engine: Engine, actor: Actor, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A list shown on a page, downloaded as a file: allowed by role, logged as an export with its
+    rows (and the ids of the citizens in it, never their names); returns the list."""
+    require(actor, "data.export")
+    ids = sorted({int(i) for i in frame["citizen_id"].dropna()}) if "citizen_id" in frame else []
+    with write_session(engine) as session:
+        audit.log(session, actor, "export", "download", None,
+                  detail=f"list={name[:80]};rows={len(frame)}"
+                         + (f";citizens={','.join(map(str, ids))}" if ids else ""))
+        session.commit()
+    return frame
+
+
 def export_list(engine: Engine, actor: Actor, name: str, *, lang: str = "da") -> pd.DataFrame:
     """One list with headers in `lang`, for CSV and Excel; the export is written to the audit log."""
     require(actor, "data.export")

@@ -65,7 +65,14 @@ def download_buttons(frame, name: str, key: str) -> None:
     The files are made when clicked (deferred), not on every rerun of the page; `frame` may be a
     function returning the list, so a long list is read from the database only then.
     """
-    rows = frame if callable(frame) else (lambda: frame)
+    actor = current_actor()
+    if not access.can(actor, "data.export"):
+        return  # bulk export is for the roles in access.BULK_EXPORT_ROLES; the model refuses too
+    listed = frame if callable(frame) else (lambda: frame)
+
+    def rows():
+        return exporting.log_download(engine(), actor, name, listed())
+
     left, right = st.columns(2)
     left.download_button(t("common.download_csv"), lambda: exporting.to_csv_bytes(rows()),
                          file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",

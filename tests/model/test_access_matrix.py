@@ -60,7 +60,7 @@ followup.done         x     x       x          x        x      .
 cadence.write         x     x       .          .        .      .
 outcome.write         x     x       x          x        .      .
 data.import           x     x       .          .        .      .
-data.export           x     x       x          x        x      .
+data.export           x     x       x          .        .      .
 goal.read             x     x       x          x        x      .
 goal.write            x     x       .          .        .      .
 results.read          x     x       x          x        x      .
@@ -87,7 +87,7 @@ hurtig_registrering   x     x       x          .        .      .
 borgere               x     x       x          x        x      .
 virksomheder          x     x       x          x        x      .
 forloeb               x     x       x          x        x      .
-data                  x     x       x          x        x      .
+data                  x     x       x          .        .      .
 maal                  x     x       x          x        x      .
 resultater            x     x       x          x        x      .
 omraadeoverblik       x     x       x          x        x      .

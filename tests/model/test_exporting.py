@@ -238,3 +238,20 @@ def test_a_preview_is_the_first_rows_of_the_export_and_says_whether_there_are_mo
     with Session(engine) as session:
         logged = session.exec(select(AuditLog.detail).where(AuditLog.action == "export")).all()
     assert logged[-1] == f"preview rows={min(limit, 2)}" + (" of more" if more else "")
+
+
+@pytest.mark.parametrize("role, allowed", [("admin", True), ("leader", True), ("consultant", True),
+                                           ("caseworker", False), ("mentor", False)])
+def test_a_downloaded_list_is_allowed_by_role_and_logged_with_its_rows(engine, actor_factory, role,
+                                                                       allowed):
+    actor = actor_factory(role)
+    frame = pd.DataFrame({"citizen_id": [7, 3, 7], "name": ["A", "B", "A"]})
+    if not allowed:
+        with pytest.raises(AccessDenied):
+            exporting.log_download(engine, actor, "borgere", frame)
+        return
+    assert exporting.log_download(engine, actor, "borgere", frame) is frame
+    with Session(engine) as session:
+        logged = session.exec(select(AuditLog.action, AuditLog.table_name, AuditLog.detail)
+                              .where(AuditLog.user_id == actor.user_id)).all()
+    assert logged == [("export", "download", "list=borgere;rows=3;citizens=3,7")]
