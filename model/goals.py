@@ -1,5 +1,8 @@
 """Mål: goals set by leaders, their current value counted in SQL, the projected status and history.
 
+Every metric counts the day things happened (a card reached "Forløb sikret", a placement started, a
+contact was made, an outcome was measured, an agreement began), never the day a row was written.
+
 Share targets (share in job or education) are fractions between 0 and 1, like the values.
 """
 
@@ -290,6 +293,7 @@ def _contacts(goal: Goal, actor: Actor, first: datetime, after: datetime):
 
 
 def _value(session: Session, goal: Goal, actor: Actor, upto: date) -> float:
+    """The metric from the period's start up to the Danish day `upto` (at most the period's end)."""
     last = min(upto, goal.period_end)
     if goal.metric == "companies_with_agreement":
         return float(session.exec(
