@@ -513,7 +513,7 @@ def _progression(engine, actor, flt, settings):
 
 
 def _sprints(engine, actor, flt, settings):
-    return results.sprint_history(engine, actor, flt)
+    return results.sprint_history(engine, actor, flt, today=settings.today)
 
 
 def _companies(engine, actor, flt, settings):

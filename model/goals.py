@@ -1,5 +1,8 @@
 """Mål: goals set by leaders, their current value counted in SQL, the projected status and history.
 
+Every metric counts the day things happened (a card reached "Forløb sikret", a placement started, a
+contact was made, an outcome was measured, an agreement began), never the day a row was written.
+
 Share targets (share in job or education) are fractions between 0 and 1, like the values.
 """
 
@@ -9,8 +12,9 @@ import calendar
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import case, distinct, func, or_, update
+from sqlalchemy import and_, case, distinct, exists, func, or_, union_all, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from model import audit, freshness, stats, validation
@@ -210,17 +214,46 @@ def _citizens_in_scope(goal: Goal, actor: Actor, stmt):
     return visible_citizens(actor, stmt)
 
 
-def _secured(goal: Goal, actor: Actor, first: datetime, after: datetime):
+def secured_placements(*, first: date | None, last: date, sprint_ids=None):
+    """Sikrede forløb: one row (citizen_id, sprint_id) per placement secured from the Danish day
+    `first` (None: from the beginning) up to and including `last`, as a subquery.
+
+    A sprint card counts on the day of its latest move to "Forløb sikret" while it stands there at
+    the end of `last`: a card that left "secured" again stops counting from that day, as in the
+    burn-up. A placement credited to a sprint on whose board its citizen has no card (registered
+    for the running sprint without a card, or imported) counts as secured on its start date.
+    Goals, Overblik and Resultater all count with this one definition; never by when a row was
+    written. `sprint_ids` (ids or a select of ids) limits both kinds to those sprints.
+    """
+    after = _day_start(last + timedelta(days=1))
+    later = aliased(StageChange, name="later_change")
+    moved_on = exists().where(later.card_id == StageChange.card_id, later.changed_at < after,
+                              or_(later.changed_at > StageChange.changed_at,
+                                  and_(later.changed_at == StageChange.changed_at,
+                                       later.id > StageChange.id)))
+    cards = (select(SprintCard.citizen_id, SprintCard.sprint_id)
+             .join(StageChange, StageChange.card_id == SprintCard.id)
+             .where(StageChange.to_stage == SECURED, StageChange.changed_at < after, ~moved_on))
+    on_board = exists().where(SprintCard.sprint_id == Placement.sprint_id,
+                              SprintCard.citizen_id == Placement.citizen_id)
+    linked = exists().where(SprintCard.placement_id == Placement.id)
+    loose = (select(Placement.citizen_id, Placement.sprint_id)
+             .where(Placement.sprint_id.is_not(None), Placement.start_date <= last, ~on_board, ~linked))
+    if first is not None:
+        cards = cards.where(StageChange.changed_at >= _day_start(first))
+        loose = loose.where(Placement.start_date >= first)
+    if sprint_ids is not None:
+        cards = cards.where(SprintCard.sprint_id.in_(sprint_ids))
+        loose = loose.where(Placement.sprint_id.in_(sprint_ids))
+    return union_all(cards, loose).subquery("secured")
+
+
+def _secured(goal: Goal, actor: Actor, first: date, last: date):
     if goal.scope == "sprint":
-        # Cards that moved to "secured" in the period and still are there.
-        return (select(func.count(distinct(SprintCard.id)))
-                .join(StageChange, StageChange.card_id == SprintCard.id)
-                .where(SprintCard.sprint_id == goal.sprint_id, SprintCard.stage == SECURED,
-                       StageChange.to_stage == SECURED, StageChange.changed_at >= first,
-                       StageChange.changed_at < after))
-    stmt = (select(func.count(Placement.id)).join(Citizen, Citizen.id == Placement.citizen_id)
-            .where(Placement.sprint_id.is_not(None), Placement.created_at >= first,
-                   Placement.created_at < after))
+        secured = secured_placements(first=first, last=last, sprint_ids=[goal.sprint_id])
+        return select(func.count()).select_from(secured)
+    secured = secured_placements(first=first, last=last)
+    stmt = select(func.count()).select_from(secured).join(Citizen, Citizen.id == secured.c.citizen_id)
     return _citizens_in_scope(goal, actor, stmt)
 
 
@@ -260,6 +293,7 @@ def _contacts(goal: Goal, actor: Actor, first: datetime, after: datetime):
 
 
 def _value(session: Session, goal: Goal, actor: Actor, upto: date) -> float:
+    """The metric from the period's start up to the Danish day `upto` (at most the period's end)."""
     last = min(upto, goal.period_end)
     if goal.metric == "companies_with_agreement":
         return float(session.exec(
@@ -272,7 +306,7 @@ def _value(session: Session, goal: Goal, actor: Actor, upto: date) -> float:
         measured, succeeded = session.exec(_share_counts(goal, actor, goal.period_start, last)).one()
         return succeeded / measured if measured else 0.0
     stmt = {
-        "secured_placements": lambda: _secured(goal, actor, first, after),
+        "secured_placements": lambda: _secured(goal, actor, goal.period_start, last),
         "placements_started": lambda: _started(goal, actor, goal.period_start, last),
         "outreach_contacts": lambda: _contacts(goal, actor, first, after),
     }[goal.metric]()

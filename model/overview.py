@@ -5,20 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import distinct, func, or_
+from sqlalchemy import func, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from model import freshness
 from model.access import Actor, require
 from model.clock import LOCAL_TZ
+from model.goals import secured_placements
 from model.people import visible_citizens
-from model.tables import SECURED, Citizen, Company, Contact, Placement, Sprint, SprintCard, StageChange
+from model.tables import Citizen, Company, Contact, Placement, Sprint
 
 
 @dataclass(frozen=True)
 class WeekNumbers:
-    """Ugens tal: what happened from Monday up to and including `end` (today)."""
+    """Ugens tal: what happened from Monday up to and including `end` (today), each on the day it
+    happened (a start date, a card's move, a contact's moment, an agreement's date), never on the day
+    its row was written. `cards_secured` counts as goals.secured_placements does."""
 
     start: date
     end: date
@@ -44,13 +47,10 @@ def _placements_started(actor: Actor, first: date, last: date):
     return visible_citizens(actor, stmt)
 
 
-def _cards_secured(actor: Actor, first: datetime, after: datetime):
-    # Cards moved to "secured" in the week that are still there, as on the sprint board.
-    stmt = (select(func.count(distinct(SprintCard.id)))
-            .join(StageChange, StageChange.card_id == SprintCard.id)
-            .join(Sprint, Sprint.id == SprintCard.sprint_id)
-            .where(SprintCard.stage == SECURED, StageChange.to_stage == SECURED,
-                   StageChange.changed_at >= first, StageChange.changed_at < after))
+def _cards_secured(actor: Actor, first: date, last: date):
+    # Placements secured in the week on the sprints the actor may see, as on the boards and Mål.
+    secured = secured_placements(first=first, last=last)
+    stmt = select(func.count()).select_from(secured).join(Sprint, Sprint.id == secured.c.sprint_id)
     if actor.sees_all_teams or actor.team_id is None:
         return stmt
     return stmt.where(or_(Sprint.team_id == actor.team_id, Sprint.team_id.is_(None)))
@@ -81,7 +81,7 @@ def week_numbers(engine: Engine, actor: Actor, *, today: date) -> WeekNumbers:
     with Session(engine) as session:
         counts = [int(session.exec(stmt).one()) for stmt in (
             _placements_started(actor, first, today),
-            _cards_secured(actor, *moments),
+            _cards_secured(actor, first, today),
             _outreach_contacts(actor, *moments),
             _new_agreements(first, today),
         )]

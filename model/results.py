@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from model import audit, i18n, stats, validation
+from model import audit, clock, goals, i18n, stats, validation
 from model.access import Actor, require
 from model.db import is_sqlite, write_session
 from model.errors import ValidationError
@@ -555,20 +555,22 @@ def progression_summary(distribution: pd.DataFrame) -> stats.PairedChange:
 
 # --- Sprints ------------------------------------------------------------------------------------
 
-def sprint_history(engine: Engine, actor: Actor, flt: Filter) -> pd.DataFrame:
+def sprint_history(engine: Engine, actor: Actor, flt: Filter, *, today: date | None = None) -> pd.DataFrame:
     """Every sprint in the period (of the team filter, within the actor's teams): goal against
-    secured cards, and the median and mean days from selected to secured.
+    placements secured up to `today` (the clock's today when not given), counted as on Mål
+    (goals.secured_placements), and the median and mean days from selected to secured.
 
     The citizen filters do not apply: a sprint's goal is set for all its cards.
     """
     require(actor, "results.read")
     check_filter(flt)
-    secured = func.count(SprintCard.id).filter(SprintCard.stage == SECURED)
+    today = today or clock.today()
+    cards = (select(SprintCard.sprint_id, func.count(SprintCard.id).label("cards"))
+             .group_by(SprintCard.sprint_id).subquery("cards"))
     stmt = (select(Sprint.id, Sprint.name, Sprint.start_date, Sprint.end_date, Sprint.goal_count,
-                   secured, func.count(SprintCard.id))
-            .outerjoin(SprintCard, SprintCard.sprint_id == Sprint.id)
+                   func.coalesce(cards.c.cards, 0))
+            .outerjoin(cards, cards.c.sprint_id == Sprint.id)
             .where(Sprint.start_date <= flt.end, Sprint.end_date >= flt.start)
-            .group_by(Sprint.id, Sprint.name, Sprint.start_date, Sprint.end_date, Sprint.goal_count)
             .order_by(Sprint.start_date, Sprint.id))
     if not actor.sees_all_teams and actor.team_id is not None:
         stmt = stmt.where(or_(Sprint.team_id == actor.team_id, Sprint.team_id.is_(None)))
@@ -577,6 +579,9 @@ def sprint_history(engine: Engine, actor: Actor, flt: Filter) -> pd.DataFrame:
     with Session(engine) as session:
         sprints = session.exec(stmt).all()
         ids = [row[0] for row in sprints]
+        secured = goals.secured_placements(first=None, last=today, sprint_ids=ids)
+        secured_per_sprint = dict(session.exec(select(secured.c.sprint_id, func.count())
+                                               .group_by(secured.c.sprint_id)).all())
         moves = (select(SprintCard.sprint_id,
                         func.min(StageChange.changed_at).filter(StageChange.to_stage == "selected")
                         .label("selected_at"),
@@ -593,7 +598,8 @@ def sprint_history(engine: Engine, actor: Actor, flt: Filter) -> pd.DataFrame:
     times = pd.DataFrame([(s, float(d), int(c)) for s, d, c in spread],
                          columns=["sprint_id", "days", "count"])
     rows = []
-    for sprint_id, name, start, end, goal, secured_count, cards in sprints:
+    for sprint_id, name, start, end, goal, cards in sprints:
+        secured_count = secured_per_sprint.get(sprint_id, 0)
         part = times[times["sprint_id"] == sprint_id]
         durations = np.repeat(part["days"].to_numpy(), part["count"])
         median = float(np.median(durations)) if len(durations) else math.nan

@@ -238,7 +238,11 @@ class Placement(SQLModel, table=True):
                       # One kind's placements by start (pocket-money jobs per month).
                       Index("ix_placement_kind_start", "kind", "start_date"),
                       # Resultater: started in a period by kind, company and citizen, from the index.
-                      Index("ix_placement_start_kind", "start_date", "kind", "citizen_id", "company_id"))
+                      Index("ix_placement_start_kind", "start_date", "kind", "citizen_id", "company_id"),
+                      # The few credited to a sprint, by start date: secured placements without a card.
+                      Index("ix_placement_sprint_start", "sprint_id", "start_date", "citizen_id",
+                            sqlite_where=text("sprint_id IS NOT NULL"),
+                            postgresql_where=text("sprint_id IS NOT NULL")))
     id: int | None = Field(default=None, primary_key=True)
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
     company_id: int = Field(foreign_key="company.id", index=True)

@@ -112,9 +112,9 @@ def load(engine, goal_id: int) -> Goal:
 
 @pytest.mark.parametrize("metric, scope, expected", [
     ("secured_placements", "sprint", 2),  # A and B; C left "secured" again
-    ("secured_placements", "team", 2),  # placements from a sprint: A and B
-    ("secured_placements", "initiative", 2),  # A, and D's from the sprint (starting later)
-    ("secured_placements", "period", 3),
+    ("secured_placements", "team", 2),  # cards A and B
+    ("secured_placements", "initiative", 1),  # A; D's sprint placement without a card starts later
+    ("secured_placements", "period", 2),
     ("placements_started", "sprint", 2),  # D's sprint placement starts after the period
     ("placements_started", "team", 2),
     ("placements_started", "initiative", 2),  # A and D
@@ -135,7 +135,9 @@ def test_goal_value_counts_the_metric_for_the_scope(engine, world, metric, scope
 
 
 @pytest.mark.parametrize("metric, upto, expected", [
-    ("secured_placements", date(2026, 9, 22), 1),
+    ("secured_placements", date(2026, 9, 22), 2),  # A and C, secured that day
+    ("secured_placements", date(2026, 9, 23), 3),  # and B
+    ("secured_placements", date(2026, 9, 24), 2),  # C left "secured" again, as in the burn-up
     ("placements_started", date(2026, 9, 29), 1),
     ("companies_with_agreement", date(2026, 9, 30), 1),
     ("outreach_contacts", date(2026, 9, 20), 0),  # before the period
@@ -146,6 +148,16 @@ def test_goal_value_counts_up_to_the_given_day(engine, world, metric, upto, expe
     assert goals.goal_value(engine, world.leader, goal, upto=upto) == expected
 
 
+@pytest.mark.parametrize("scope, expected", [("sprint", 3), ("initiative", 2), ("period", 3)])
+def test_a_sprint_placement_without_a_card_counts_as_secured_on_its_start_date(engine, world, scope,
+                                                                               expected):
+    # D has no card on the sprint's board; the placement credited to the sprint starts 2 November.
+    goal = load(engine, make_goal(engine, world, metric="secured_placements", scope=scope,
+                                  period=(MONDAY, date(2026, 11, 30))))
+    assert goals.goal_value(engine, world.leader, goal, upto=date(2026, 11, 1)) == expected - 1
+    assert goals.goal_value(engine, world.leader, goal, upto=date(2026, 11, 2)) == expected
+
+
 def test_period_scope_counts_only_what_a_consultant_may_see(engine, world):
     goal = load(engine, make_goal(engine, world, metric="placements_started", scope="period"))
     assert goals.goal_value(engine, world.consultant, goal, upto=PERIOD[1]) == 2  # not D's
@@ -153,8 +165,8 @@ def test_period_scope_counts_only_what_a_consultant_may_see(engine, world):
 
 @pytest.mark.parametrize("target, today, current, projected, status", [
     (2, FRIDAY, 2, 2, "reached"),
-    (2, date(2026, 9, 22), 1, 2.5, "on_track"),  # one in two days of five
-    (3, date(2026, 9, 22), 1, 2.5, "at_risk"),
+    (3, date(2026, 9, 22), 2, 5, "on_track"),  # A and C (not yet moved back) in two days of five
+    (6, date(2026, 9, 22), 2, 5, "at_risk"),
     (3, date(2026, 9, 28), 2, 2, "missed"),
     (3, date(2026, 9, 20), 0, 0, "on_track"),  # not started
 ])

@@ -555,7 +555,7 @@ def test_sprint_history_goal_against_result_and_days_to_secured(world, who, team
     add_sprints(world)
     flt = results.Filter(start=YEAR.start, end=YEAR.end,
                          team_id=getattr(world, team) if team else None)
-    frame = results.sprint_history(world.engine, getattr(world, who), flt)
+    frame = results.sprint_history(world.engine, getattr(world, who), flt, today=TODAY)
     assert rows(frame, SPRINT) == rounded(expected)
 
 
@@ -666,7 +666,7 @@ def test_every_figure_shows_the_numbers_of_its_model_function(full_world):
     active = results.active_per_week(world.engine, world.leader, flt, today=TODAY)
     assert list(figure("active").data[0].y) == active["active"].tolist()
 
-    sprints = results.sprint_history(world.engine, world.leader, flt)
+    sprints = results.sprint_history(world.engine, world.leader, flt, today=TODAY)
     goal, secured = figure("sprint_goals").data
     assert list(goal.x) == sprints["goal"].tolist() and list(secured.x) == sprints["secured"].tolist()
     median, mean = figure("sprint_time").data
