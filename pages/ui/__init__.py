@@ -16,6 +16,7 @@ from model.clock import LOCAL_TZ
 from model.db import database_url, make_engine
 from model.errors import AccessDenied, UserError
 from model.setup import prepare
+from pages.ui.tables import DATE_FORMAT, editor, table  # noqa: F401  (the pages' table helpers)
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 IDLE_MINUTES = int(os.environ.get("JOBTAVLEN_IDLE_MINUTES", "30"))
@@ -48,6 +49,39 @@ def translator(chosen: str | None = None):
     state once, not once per label."""
     chosen = chosen or lang()
     return lambda key, **params: i18n.t(key, chosen, **params)
+
+
+def selectbox(label: str, options, *, where=None, **kwargs):
+    """st.selectbox (on `where`, a column or container; else here) with its placeholder in the
+    user's language instead of Streamlit's English "Choose an option"; with no options it says
+    there is nothing to choose and is disabled, as Streamlit's own would be."""
+    options = list(options)
+    if not options and not kwargs.get("accept_new_options"):
+        kwargs.setdefault("disabled", True)
+        kwargs.setdefault("placeholder", t("common.no_options"))
+    kwargs.setdefault("placeholder", t("common.choose_or_add" if kwargs.get("accept_new_options")
+                                       else "common.choose"))
+    return (where or st).selectbox(label, options, **kwargs)
+
+
+def multiselect(label: str, options, *, where=None, **kwargs):
+    """st.multiselect with its placeholder in the user's language. Streamlit's "Select all" row
+    has no text of its own to set, so it is left out in Danish."""
+    options = list(options)
+    if not options and not kwargs.get("accept_new_options"):
+        kwargs.setdefault("disabled", True)
+        kwargs.setdefault("placeholder", t("common.no_options"))
+    kwargs.setdefault("placeholder", t("common.choose_many_or_add" if kwargs.get("accept_new_options")
+                                       else "common.choose_many"))
+    if lang() != "en":
+        kwargs.setdefault("select_all", False)
+    return (where or st).multiselect(label, options, **kwargs)
+
+
+def date_input(label: str, value="today", *, where=None, **kwargs):
+    """st.date_input showing dd-mm-åååå."""
+    kwargs.setdefault("format", DATE_FORMAT)
+    return (where or st).date_input(label, value, **kwargs)
 
 
 def show_error(error: UserError) -> None:
