@@ -51,16 +51,22 @@ def translator(chosen: str | None = None):
     return lambda key, **params: i18n.t(key, chosen, **params)
 
 
-def selectbox(label: str, options, *, where=None, **kwargs):
-    """st.selectbox (on `where`, a column or container; else here) with its placeholder in the
-    user's language instead of Streamlit's English "Choose an option"; with no options it says
-    there is nothing to choose and is disabled, as Streamlit's own would be."""
-    options = list(options)
-    if not options and not kwargs.get("accept_new_options"):
+def _placeholder(options: list, kwargs: dict, choose: str, choose_or_add: str) -> None:
+    """Our text instead of Streamlit's English placeholder ("Choose an option"); with nothing to
+    choose the box says so and is disabled, as Streamlit's own is."""
+    if kwargs.get("accept_new_options"):
+        kwargs.setdefault("placeholder", t(choose_or_add))
+    elif not options:
         kwargs.setdefault("disabled", True)
         kwargs.setdefault("placeholder", t("common.no_options"))
-    kwargs.setdefault("placeholder", t("common.choose_or_add" if kwargs.get("accept_new_options")
-                                       else "common.choose"))
+    kwargs.setdefault("placeholder", t(choose))
+
+
+def selectbox(label: str, options, *, where=None, **kwargs):
+    """st.selectbox (on `where`, a column or container, else here) with its placeholder in the
+    user's language."""
+    options = list(options)
+    _placeholder(options, kwargs, "common.choose", "common.choose_or_add")
     return (where or st).selectbox(label, options, **kwargs)
 
 
@@ -68,11 +74,7 @@ def multiselect(label: str, options, *, where=None, **kwargs):
     """st.multiselect with its placeholder in the user's language. Streamlit's "Select all" row
     has no text of its own to set, so it is left out in Danish."""
     options = list(options)
-    if not options and not kwargs.get("accept_new_options"):
-        kwargs.setdefault("disabled", True)
-        kwargs.setdefault("placeholder", t("common.no_options"))
-    kwargs.setdefault("placeholder", t("common.choose_many_or_add" if kwargs.get("accept_new_options")
-                                       else "common.choose_many"))
+    _placeholder(options, kwargs, "common.choose_many", "common.choose_many_or_add")
     if lang() != "en":
         kwargs.setdefault("select_all", False)
     return (where or st).multiselect(label, options, **kwargs)

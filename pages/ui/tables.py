@@ -144,14 +144,16 @@ def table(frame: pd.DataFrame | Styler, *, key: str, lang: str, column_config: d
           **kwargs):
     """st.dataframe in `lang`: digit marks, dd-mm-åååå dates, blank missing cells; an empty
     table is the line `empty` (default "Ingen rækker") instead of a grid. Returns what
-    st.dataframe returns, or None for an empty table."""
+    st.dataframe returns, or None for an empty table.
+
+    A year or an id stays plain with its own format in `column_config` (NumberColumn "%d").
+    """
     data = frame.data if isinstance(frame, Styler) else frame
     if data.empty:
         st.caption(empty or i18n.t("common.no_rows", lang))
         return None
     config = with_date_formats(data, column_config)
     kwargs.setdefault("hide_index", True)
-    kwargs.setdefault("width", "stretch")
     kwargs.setdefault("placeholder", "")
     formats = number_formats(data, lang, config=config, decimals=decimals, units=units)
     return st.dataframe(styled(frame, formats), key=key, column_config=config, **kwargs)
@@ -168,7 +170,6 @@ def editor(frame: pd.DataFrame, *, key: str, lang: str, column_config: dict | No
     """
     config = with_date_formats(frame, column_config)
     kwargs.setdefault("hide_index", True)
-    kwargs.setdefault("width", "stretch")
     kwargs.setdefault("placeholder", "")
     disabled = kwargs.get("disabled", False)
     locked = set(frame.columns) if disabled is True else set(disabled or ())
