@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from model import access, audit, auth, exporting, i18n, paging
+from model import access, audit, auth, clock, exporting, i18n, paging
 from model.access import Actor
 from model.clock import LOCAL_TZ
 from model.db import database_url, make_engine
@@ -81,9 +81,11 @@ def multiselect(label: str, options, *, where=None, **kwargs):
 
 
 def date_input(label: str, value="today", *, where=None, **kwargs):
-    """st.date_input showing dd-mm-åååå."""
+    """st.date_input showing dd-mm-åååå; "today" is the app's today (clock.today()), not the
+    machine's, so a date set for training or a test holds in the pickers too."""
     kwargs.setdefault("format", DATE_FORMAT)
-    return (where or st).date_input(label, value, **kwargs)
+    return (where or st).date_input(label, clock.today() if isinstance(value, str) and value == "today"
+                                    else value, **kwargs)
 
 
 def show_error(error: UserError) -> None:
