@@ -52,13 +52,20 @@ def code_label(keys: dict[str, str], code: object, lang: str = "da") -> str:
     return t(key, lang) if key in CATALOGUE[lang] else str(code)
 
 
+def local_date(value: date | datetime | None) -> date | None:
+    """The Danish calendar day of a day or a moment (one without a zone is read as it is); None
+    for none."""
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(LOCAL_TZ).date() if value.tzinfo else value.date()
+    return value
+
+
 def format_date(value: date | datetime | None) -> str:
     """dd-mm-åååå, in Danish time for moments."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(LOCAL_TZ).date() if value.tzinfo else value.date()
-    return value.strftime("%d-%m-%Y")
+    day = local_date(value)
+    return "" if day is None else day.strftime("%d-%m-%Y")
 
 
 def format_number(value: float, lang: str = "da", decimals: int = 0) -> str:

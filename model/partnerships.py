@@ -41,7 +41,8 @@ DAYS_PER_WEEK = 7.0
 
 PARTNERSHIP_COLUMNS = ["id", "name", "initiative_id", "initiative", "target_reach", "partners"]
 PARTNER_COLUMNS = ["id", "partnership_id", "partnership", "name", "kind", "pays_for"]
-COST_COLUMNS = ["month", "payer_id", "payer", "placements", "hours", "wage_cost"]
+COST_COLUMNS = ["month", "payer_id", "payer", "placements", "hours", "wage_cost", "hours_done",
+                "wage_cost_done", "hours_planned", "wage_cost_planned"]
 
 
 def _clean_name(name: str, limit: int = MAX_NAME) -> str:
@@ -167,7 +168,9 @@ def pocket_money_costs(engine: Engine, actor: Actor, *, partnership_id: int | No
     hourly_wage. A job from 20 January to 9 February at 4 hours a week thus works 4 × 12/7 hours
     in January and 4 × 9/7 in February. Jobs without hours or wage count 0. With a partnership,
     only the jobs paid by its partners; without, every job, those without a payer under payer
-    None. Columns: month (its first day), payer_id, payer, placements, hours, wage_cost.
+    None. Columns: month (its first day), payer_id, payer, placements, hours, wage_cost, and
+    both split at `as_of`: *_done for the days up to and including it, *_planned for the days
+    after it (the rest of the agreed jobs).
     """
     require(actor, "partnership.read")
     as_of = as_of or clock.today()
@@ -197,11 +200,19 @@ def pocket_money_costs(engine: Engine, actor: Actor, *, partnership_id: int | No
                       else_=months.c.month_start)
         ends = case((last_day < months.c.month_end, last_day), else_=months.c.month_end)
         days = _days(engine, starts, ends) + 1
-        hours = func.coalesce(Placement.hours_per_week, 0) * cast(days, Float) / DAYS_PER_WEEK
-        cost = hours * func.coalesce(Placement.hourly_wage, 0)
+        today = literal(as_of, Date)
+        done_until = case((ends < today, ends), else_=today)
+        days_done = case((done_until >= starts, _days(engine, starts, done_until) + 1), else_=0)
+        per_day = func.coalesce(Placement.hours_per_week, 0) / DAYS_PER_WEEK
+        wage = func.coalesce(Placement.hourly_wage, 0)
+        hours = per_day * cast(days, Float)
+        hours_done = per_day * cast(days_done, Float)
+        hours_planned = per_day * cast(days - days_done, Float)
         # A job meets each month at most once, so counting rows counts jobs.
         stmt = (select(months.c.month_start, Placement.payer_id, Partner.name,
-                       func.count(Placement.id), func.sum(hours), func.sum(cost))
+                       func.count(Placement.id), func.sum(hours), func.sum(hours * wage),
+                       func.sum(hours_done), func.sum(hours_done * wage),
+                       func.sum(hours_planned), func.sum(hours_planned * wage))
                 .select_from(Placement)
                 .join(months, and_(Placement.start_date <= months.c.month_end,
                                    Placement.start_date >= months.c.earliest_start,
@@ -215,8 +226,8 @@ def pocket_money_costs(engine: Engine, actor: Actor, *, partnership_id: int | No
     frame["month"] = [date.fromisoformat(str(m)[:10]) for m in frame["month"]]
     frame["payer_id"] = frame["payer_id"].astype("Int64")
     frame["placements"] = frame["placements"].astype(int)
-    frame["hours"] = frame["hours"].astype(float).round(2)
-    frame["wage_cost"] = frame["wage_cost"].astype(float).round(2)
+    for column in COST_COLUMNS[4:]:
+        frame[column] = frame[column].astype(float).round(2)
     return frame
 
 

@@ -1,7 +1,5 @@
 """Borgere: list, search and filters; create and edit; the citizen's profile and timeline."""
 
-from datetime import date
-
 import streamlit as st
 
 from model import access, clock, i18n, outcomes, people, sprints, timeline
@@ -96,15 +94,15 @@ def citizen_form(prefix: str, citizen=None) -> dict | None:
         c1, c2, c3 = st.columns(3)
         groups = sorted({*target_groups, *([citizen.target_group] if citizen else [])} - {""})
         current_group = citizen.target_group if citizen else ""
-        target = c1.selectbox(t("citizens.target_group"), groups, key=f"{prefix}_target",
+        target = ui.selectbox(t("citizens.target_group"), groups, key=f"{prefix}_target",
                               index=groups.index(current_group) if current_group in groups else None,
-                              accept_new_options=True,
+                              accept_new_options=True, where=c1,
                               placeholder=t("citizens.target_group_placeholder"))
-        benefit = c2.selectbox(t("citizens.benefit"), BENEFIT_TYPES, key=f"{prefix}_benefit",
+        benefit = ui.selectbox(t("citizens.benefit"), BENEFIT_TYPES, key=f"{prefix}_benefit",
                                index=BENEFIT_TYPES.index(citizen.benefit_type if citizen else "none"),
-                               format_func=benefit_label)
+                               format_func=benefit_label, where=c2)
         match_ids = [0, *people.MATCH_GROUPS]
-        match = c3.selectbox(t("citizens.match_group"), match_ids, key=f"{prefix}_match",
+        match = ui.selectbox(t("citizens.match_group"), match_ids, key=f"{prefix}_match", where=c3,
                              index=match_ids.index(citizen.match_group or 0) if citizen else 0,
                              format_func=lambda m: t("citizens.match_group_n", n=m) if m
                              else t("citizens.match_group_none"))
@@ -115,32 +113,32 @@ def citizen_form(prefix: str, citizen=None) -> dict | None:
                                         if citizen and citizen.consultant_id
                                         and citizen.consultant_id not in consultant_names else {})
         consultant_ids = [0, *choosable]
-        area = c1.selectbox(t("citizens.housing_area"), area_ids, key=f"{prefix}_area",
+        area = ui.selectbox(t("citizens.housing_area"), area_ids, key=f"{prefix}_area", where=c1,
                             index=area_ids.index(citizen.housing_area_id)
                             if citizen and citizen.housing_area_id in area_names else 0,
                             format_func=lambda i: area_names.get(i) or t("citizens.no_area"))
-        initiative = c2.selectbox(
-            t("citizens.initiative"), initiative_ids, key=f"{prefix}_initiative",
+        initiative = ui.selectbox(
+            t("citizens.initiative"), initiative_ids, key=f"{prefix}_initiative", where=c2,
             index=initiative_ids.index(citizen.initiative_id)
             if citizen and citizen.initiative_id in initiative_names else 0,
             format_func=lambda i: initiative_names.get(i) or t("citizens.no_initiative"))
         responsible = citizen.consultant_id if citizen else actor.staff_id
-        consultant = c3.selectbox(
-            t("citizens.consultant"), consultant_ids, key=f"{prefix}_consultant",
+        consultant = ui.selectbox(
+            t("citizens.consultant"), consultant_ids, key=f"{prefix}_consultant", where=c3,
             index=consultant_ids.index(responsible) if responsible in choosable else 0,
             format_func=lambda i: choosable.get(i) or t("citizens.no_consultant"))
         c1, c2 = st.columns(2)
-        wishes = c1.multiselect(
+        wishes = ui.multiselect(
             t("citizens.wishes"), sorted({*tags["wishes"], *(citizen.wishes if citizen else [])}),
-            default=citizen.wishes if citizen else [], key=f"{prefix}_wishes",
+            default=citizen.wishes if citizen else [], key=f"{prefix}_wishes", where=c1,
             accept_new_options=True, placeholder=t("citizens.tags_placeholder"))
-        qualifications = c2.multiselect(
+        qualifications = ui.multiselect(
             t("citizens.qualifications"),
             sorted({*tags["qualifications"], *(citizen.qualifications if citizen else [])}),
-            default=citizen.qualifications if citizen else [], key=f"{prefix}_qualifications",
+            default=citizen.qualifications if citizen else [], key=f"{prefix}_qualifications", where=c2,
             accept_new_options=True, placeholder=t("citizens.tags_placeholder"))
         c1, c2 = st.columns(2)
-        dagpenge_end = c1.date_input(t("citizens.dagpenge_end"), format="DD-MM-YYYY",
+        dagpenge_end = ui.date_input(t("citizens.dagpenge_end"), where=c1,
                                      value=citizen.dagpenge_end_date if citizen else None,
                                      key=f"{prefix}_dagpenge_end", help=t("citizens.dagpenge_end_help"))
         external_ref = c2.text_input(t("citizens.external_ref"), key=f"{prefix}_external_ref",
@@ -181,13 +179,12 @@ def measurement_forms(citizen_id: int) -> None:
     left, right = st.columns(2)
     with left, st.form("outcome_form", clear_on_submit=True):
         st.markdown(f"**{t('citizens.outcome_heading')}**")
-        months = st.selectbox(t("citizens.outcome_months"), outcomes.MEASURE_MONTHS,
+        months = ui.selectbox(t("citizens.outcome_months"), outcomes.MEASURE_MONTHS,
                               key="outcome_months", format_func=months_label)
-        status = st.selectbox(t("citizens.outcome_status"), outcomes.OUTCOME_STATUSES, index=None,
+        status = ui.selectbox(t("citizens.outcome_status"), outcomes.OUTCOME_STATUSES, index=None,
                               key="outcome_status", format_func=status_label,
                               placeholder=t("citizens.outcome_status_placeholder"))
-        measured = st.date_input(t("citizens.measured_at"), format="DD-MM-YYYY",
-                                 max_value=clock.today(),
+        measured = ui.date_input(t("citizens.measured_at"), max_value=clock.today(),
                                  key="outcome_date")
         if st.form_submit_button(t("citizens.outcome_save"), type="primary"):
             try:
@@ -204,8 +201,7 @@ def measurement_forms(citizen_id: int) -> None:
         low, high = outcomes.SCORE_RANGE
         score = st.slider(t("citizens.progression_score"), low, high, value=5, key="progression_score",
                           help=t("citizens.progression_help"))
-        measured = st.date_input(t("citizens.measured_at"), format="DD-MM-YYYY",
-                                 max_value=clock.today(),
+        measured = ui.date_input(t("citizens.measured_at"), max_value=clock.today(),
                                  key="progression_date")
         if st.form_submit_button(t("citizens.progression_save"), type="primary"):
             try:
@@ -301,31 +297,31 @@ def group_sheets() -> None:
         st.info(t("citizens.group_none"))
         return
     ids = list(names)
-    scope_id = st.selectbox(t(GROUP_KEYS[kind]), ids, key=f"group_{kind}_id", format_func=names.get,
+    scope_id = ui.selectbox(t(GROUP_KEYS[kind]), ids, key=f"group_{kind}_id", format_func=names.get,
                             index=ids.index(default) if default in names else 0)
     scope = {"sprint_id": scope_id} if kind == "sprint" else {"initiative_id": scope_id}
     status_tab, score_tab = st.tabs([t("citizens.group_outcome_tab"), t("citizens.group_progression_tab")])
     with status_tab:
         c1, c2 = st.columns(2)
-        months = c1.selectbox(t("citizens.outcome_months"), outcomes.MEASURE_MONTHS, key="group_months",
-                              format_func=months_label)
-        measured = c2.date_input(t("citizens.measured_at"), format="DD-MM-YYYY", key="group_outcome_date",
-                                 max_value=clock.today())
+        months = ui.selectbox(t("citizens.outcome_months"), outcomes.MEASURE_MONTHS, key="group_months",
+                              format_func=months_label, where=c1)
+        measured = ui.date_input(t("citizens.measured_at"), key="group_outcome_date",
+                                 max_value=clock.today(), where=c2)
         sheet = outcomes.outcome_sheet(engine, actor, months=months, **scope)
         if sheet.empty:
             st.info(t("citizens.group_empty"))
         else:
             editor_key = f"outcome_sheet_{kind}_{scope_id}_{months}"
-            edited = st.data_editor(
-                sheet, key=editor_key, hide_index=True, num_rows="fixed", width="stretch",
-                column_order=["name", "status", "measured_at"], placeholder="",
+            edited = ui.editor(
+                sheet, key=editor_key, lang=lang, num_rows="fixed",
+                column_order=["name", "status", "measured_at"],
                 column_config={
                     "name": st.column_config.TextColumn(t("citizens.col_name"), disabled=True),
                     "status": st.column_config.SelectboxColumn(
                         t("citizens.col_status", months=months), options=outcomes.OUTCOME_STATUSES,
                         format_func=status_label),
                     "measured_at": st.column_config.DateColumn(t("citizens.col_measured_at"),
-                                                               format="DD-MM-YYYY", disabled=True),
+                                                               disabled=True),
                 })
             st.caption(t("citizens.group_outcome_caption"))
             if st.button(t("citizens.group_save"), key="group_outcome_save", type="primary"):
@@ -340,23 +336,23 @@ def group_sheets() -> None:
                     st.session_state["group_open"] = True
                     st.rerun()
     with score_tab:
-        measured = st.date_input(t("citizens.measured_at"), format="DD-MM-YYYY",
-                                 key="group_progression_date", max_value=clock.today())
+        measured = ui.date_input(t("citizens.measured_at"), key="group_progression_date",
+                                 max_value=clock.today())
         sheet = outcomes.progression_sheet(engine, actor, **scope)
         if sheet.empty:
             st.info(t("citizens.group_empty"))
             return
         editor_key = f"progression_sheet_{kind}_{scope_id}"
         low, high = outcomes.SCORE_RANGE
-        edited = st.data_editor(
-            sheet, key=editor_key, hide_index=True, num_rows="fixed", width="stretch",
-            column_order=["name", "latest_score", "latest_at", "score"], placeholder="",
+        edited = ui.editor(
+            sheet, key=editor_key, lang=lang, num_rows="fixed",
+            column_order=["name", "latest_score", "latest_at", "score"],
             column_config={
                 "name": st.column_config.TextColumn(t("citizens.col_name"), disabled=True),
                 "latest_score": st.column_config.NumberColumn(t("citizens.col_latest_score"),
                                                               disabled=True),
                 "latest_at": st.column_config.DateColumn(t("citizens.col_latest_at"),
-                                                         format="DD-MM-YYYY", disabled=True),
+                                                         disabled=True),
                 "score": st.column_config.NumberColumn(t("citizens.col_new_score"), min_value=low,
                                                        max_value=high, step=1),
             })
@@ -390,20 +386,20 @@ def show_list() -> None:
     query = st.text_input(t("citizens.search"), key="citizen_search", persist_state="page",
                           placeholder=t("citizens.search_placeholder"))
     f1, f2, f3, f4, f5 = st.columns(5)
-    group = f1.selectbox(t("citizens.target_group"), ["", *target_groups], key="filter_target",
-                         persist_state="page",
+    group = ui.selectbox(t("citizens.target_group"), ["", *target_groups], key="filter_target",
+                         persist_state="page", where=f1,
                          format_func=lambda g: g or t("citizens.all_target_groups"))
-    area = f2.selectbox(t("citizens.housing_area"), [0, *area_names], key="filter_area",
-                        persist_state="page",
+    area = ui.selectbox(t("citizens.housing_area"), [0, *area_names], key="filter_area",
+                        persist_state="page", where=f2,
                         format_func=lambda i: area_names.get(i) or t("citizens.all_areas"))
-    initiative = f3.selectbox(t("citizens.initiative"), [0, *initiative_names], key="filter_initiative",
-                              persist_state="page",
+    initiative = ui.selectbox(t("citizens.initiative"), [0, *initiative_names], key="filter_initiative",
+                              persist_state="page", where=f3,
                               format_func=lambda i: initiative_names.get(i) or t("citizens.all_initiatives"))
-    consultant = f4.selectbox(t("citizens.consultant"), [0, *consultant_names], key="filter_consultant",
-                              persist_state="page",
+    consultant = ui.selectbox(t("citizens.consultant"), [0, *consultant_names], key="filter_consultant",
+                              persist_state="page", where=f4,
                               format_func=lambda i: consultant_names.get(i) or t("citizens.all_consultants"))
-    active = f5.selectbox(t("citizens.active_placement"), list(ACTIVE_KEYS), key="filter_active",
-                          persist_state="page", format_func=lambda k: t(ACTIVE_KEYS[k]))
+    active = ui.selectbox(t("citizens.active_placement"), list(ACTIVE_KEYS), key="filter_active",
+                          persist_state="page", format_func=lambda k: t(ACTIVE_KEYS[k]), where=f5)
     criteria = dict(query=query, target_group=group or None, housing_area_id=area or None,
                     initiative_id=initiative or None, consultant_id=consultant or None,
                     active_placement={"all": None, "yes": True, "no": False}[active])
@@ -427,20 +423,20 @@ def show_list() -> None:
         "initiative": t("citizens.initiative"), "consultant": t("citizens.consultant"),
         "dagpenge_end_date": t("citizens.dagpenge_end"),
     }
-    picked = st.dataframe(
-        shown, key="citizen_table", hide_index=True, width="stretch", on_select="rerun",
-        selection_mode="single-row", column_order=list(labels), placeholder="",
+    picked = ui.table(
+        shown, key="citizen_table", lang=lang, on_select="rerun",
+        selection_mode="single-row", column_order=list(labels),
         column_config={column: st.column_config.Column(label) for column, label in labels.items()}
         | {"birth_year": st.column_config.NumberColumn(labels["birth_year"], format="%d", width=80),
            "active_placement": st.column_config.CheckboxColumn(labels["active_placement"],
                                                                width=100),
            "match_group": st.column_config.NumberColumn(labels["match_group"], width=100)})
-    if picked.selection.rows:
+    if picked is not None and picked.selection.rows:
         open_profile(int(shown.iloc[picked.selection.rows[0]]["id"]))
         st.rerun()
     ui.pager(page.total, LIST_PAGE, key=page_key)
     if not found.empty:
-        st.selectbox(t("citizens.open"), found["id"].tolist(), index=None, key="open_citizen",
+        ui.selectbox(t("citizens.open"), found["id"].tolist(), index=None, key="open_citizen",
                      on_change=open_chosen, placeholder=t("citizens.open_placeholder"),
                      format_func=dict(zip(found["id"], found["first_name"] + " " + found["last_name"]
                                           + " (" + found["birth_year"].astype(str) + ")")).get)
@@ -459,8 +455,6 @@ def table_of(found):
     return found.assign(
         name=found["first_name"] + " " + found["last_name"],
         benefit_type=found["benefit_type"].map(benefit_label),
-        dagpenge_end_date=found["dagpenge_end_date"].map(
-            lambda day: i18n.format_date(day) if isinstance(day, date) else ""),
     )[["id", "name", "birth_year", "active_placement", "target_group", "benefit_type", "match_group",
        "housing_area", "initiative", "consultant", "dagpenge_end_date"]]
 

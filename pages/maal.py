@@ -75,7 +75,7 @@ def goal_fields(prefix: str, choices: dict[str, pd.DataFrame], row=None) -> dict
     name = st.text_input(t("goals.form_name"), value=row.name if row is not None else "",
                          key=f"{prefix}_name", placeholder=t("goals.form_name_placeholder"))
     c1, c2 = st.columns(2)
-    scope = c1.selectbox(t("goals.form_scope"), goals.SCOPES, key=f"{prefix}_scope",
+    scope = ui.selectbox(t("goals.form_scope"), goals.SCOPES, key=f"{prefix}_scope", where=c1,
                          index=goals.SCOPES.index(row.scope if row is not None else "period"),
                          format_func=look.scope_word)
     ids: dict[str, int | None] = {}
@@ -88,8 +88,8 @@ def goal_fields(prefix: str, choices: dict[str, pd.DataFrame], row=None) -> dict
         names = {int(i): n for i, n in zip(options["id"], options["name"])}
         chosen_before = (int(row.scope_id) if row is not None and row.scope == scope
                          and pd.notna(row.scope_id) else None)
-        ids[goals.SCOPE_COLUMNS[scope]] = chosen = c2.selectbox(
-            t(f"goals.form_{scope}"), list(names), key=f"{prefix}_{scope}",
+        ids[goals.SCOPE_COLUMNS[scope]] = chosen = ui.selectbox(
+            t(f"goals.form_{scope}"), list(names), key=f"{prefix}_{scope}", where=c2,
             index=list(names).index(chosen_before) if chosen_before in names else None,
             placeholder=t("goals.form_choose"), format_func=names.get)
         if scope == "sprint" and chosen is not None and chosen != chosen_before:
@@ -97,14 +97,15 @@ def goal_fields(prefix: str, choices: dict[str, pd.DataFrame], row=None) -> dict
             sprint = options[options["id"] == chosen].iloc[0]
             period, period_key = (sprint["start_date"], sprint["end_date"]), f"_{chosen}"
     c3, c4 = st.columns(2)
-    metric = c3.selectbox(t("goals.form_metric"), goals.METRICS, key=f"{prefix}_metric",
+    metric = ui.selectbox(t("goals.form_metric"), goals.METRICS, key=f"{prefix}_metric", where=c3,
                           index=goals.METRICS.index(row.metric) if row is not None else 0,
                           format_func=look.metric_word)
     share = metric == goals.SHARE
     months = None
     if share:
         months_before = int(row.months) if row is not None and pd.notna(row.months) else None
-        months = c4.selectbox(t("goals.form_months"), goals.SHARE_MONTHS, key=f"{prefix}_months",
+        months = ui.selectbox(t("goals.form_months"), goals.SHARE_MONTHS, key=f"{prefix}_months",
+                              where=c4,
                               index=goals.SHARE_MONTHS.index(months_before)
                               if months_before in goals.SHARE_MONTHS else None,
                               placeholder=t("goals.form_choose"),
@@ -118,13 +119,13 @@ def goal_fields(prefix: str, choices: dict[str, pd.DataFrame], row=None) -> dict
                              min_value=0, max_value=100 if share else None, step=1,
                              value=target_before, key=f"{prefix}_target_{'share' if share else 'count'}",
                              placeholder=t("goals.form_target_placeholder"))
-    start = c6.date_input(t("goals.form_start"), value=period[0], format="DD-MM-YYYY",
-                          key=f"{prefix}_start{period_key}")
-    end = c7.date_input(t("goals.form_end"), value=period[1], format="DD-MM-YYYY",
-                        key=f"{prefix}_end{period_key}")
+    start = ui.date_input(t("goals.form_start"), value=period[0], key=f"{prefix}_start{period_key}",
+                          where=c6)
+    end = ui.date_input(t("goals.form_end"), value=period[1], key=f"{prefix}_end{period_key}",
+                        where=c7)
     owners = {int(i): n for i, n in zip(choices["owner"]["id"], choices["owner"]["name"])}
     owner_before = int(row.owner_id) if row is not None and pd.notna(row.owner_id) else actor.staff_id
-    owner_id = c8.selectbox(t("goals.form_owner"), list(owners), key=f"{prefix}_owner",
+    owner_id = ui.selectbox(t("goals.form_owner"), list(owners), key=f"{prefix}_owner", where=c8,
                             index=list(owners).index(owner_before) if owner_before in owners else None,
                             placeholder=t("goals.form_choose"), format_func=owners.get)
     return {"name": name, "scope": scope, "metric": metric, "months": months,
@@ -204,9 +205,9 @@ def list_section() -> None:
     styles = frame["status"].map(look.CELL_STYLE).tolist()
     widths = {"status": 95, "name": 260, "scope": 200, "metric": 215, "current": 55, "target": 55,
               "projected": 80, "period": 175}
-    st.dataframe(
-        shown.style.apply(lambda _: styles, subset=[t("goals.col_status")]), hide_index=True,
-        width="stretch", key="goals_table",
+    ui.table(
+        shown.style.apply(lambda _: styles, subset=[t("goals.col_status")]), key="goals_table",
+        lang=lang,
         column_config={t(f"goals.col_{column}"): st.column_config.TextColumn(width=width)
                        for column, width in widths.items()})
     st.caption(f"{t('goals.count', n=len(frame))} · {t('goals.caption')}")
@@ -217,7 +218,7 @@ def list_section() -> None:
     names = dict(zip(frame["id"].astype(int), frame["name"]))
     if st.session_state.get("goals_pick") not in names:
         st.session_state.pop("goals_pick", None)
-    picked = st.selectbox(t("goals.pick"), list(names), index=None, key="goals_pick",
+    picked = ui.selectbox(t("goals.pick"), list(names), index=None, key="goals_pick",
                           placeholder=t("goals.pick_placeholder"), format_func=names.get)
     if picked is not None:
         goal_detail(next(frame[frame["id"] == picked].itertuples()))

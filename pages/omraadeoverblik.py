@@ -106,10 +106,10 @@ def leader_forms(names: dict[int, str]) -> None:
         if names:
             with st.form("area_figure"):
                 c1, c2, c3, c4 = st.columns(4)
-                area_id = c1.selectbox(t("areas.area"), list(names), format_func=names.get,
-                                       key="figure_area")
-                period = c2.date_input(t("areas.period_start"), value=today.replace(day=1),
-                                       max_value=today, format="DD-MM-YYYY", key="figure_period",
+                area_id = ui.selectbox(t("areas.area"), list(names), format_func=names.get,
+                                       key="figure_area", where=c1)
+                period = ui.date_input(t("areas.period_start"), value=today.replace(day=1),
+                                       max_value=today, key="figure_period", where=c2,
                                        help=t("areas.period_help"))
                 residents = c3.number_input(t("areas.residents"), min_value=1, step=10, value=None,
                                             key="figure_residents")
@@ -158,7 +158,7 @@ def benefit_section(profile: pd.DataFrame) -> None:
                           t("citizens.match_group"): shown["group"],
                           t("areas.citizens"): shown["citizens"]})
     with st.expander(t("areas.show_table")):
-        st.dataframe(table, hide_index=True, width="stretch", key="benefit_table")
+        ui.table(table, key="benefit_table", lang=lang)
         ui.download_buttons(table, "borgere-efter-ydelse", key="benefit_download")
 
 
@@ -174,13 +174,14 @@ def figures_section(area_id: int | None) -> None:
     figure = chart(rate_chart, shown, {"unemployment_rate": t("areas.rate_axis"), "period": "",
                                        "area": ""}, decimal_marks())
     st.plotly_chart(figure, width="stretch", key="rate_chart")
-    table = pd.DataFrame({t("areas.area"): shown["area"], t("areas.period_start"): shown["period"],
+    table = pd.DataFrame({t("areas.area"): shown["area"],
+                          t("areas.period_start"): shown["period_start"],
                           t("areas.residents"): shown["working_age_residents"],
                           t("areas.unemployed"): shown["unemployed"],
                           t("areas.rate"): shown["unemployment_rate"]})
     with st.expander(t("areas.show_table")):
-        st.dataframe(table, hide_index=True, width="stretch", key="figures_table",
-                     column_config={t("areas.rate"): st.column_config.NumberColumn(format="%.1f %%")})
+        ui.table(table, key="figures_table", lang=lang, decimals={t("areas.rate"): 1},
+                 units={t("areas.rate"): " %"})
         ui.download_buttons(table, "ledighed-pr-omraade", key="figures_download")
 
 
@@ -205,16 +206,16 @@ def tags_section(area_id: int | None) -> None:
                                "qualifications": t("citizens.qualifications")}),
                           t("areas.tag"): tags["tag"], t("areas.citizens"): tags["citizens"]})
     with st.expander(t("areas.show_table")):
-        st.dataframe(table, hide_index=True, width="stretch", key="tags_table")
+        ui.table(table, key="tags_table", lang=lang)
         ui.download_buttons(table, "kvalifikationer-og-oensker", key="tags_download")
 
 
 def priority_table(found: pd.DataFrame) -> pd.DataFrame:
-    """The priority list as shown and downloaded, with dates as dd-mm-åååå."""
+    """The priority list as shown and downloaded (the table and the files show dd-mm-åååå)."""
     return pd.DataFrame({
         t("areas.col_name"): found["first_name"] + " " + found["last_name"],
         t("areas.area"): found["housing_area"].fillna(""),
-        t("citizens.dagpenge_end"): dates(found["dagpenge_end_date"]),
+        t("citizens.dagpenge_end"): found["dagpenge_end_date"],
         t("areas.col_weeks_left"): found["days_left"] // 7,
         t("citizens.consultant"): found["consultant"].fillna(""),
         t("areas.col_active"): found["active_placement"],
@@ -238,9 +239,9 @@ def priority_section(area_id: int | None) -> None:
         return
     st.caption(t("areas.priority_caption", n=i18n.format_number(found.total, lang), weeks=weeks,
                  date=until, without=i18n.format_number(found.without, lang)))
-    st.dataframe(priority_table(found.rows), hide_index=True, width="stretch", key="priority_table",
-                 column_config={t("areas.col_active"): st.column_config.CheckboxColumn(width=110),
-                                t("areas.col_weeks_left"): st.column_config.NumberColumn(width=90)})
+    ui.table(priority_table(found.rows), key="priority_table", lang=lang,
+             column_config={t("areas.col_active"): st.column_config.CheckboxColumn(width=110),
+                            t("areas.col_weeks_left"): st.column_config.NumberColumn(width=90)})
     if found.partial:
         st.caption(ui.shown_of(found))
     ui.pager(found.total, PRIORITY_PAGE, key=page_key)
@@ -266,14 +267,13 @@ def training_section(area_id: int | None) -> None:
                               t("areas.col_wishing"): needs["wishing"],
                               t("areas.col_lacking"): needs["lacking"],
                               t("areas.col_share"): needs["share_lacking"]})
-        st.dataframe(table, hide_index=True, width="stretch", key="training_table",
-                     column_config={t("areas.col_share"):
-                                    st.column_config.NumberColumn(format="%.0f %%")})
+        ui.table(table, key="training_table", lang=lang, decimals={t("areas.col_share"): 0},
+                 units={t("areas.col_share"): " %"})
         ui.download_buttons(table, "behov-for-efteruddannelse", key="training_download")
     with st.expander(t("areas.training_rules")):
-        st.dataframe(pd.DataFrame({t("areas.col_industry"): list(areas.TRAINING_NEEDS),
-                                   t("areas.col_qualification"): list(areas.TRAINING_NEEDS.values())}),
-                     hide_index=True, key="training_rules_table")
+        ui.table(pd.DataFrame({t("areas.col_industry"): list(areas.TRAINING_NEEDS),
+                               t("areas.col_qualification"): list(areas.TRAINING_NEEDS.values())}),
+                 key="training_rules_table", lang=lang)
 
 
 st.title(t("nav.areas"))
@@ -288,7 +288,7 @@ if not names:
     st.stop()
 if st.session_state.get("area_pick") not in (0, *names):
     st.session_state.pop("area_pick", None)
-picked = st.selectbox(t("areas.pick"), [0, *names], key="area_pick",
+picked = ui.selectbox(t("areas.pick"), [0, *names], key="area_pick",
                       format_func=lambda i: names.get(i) or t("areas.all"))
 area_id = picked or None
 

@@ -20,6 +20,10 @@ def kind_label(kind: str) -> str:
     return i18n.code_label(partnerships.PARTNER_KIND_KEYS, kind, lang)
 
 
+def kroner(amount: float) -> str:
+    return f"{i18n.format_number(amount, lang)} kr."
+
+
 def month_label(day) -> str:
     return f"{t('partnership.months').split(',')[day.month - 1]} {day.year}"
 
@@ -30,7 +34,8 @@ def new_partnership_form() -> None:
     with st.form("partnership_new", clear_on_submit=True):
         c1, c2, c3 = st.columns([2, 2, 1])
         name = c1.text_input(t("partnership.name"), key="new_partnership_name")
-        initiative = c2.selectbox(t("partnership.initiative"), [0, *names], key="new_partnership_initiative",
+        initiative = ui.selectbox(t("partnership.initiative"), [0, *names], where=c2,
+                                  key="new_partnership_initiative",
                                   format_func=lambda i: names.get(i) or t("partnership.no_initiative"))
         target = c3.number_input(t("partnership.target"), min_value=1, step=1, value=None,
                                  key="new_partnership_target", help=t("partnership.target_help"))
@@ -52,7 +57,7 @@ def new_partner_form(partnership_id: int) -> None:
     with st.form("partner_new", clear_on_submit=True):
         c1, c2, c3 = st.columns([2, 1, 2])
         name = c1.text_input(t("partnership.partner_name"), key="new_partner_name")
-        kind = c2.selectbox(t("partnership.partner_kind"), partnerships.PARTNER_KINDS,
+        kind = ui.selectbox(t("partnership.partner_kind"), partnerships.PARTNER_KINDS, where=c2,
                             key="new_partner_kind", format_func=kind_label)
         pays_for = c3.text_input(t("partnership.pays_for"), key="new_partner_pays_for",
                                  placeholder=t("partnership.pays_for_placeholder"))
@@ -92,7 +97,7 @@ def partners_section(partnership_id: int) -> None:
         table = pd.DataFrame({t("partnership.partner_name"): partners["name"],
                               t("partnership.partner_kind"): partners["kind"].map(kind_label),
                               t("partnership.pays_for"): partners["pays_for"]})
-        st.dataframe(table, hide_index=True, width="stretch", key="partners_table")
+        ui.table(table, key="partners_table", lang=lang)
         ui.download_buttons(table, "partnere", key="partners_download")
     if can_write:
         with st.expander(t("partnership.add_partner"), icon=":material/group_add:"):
@@ -107,12 +112,20 @@ def costs_section(partnership_id: int) -> None:
         return
     costs = costs.assign(payer=costs["payer"].fillna(t("partnership.no_payer")),
                          month_text=costs["month"].map(month_label))
-    m1, m2, m3 = st.columns(3)
-    m1.metric(t("partnership.total_hours"), i18n.format_number(costs["hours"].sum(), lang))
-    m2.metric(t("partnership.total_cost"), f"{i18n.format_number(costs['wage_cost'].sum(), lang)} kr.")
+    # What the jobs cost until today and what the agreed jobs will cost after it, never mixed
+    # without saying so: the total names the planned days it includes.
+    day = i18n.format_date(today)
+    m1, m2, m3, m4, m5 = st.columns(5)
+    m1.metric(t("partnership.hours_done"), i18n.format_number(costs["hours_done"].sum(), lang))
+    m2.metric(t("partnership.cost_done"), kroner(costs["wage_cost_done"].sum()),
+              help=t("partnership.cost_done_help", date=day))
+    m3.metric(t("partnership.cost_planned"), kroner(costs["wage_cost_planned"].sum()),
+              help=t("partnership.cost_planned_help", date=day))
+    m4.metric(t("partnership.total_cost"), kroner(costs["wage_cost"].sum()),
+              help=t("partnership.total_cost_help"))
     this_month = costs[costs["month"] == today.replace(day=1)]
-    m3.metric(t("partnership.month_cost", month=month_label(today)),
-              f"{i18n.format_number(this_month['wage_cost'].sum(), lang)} kr.")
+    m5.metric(t("partnership.month_cost", month=month_label(today)),
+              kroner(this_month["wage_cost"].sum()), help=t("partnership.month_cost_help"))
     figure = px.bar(costs, x="month_text", y="wage_cost", color="payer",
                     labels={"wage_cost": t("partnership.cost_axis"), "month_text": "", "payer": ""},
                     hover_data={"hours": ":.1f", "placements": True},
@@ -126,12 +139,11 @@ def costs_section(partnership_id: int) -> None:
                           t("partnership.col_payer"): costs["payer"],
                           t("partnership.col_jobs"): costs["placements"],
                           t("partnership.col_hours"): costs["hours"].round(1),
-                          t("partnership.col_cost"): costs["wage_cost"].round(0)})
-    st.dataframe(table, hide_index=True, width="stretch", key="costs_table",
-                 column_config={t("partnership.col_hours"): st.column_config.NumberColumn(
-                                    format="localized"),
-                                t("partnership.col_cost"): st.column_config.NumberColumn(
-                                    format="localized")})
+                          t("partnership.col_cost"): costs["wage_cost"].round(0),
+                          t("partnership.col_planned"): costs["wage_cost_planned"].round(0)})
+    ui.table(table, key="costs_table", lang=lang,
+             decimals={t("partnership.col_hours"): 1, t("partnership.col_cost"): 0,
+                       t("partnership.col_planned"): 0})
     ui.download_buttons(table, "lommepengejob-udgifter", key="costs_download")
 
 
@@ -153,9 +165,9 @@ def unpaid_section(partnership_id: int) -> None:
     payers = dict(zip(partners["id"].tolist(), partners["name"].tolist()))
     with st.expander(t("partnership.unpaid_title"), icon=":material/payments:"):
         with st.form("payer_form"):
-            chosen = st.multiselect(t("partnership.unpaid_jobs"), list(jobs), default=list(jobs),
+            chosen = ui.multiselect(t("partnership.unpaid_jobs"), list(jobs), default=list(jobs),
                                     format_func=jobs.get, key="unpaid_jobs")
-            payer = st.selectbox(t("partnership.unpaid_payer"), list(payers), format_func=payers.get,
+            payer = ui.selectbox(t("partnership.unpaid_payer"), list(payers), format_func=payers.get,
                                  key="unpaid_payer")
             submitted = st.form_submit_button(t("partnership.unpaid_save"), type="primary")
         if submitted:
@@ -184,7 +196,7 @@ if listed.empty:
 names = dict(zip(listed["id"].tolist(), listed["name"].tolist()))
 if st.session_state.get("partnership_pick") not in names:
     st.session_state.pop("partnership_pick", None)
-chosen = st.selectbox(t("partnership.pick"), list(names), key="partnership_pick", format_func=names.get)
+chosen = ui.selectbox(t("partnership.pick"), list(names), key="partnership_pick", format_func=names.get)
 row = next(listed[listed["id"] == chosen].itertuples())
 if not pd.isna(row.initiative):
     st.caption(t("partnership.behind", initiative=row.initiative))

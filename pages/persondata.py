@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from model import access, i18n, people, privacy, retention
-from model.clock import LOCAL_TZ
 from model.errors import UserError
 from pages import ui
 
@@ -19,11 +18,8 @@ if flash := st.session_state.pop("pd_flash", None):
     st.success(flash)
 
 
-def moment(value) -> str:
-    """A stored UTC moment as Danish wall-clock time."""
-    if value is None or pd.isna(value):
-        return ""
-    return value.astimezone(LOCAL_TZ).strftime("%d-%m-%Y %H:%M")
+def number(value: int) -> str:
+    return i18n.format_number(value, lang)
 
 
 def citizen_section() -> None:
@@ -44,7 +40,7 @@ def citizen_section() -> None:
     years = dict(zip(found["id"], found["birth_year"]))
     if st.session_state.get("pd_citizen") not in names:
         st.session_state.pop("pd_citizen", None)  # the new search no longer finds the pick
-    citizen_id = st.selectbox(
+    citizen_id = ui.selectbox(
         t("privacy.pick"), list(names), key="pd_citizen", index=None,
         placeholder=t("privacy.pick_placeholder"),
         format_func=lambda cid: i18n.t("privacy.citizen_option", lang, name=names[cid],
@@ -108,7 +104,7 @@ def erasure(citizen_id: int, name: str) -> None:
             ui.show_error(error)
             return
         st.session_state["pd_flash"] = t("privacy.erased", name=name,
-                                         rows=sum(done.values()))
+                                         rows=number(sum(done.values())))
         for key in ("pd_citizen", "pd_report", "pd_search"):
             st.session_state.pop(key, None)
         st.rerun()
@@ -143,8 +139,8 @@ def retention_section() -> None:
             st.rerun()
 
     due = retention.preview(engine, actor)
-    st.markdown(t("privacy.preview", citizens=due["citizen"], contacts=due["company_contact"],
-                  logs=due["audit_log"]))
+    st.markdown(t("privacy.preview", citizens=number(due["citizen"]),
+                  contacts=number(due["company_contact"]), logs=number(due["audit_log"])))
     if may_edit:
         with st.form("pd_run"):
             sure = st.checkbox(t("privacy.run_confirm"), key="pd_run_sure")
@@ -155,9 +151,9 @@ def retention_section() -> None:
             else:
                 report = retention.run_now(engine, actor)
                 st.session_state["pd_flash"] = t(
-                    "privacy.run_done", citizens=report.categories["citizen"].rows,
-                    contacts=report.categories["company_contact"].rows,
-                    logs=report.categories["audit_log"].rows)
+                    "privacy.run_done", citizens=number(report.categories["citizen"].rows),
+                    contacts=number(report.categories["company_contact"].rows),
+                    logs=number(report.categories["audit_log"].rows))
                 st.rerun()
     ledger_section()
 
@@ -170,14 +166,13 @@ def ledger_section() -> None:
         st.info(t("privacy.ledger_empty"))
         return
     shown = pd.DataFrame({
-        t("privacy.col_ran_at"): [moment(v) for v in ledger["ran_at"]],
+        t("privacy.col_ran_at"): ledger["ran_at"],
         t("privacy.col_reason"): [t(f"privacy.reason_{v}") for v in ledger["reason"]],
         t("privacy.col_category"): [t(f"privacy.short_{v}") for v in ledger["category"]],
-        t("privacy.col_cutoff"): [i18n.format_date(v) if v is not None and not pd.isna(v) else ""
-                                  for v in ledger["cutoff"]],
+        t("privacy.col_cutoff"): ledger["cutoff"],
         t("privacy.col_rows_deleted"): ledger["rows_deleted"],
     })
-    st.dataframe(shown, hide_index=True, width="stretch", key="pd_ledger")
+    ui.table(shown, key="pd_ledger", lang=lang)
 
 
 citizen_tab, retention_tab = st.tabs([t("privacy.tab_citizen"), t("privacy.tab_retention")])

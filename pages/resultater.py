@@ -28,7 +28,7 @@ def drawn_charts(database: str, stamp: int, scope: tuple, flt: results.Filter,
 
 def choice(label_key: str, options: dict, key: str):
     """A select box with "Alle" first; returns the chosen key or None."""
-    return st.selectbox(t(label_key), [None, *options], key=key,
+    return ui.selectbox(t(label_key), [None, *options], key=key,
                         format_func=lambda k: t("results.all") if k is None else options[k])
 
 
@@ -37,8 +37,8 @@ def filters(options: results.FilterOptions) -> tuple[results.Filter, charts.Sett
     with st.container(border=True):
         top = st.columns([2, 1.4, 1.4, 1.4])
         with top[0]:
-            period = st.date_input(t("results.period"), value=(default.start, default.end),
-                                   format="DD-MM-YYYY", key="results_period", max_value=today)
+            period = ui.date_input(t("results.period"), value=(default.start, default.end),
+                                   key="results_period", max_value=today)
         with top[1]:
             initiative = choice("results.initiative", options.initiatives, "results_initiative")
         with top[2]:
@@ -74,7 +74,7 @@ def show_chart(chart: charts.Chart, figure, table, summary: list[str]) -> None:
     for line in summary:
         st.markdown(f"- {line}")
     with st.expander(t("results.numbers")):
-        st.dataframe(table, hide_index=True, key=f"table_{chart.key}")
+        ui.table(table, key=f"table_{chart.key}", lang=lang)
         ui.download_buttons(table, f"{t('results.report_file')}-{chart.key}-{today:%Y%m%d}",
                             key=f"download_{chart.key}")
 
@@ -109,22 +109,23 @@ def comparison_section(options: results.FilterOptions) -> None:
     if groups.empty:
         st.info(t("results.comparison_none"))
     else:
-        st.dataframe(charts.people_table(groups, {
+        ui.table(charts.people_table(groups, {
             "initiative": "results.col_initiative", "label": "results.col_label",
             "months": "results.col_months", "n": "results.comparison_n",
             "reached": "results.comparison_reached", "source": "results.col_source"},
-            charts.Settings(today=today), lang), hide_index=True, key="comparison_groups")
+            charts.Settings(today=today), lang), key="comparison_groups", lang=lang)
     if not access.can(actor, "comparison.write"):
         return
     with st.form("comparison_add", clear_on_submit=True):
         st.markdown(f"**{t('results.comparison_add')}**")
         left, middle, right = st.columns([2, 2, 1])
-        initiative = left.selectbox(t("results.initiative"), list(options.initiatives), index=None,
-                                    format_func=options.initiatives.get, key="comparison_initiative",
-                                    placeholder=t("results.choose"))
+        initiative = ui.selectbox(t("results.initiative"), list(options.initiatives), index=None,
+                                  format_func=options.initiatives.get, key="comparison_initiative",
+                                  placeholder=t("results.choose"), where=left)
         label = middle.text_input(t("results.comparison_label"), key="comparison_label",
                                   help=t("results.comparison_label_help"))
-        months = right.selectbox(t("results.comparison_months"), MEASURE_MONTHS, key="comparison_months")
+        months = ui.selectbox(t("results.comparison_months"), MEASURE_MONTHS, key="comparison_months",
+                              where=right)
         left, middle, right = st.columns([1, 1, 2])
         n = left.number_input(t("results.comparison_n"), min_value=1, step=1, value=100, key="comparison_n")
         reached = middle.number_input(t("results.comparison_reached"), min_value=0, step=1, value=0,
@@ -144,9 +145,9 @@ def comparison_section(options: results.FilterOptions) -> None:
         return
     names = {row.id: f"{row.initiative} · {row.months} · {row.label}" for row in groups.itertuples()}
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    chosen = left.selectbox(t("results.comparison_delete_choice"), list(names), index=None,
-                            format_func=names.get, key="comparison_delete_id",
-                            placeholder=t("results.choose"))
+    chosen = ui.selectbox(t("results.comparison_delete_choice"), list(names), index=None,
+                          format_func=names.get, key="comparison_delete_id",
+                          placeholder=t("results.choose"), where=left)
     if right.button(t("results.comparison_delete"), key="comparison_delete", disabled=chosen is None):
         try:
             results.delete_comparison_group(engine, actor, chosen)

@@ -100,15 +100,16 @@ def list_tab() -> None:
     options = companies.company_filter_options(engine, actor)
     c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
     query = c1.text_input(t("company.search"), key="list_query")
-    industry = c2.selectbox(t("company.industry"), ["", *options["industry"]], key="list_industry",
+    industry = ui.selectbox(t("company.industry"), ["", *options["industry"]], key="list_industry",
                             format_func=lambda v: v or t("company.all_industries"),
-                            placeholder=t("company.all_industries"))
-    kind = c3.selectbox(t("company.agreement_kind"), ["", *companies.AGREEMENT_KINDS],
+                            placeholder=t("company.all_industries"), where=c2)
+    kind = ui.selectbox(t("company.agreement_kind"), ["", *companies.AGREEMENT_KINDS],
                         key="list_agreement", placeholder=t("company.all_agreements"),
-                        format_func=lambda v: agreement(v) if v else t("company.all_agreements"))
-    municipality = c4.selectbox(t("company.municipality"), ["", *options["municipality"]],
+                        format_func=lambda v: agreement(v) if v else t("company.all_agreements"),
+                        where=c3)
+    municipality = ui.selectbox(t("company.municipality"), ["", *options["municipality"]],
                                 key="list_municipality", placeholder=t("company.all_municipalities"),
-                                format_func=lambda v: v or t("company.all_municipalities"))
+                                format_func=lambda v: v or t("company.all_municipalities"), where=c4)
     criteria = dict(query=query, industry=industry or None, agreement_kind=kind or None,
                     municipality=municipality or None)
     # A page of its own per search and filter, so a new one starts on the first page.
@@ -137,9 +138,8 @@ def list_tab() -> None:
         if rows:
             open_profile(int(ids[rows[0]]))
 
-    st.dataframe(shown, hide_index=True, width="stretch", key="company_table",
-                 height=table_height(len(shown), most=25),
-                 on_select=picked, selection_mode="single-row")
+    ui.table(shown, key="company_table", lang=ui.lang(), height=table_height(len(shown), most=25),
+             on_select=picked, selection_mode="single-row")
     ui.pager(page.total, LIST_PAGE, key=page_key)
     ui.download_buttons(lambda: list_table(companies.list_companies(engine, actor, **criteria)),
                         "virksomheder", key="companies_download")
@@ -156,7 +156,7 @@ def list_table(found: pd.DataFrame) -> pd.DataFrame:
         t("company.housing_supplier"): found["housing_supplier"].astype(bool),
         t("company.placements"): found["placements"],
         t("company.citizens"): found["citizens"],
-        t("company.last_contact"): [shown_date(d) for d in found["last_contact"]],
+        t("company.last_contact"): found["last_contact"],
     })
 
 
@@ -178,14 +178,14 @@ def company_fields(prefix: str, company=None) -> dict:
     phone = c2.text_input(t("company.phone"), value=company.phone if company else "",
                           key=f"{prefix}_phone")
     c1, c2, c3 = st.columns([1, 1, 1], vertical_alignment="bottom")
-    kind = c1.selectbox(t("company.agreement_kind"), companies.AGREEMENT_KINDS,
+    kind = ui.selectbox(t("company.agreement_kind"), companies.AGREEMENT_KINDS,
                         key=f"{prefix}_agreement",
                         index=companies.AGREEMENT_KINDS.index(company.agreement_kind)
-                        if company else 0, format_func=agreement)
-    since = c2.date_input(t("company.agreement_since"), format="DD-MM-YYYY", max_value=today,
+                        if company else 0, format_func=agreement, where=c1)
+    since = ui.date_input(t("company.agreement_since"), max_value=today,
                           value=company.agreement_since if company else None,
                           min_value=date(1970, 1, 1), key=f"{prefix}_since",
-                          help=t("company.since_help"))
+                          help=t("company.since_help"), where=c2)
     supplier = c3.checkbox(t("company.housing_supplier"), key=f"{prefix}_supplier",
                            value=company.housing_supplier if company else False)
     return dict(name=name, cvr=cvr, industry=industry, municipality=municipality,
@@ -257,8 +257,8 @@ def log_contact_form(company_id: int) -> None:
         c1, c2 = st.columns([1, 1])
         channel = c1.radio(t("company.channel"), companies.CHANNELS, horizontal=True,
                            key="contact_channel", format_func=lambda c: t(CHANNEL_LABELS[c]))
-        outcome = c2.selectbox(t("company.outcome"), list(OUTCOME_LABELS), key="contact_outcome",
-                               format_func=lambda o: t(OUTCOME_LABELS[o]))
+        outcome = ui.selectbox(t("company.outcome"), list(OUTCOME_LABELS), key="contact_outcome",
+                               format_func=lambda o: t(OUTCOME_LABELS[o]), where=c2)
         c1, c2 = st.columns([1, 1])
         query = c1.text_input(t("company.citizen_search"), key="contact_citizen_search")
         try:
@@ -272,15 +272,15 @@ def log_contact_form(company_id: int) -> None:
              + found["birth_year"].astype(str) + ")").tolist()))
         if st.session_state.get("contact_citizen") not in (0, *names):
             st.session_state.pop("contact_citizen", None)  # the search no longer finds the pick
-        citizen_id = c2.selectbox(t("company.citizen"), [0, *names], key="contact_citizen",
+        citizen_id = ui.selectbox(t("company.citizen"), [0, *names], key="contact_citizen",
                                   format_func=lambda c: names.get(c) or t("company.no_citizen"),
-                                  placeholder=t("company.no_citizen"))
+                                  placeholder=t("company.no_citizen"), where=c2)
         note = st.text_area(t("company.note"), key="contact_note", height=68)
         c1, c2 = st.columns([2, 1])
         next_step = c1.text_input(t("company.next_step"), key="contact_next_step",
                                   placeholder=t("company.next_step_placeholder"))
-        next_date = c2.date_input(t("company.next_step_date"), value=None, min_value=today,
-                                  format="DD-MM-YYYY", key="contact_next_date")
+        next_date = ui.date_input(t("company.next_step_date"), value=None, min_value=today,
+                                  key="contact_next_date", where=c2)
         if st.button(t("company.save_contact"), key="contact_save", type="primary",
                      icon=":material/add_call:"):
             try:
@@ -302,7 +302,7 @@ def contacts_table(contacts: pd.DataFrame) -> None:
         st.caption(t("company.no_contacts"))
         return
     shown = pd.DataFrame({
-        t("company.when"): [i18n.format_date(m) for m in contacts["contacted_at"]],
+        t("company.when"): contacts["contacted_at"],
         t("company.channel"): [label(CHANNEL_LABELS, c) for c in contacts["channel"]],
         t("company.by"): contacts["staff_initials"].fillna(""),
         t("company.citizen"): [citizen_name(c, n) for c, n in
@@ -310,11 +310,10 @@ def contacts_table(contacts: pd.DataFrame) -> None:
         t("company.outcome"): [label(OUTCOME_LABELS, o) for o in contacts["outcome"]],
         t("company.note"): contacts["note"],
         t("company.next_step"): contacts["next_step"],
-        t("company.next_step_date"): [shown_date(d) for d in contacts["next_step_date"]],
-        t("company.done"): [shown_date(d) for d in contacts["next_step_done_at"]],
+        t("company.next_step_date"): contacts["next_step_date"],
+        t("company.done"): [i18n.local_date(d) for d in contacts["next_step_done_at"]],
     })
-    st.dataframe(shown, hide_index=True, width="stretch", key="contacts_table",
-                 height=table_height(len(shown)))
+    ui.table(shown, key="contacts_table", lang=ui.lang(), height=table_height(len(shown)))
 
 
 def citizen_name(citizen_id: object, name: object) -> str:
@@ -331,13 +330,12 @@ def placements_table(rows: pd.DataFrame) -> None:
         t("company.citizen"): [citizen_name(c, n) for c, n in
                                zip(rows["citizen_id"], rows["citizen"])],
         t("company.kind"): [label(placements.KIND_KEYS, k) for k in rows["kind"]],
-        t("company.start"): [shown_date(d) for d in rows["start_date"]],
-        t("company.planned_end"): [shown_date(d) for d in rows["planned_end_date"]],
-        t("company.actual_end"): [shown_date(d) for d in rows["actual_end_date"]],
+        t("company.start"): rows["start_date"],
+        t("company.planned_end"): rows["planned_end_date"],
+        t("company.actual_end"): rows["actual_end_date"],
         t("company.status"): [label(placements.STATUS_KEYS, s) for s in rows["status"]],
     })
-    st.dataframe(shown, hide_index=True, width="stretch", key="placements_table",
-                 height=table_height(len(shown)))
+    ui.table(shown, key="placements_table", lang=ui.lang(), height=table_height(len(shown)))
 
 
 def profile_tab() -> None:
@@ -359,7 +357,7 @@ def profile_tab() -> None:
     names = dict(zip(choices.rows["id"].tolist(), choices.rows["name"].tolist()))
     if st.session_state.get("company_pick") not in names:
         st.session_state.pop("company_pick", None)
-    company_id = st.selectbox(t("company.pick"), list(names), key="company_pick",
+    company_id = ui.selectbox(t("company.pick"), list(names), key="company_pick",
                               format_func=names.get, placeholder=t("company.pick_placeholder"))
     profile = companies.company_profile(engine, actor, company_id)
     company = profile.company
@@ -432,8 +430,8 @@ def profile_tab() -> None:
 
 def top_tab() -> None:
     st.subheader(t("company.top_title"))
-    since = st.columns([1, 3])[0].date_input(t("company.top_since"), value=None, key="top_since",
-                                             format="DD-MM-YYYY", max_value=today)
+    since = ui.date_input(t("company.top_since"), value=None, key="top_since", max_value=today,
+                          where=st.columns([1, 3])[0])
     top = companies.top_companies(engine, actor, since=since, limit=10)
     if top.empty:
         st.info(t("company.top_empty"))
@@ -465,7 +463,7 @@ def silent_tab() -> None:
     shown = pd.DataFrame({
         t("company.name"): silent["name"],
         t("company.agreement_kind"): [agreement(k) for k in silent["agreement_kind"]],
-        t("company.agreement_since"): [shown_date(d) for d in silent["agreement_since"]],
+        t("company.agreement_since"): silent["agreement_since"],
         t("company.contact_person"): silent["contact_person"],
         t("company.phone"): silent["phone"],
         t("company.last_contact"): [shown_date(d) or t("company.never")
@@ -479,9 +477,8 @@ def silent_tab() -> None:
         if rows:
             open_profile(int(ids[rows[0]]))
 
-    st.dataframe(shown, hide_index=True, width="stretch", key="silent_table", on_select=picked,
-                 selection_mode="single-row", height=table_height(len(shown), most=25),
-                 placeholder="–")
+    ui.table(shown, key="silent_table", lang=ui.lang(), on_select=picked,
+             selection_mode="single-row", height=table_height(len(shown), most=25), placeholder="–")
     ui.download_buttons(shown, f"aftaler-uden-kontakt-{days}-dage", key="silent_download")
 
 

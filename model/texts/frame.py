@@ -68,6 +68,13 @@ DA = {
     "error.unknown_placement_kind": "Ukendt forløbstype.",
     "error.hours_per_week": "Timer pr. uge skal være over 0 og højst {high}.",
     "error.pocket_money_age": "Lommepengejob er kun for unge på {low}-{high} år; borgeren er {age}.",
+    # Streamlit's widget and table texts in Danish (placeholders, empty tables).
+    "common.choose": "Vælg",
+    "common.choose_or_add": "Vælg, eller skriv en ny",
+    "common.choose_many": "Vælg en eller flere",
+    "common.choose_many_or_add": "Vælg, eller skriv nye",
+    "common.no_options": "Intet at vælge",
+    "common.no_rows": "Ingen rækker",
 }
 
 EN = {
@@ -138,4 +145,11 @@ EN = {
     "error.unknown_placement_kind": "Unknown placement kind.",
     "error.hours_per_week": "Hours per week must be above 0 and at most {high}.",
     "error.pocket_money_age": "Pocket-money jobs are for young people aged {low}-{high}; the citizen is {age}.",
+    # Streamlit's widget and table texts in English (placeholders, empty tables).
+    "common.choose": "Choose",
+    "common.choose_or_add": "Choose, or type a new one",
+    "common.choose_many": "Choose one or more",
+    "common.choose_many_or_add": "Choose, or type new ones",
+    "common.no_options": "Nothing to choose",
+    "common.no_rows": "No rows",
 }

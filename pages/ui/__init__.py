@@ -10,12 +10,13 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from model import access, audit, auth, exporting, i18n, paging
+from model import access, audit, auth, clock, exporting, i18n, paging
 from model.access import Actor
 from model.clock import LOCAL_TZ
 from model.db import database_url, make_engine
 from model.errors import AccessDenied, UserError
 from model.setup import prepare
+from pages.ui.tables import DATE_FORMAT, editor, table  # noqa: F401  (the pages' table helpers)
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 IDLE_MINUTES = int(os.environ.get("JOBTAVLEN_IDLE_MINUTES", "30"))
@@ -48,6 +49,43 @@ def translator(chosen: str | None = None):
     state once, not once per label."""
     chosen = chosen or lang()
     return lambda key, **params: i18n.t(key, chosen, **params)
+
+
+def _placeholder(options: list, kwargs: dict, choose: str, choose_or_add: str) -> None:
+    """Our text instead of Streamlit's English placeholder ("Choose an option"); with nothing to
+    choose the box says so and is disabled, as Streamlit's own is."""
+    if kwargs.get("accept_new_options"):
+        kwargs.setdefault("placeholder", t(choose_or_add))
+    elif not options:
+        kwargs.setdefault("disabled", True)
+        kwargs.setdefault("placeholder", t("common.no_options"))
+    kwargs.setdefault("placeholder", t(choose))
+
+
+def selectbox(label: str, options, *, where=None, **kwargs):
+    """st.selectbox (on `where`, a column or container, else here) with its placeholder in the
+    user's language."""
+    options = list(options)
+    _placeholder(options, kwargs, "common.choose", "common.choose_or_add")
+    return (where or st).selectbox(label, options, **kwargs)
+
+
+def multiselect(label: str, options, *, where=None, **kwargs):
+    """st.multiselect with its placeholder in the user's language. Streamlit's "Select all" row
+    has no text of its own to set, so it is left out in Danish."""
+    options = list(options)
+    _placeholder(options, kwargs, "common.choose_many", "common.choose_many_or_add")
+    if lang() != "en":
+        kwargs.setdefault("select_all", False)
+    return (where or st).multiselect(label, options, **kwargs)
+
+
+def date_input(label: str, value="today", *, where=None, **kwargs):
+    """st.date_input showing dd-mm-åååå; "today" is the app's today (clock.today()), not the
+    machine's, so a date set for training or a test holds in the pickers too."""
+    kwargs.setdefault("format", DATE_FORMAT)
+    return (where or st).date_input(label, clock.today() if isinstance(value, str) and value == "today"
+                                    else value, **kwargs)
 
 
 def show_error(error: UserError) -> None:

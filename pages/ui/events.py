@@ -28,10 +28,9 @@ def _form(engine, actor, company_id: int) -> None:
     with st.container(border=True):
         st.markdown(f"**{t('event.register')}**")
         c1, c2 = st.columns([1, 1])
-        kind = c1.selectbox(t("event.kind"), events.EVENT_KINDS, key="event_kind",
-                            format_func=kind_label)
-        day = c2.date_input(t("event.date"), value=clock.today(), format="DD-MM-YYYY",
-                            key="event_date")
+        kind = ui.selectbox(t("event.kind"), events.EVENT_KINDS, key="event_kind",
+                            format_func=kind_label, where=c1)
+        day = ui.date_input(t("event.date"), value=clock.today(), key="event_date", where=c2)
         title = st.text_input(t("event.title"), key="event_title",
                               placeholder=t("event.title_placeholder"))
         c1, c2 = st.columns([1, 1])
@@ -50,9 +49,9 @@ def _form(engine, actor, company_id: int) -> None:
             shown = [*st.session_state.get("event_citizens", []), *found["id"].tolist()]
         else:
             shown = list(st.session_state.get("event_citizens", []))
-        chosen = c2.multiselect(t("event.participants"), list(dict.fromkeys(shown)),
+        chosen = ui.multiselect(t("event.participants"), list(dict.fromkeys(shown)),
                                 key="event_citizens", format_func=lambda c: names.get(c, str(c)),
-                                placeholder=t("event.participants_placeholder"))
+                                placeholder=t("event.participants_placeholder"), where=c2)
         note = st.text_area(t("event.note"), key="event_note", height=68)
         if st.button(t("event.save"), key="event_save", type="primary", icon=":material/event:"):
             try:
@@ -78,12 +77,12 @@ def company_events(engine, actor, company_id: int) -> None:
         st.caption(t("event.none"))
         return
     table = pd.DataFrame({
-        t("event.date"): listed["event_date"].map(i18n.format_date),
+        t("event.date"): listed["event_date"],
         t("event.kind"): listed["kind"].map(kind_label),
         t("event.title"): listed["title"],
         t("event.participant_count"): listed["participants"],
         t("event.participants"): listed["names"],
         t("event.note"): listed["note"],
     })
-    st.dataframe(table, hide_index=True, width="stretch", key="events_table")
+    ui.table(table, key="events_table", lang=ui.lang())
     ui.download_buttons(table, f"arrangementer-{company_id}", key="events_download")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model import goals
+from model import goals, i18n
 from pages.ui import lang, t
 
 # Colour, Material icon (badges) and plain symbol (tables) of each status, so it reads at a glance.
@@ -53,10 +53,9 @@ def scope_text(scope: str, name: object) -> str:
 
 
 def figure(metric: str, value: float) -> str:
-    """A share as a whole percentage ("60 %"), a count as a whole number or with one decimal ("2,5")."""
+    """A share as a whole percentage ("60 %"), a count as a whole number ("1.250") or with one
+    decimal ("2,5"), in the language's digit marks."""
     if metric == goals.SHARE:
-        return f"{value * 100:.0f} %"
-    if abs(value - round(value)) < 0.05:
-        return f"{round(value)}"
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if lang() == "da" else text
+        return f"{i18n.format_number(value * 100, lang())} %"
+    places = 0 if abs(value - round(value)) < 0.05 else 1
+    return i18n.format_number(value, lang(), places)

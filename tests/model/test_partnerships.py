@@ -254,3 +254,25 @@ def test_a_payer_is_set_only_on_visible_pocket_money_jobs(engine, actor_factory,
         partnerships.set_payer(engine, actor, placement_ids=ids, payer_id=payer)
     assert refused.value.key == key
     assert partnerships.unpaid_pocket_money_jobs(engine, theirs)["id"].tolist() == unpaid
+
+
+def test_costs_are_split_at_today_into_days_worked_and_days_still_planned(engine, actor_factory,
+                                                                        pocket_money):
+    """Gus works 1 May - 31 July, 4 h a week at 60 kr.; on 15 May, 15 of May's days are worked and
+    16 planned, June and July are all planned; Cem's open job runs only to today."""
+    costs = partnerships.pocket_money_costs(engine, actor_factory("leader"),
+                                            partnership_id=pocket_money["strand"],
+                                            as_of=date(2026, 5, 15))
+    by_month = costs.set_index(["month", "payer"])
+    assert by_month.loc[(date(2026, 5, 1), "Boligselskabet Strandparken"),
+                        ["hours_done", "wage_cost_done", "hours_planned", "wage_cost_planned"]
+                        ].tolist() == [8.57, 514.29, 9.14, 548.57]          # 4 × 15/7 and 4 × 16/7
+    assert by_month.loc[(date(2026, 5, 1), "Brøndby Kommune"),
+                        ["hours_done", "hours_planned"]].tolist() == [7.5, 0.0]  # 3.5 × 15/7
+    june = by_month.loc[(date(2026, 6, 1), "Boligselskabet Strandparken")]
+    assert (june["wage_cost_done"], june["wage_cost_planned"]) == (0.0, 1028.57)
+    before_may = costs[costs["month"] < date(2026, 5, 1)]
+    assert (before_may["wage_cost_planned"] == 0).all()
+    assert (before_may["wage_cost_done"] == before_may["wage_cost"]).all()
+    assert ((costs["wage_cost_done"] + costs["wage_cost_planned"] - costs["wage_cost"]).abs()
+            <= 0.011).all()

@@ -48,7 +48,9 @@ def test_the_pocket_money_partnership_shows_the_models_reach_partners_and_costs(
     assert len(table) == len(costs)
     assert table["Betaler"].tolist() == costs["payer"].tolist()
     assert table["Lønudgift (kr.)"].tolist() == costs["wage_cost"].round(0).tolist()
-    assert shown["Lønudgift i alt"] == kroner(costs["wage_cost"].sum())
+    assert shown["Lønudgift i alt inkl. planlagt"] == kroner(costs["wage_cost"].sum())
+    assert shown["Lønudgift til og med i dag"] == kroner(costs["wage_cost_done"].sum())
+    assert shown["Planlagt lønudgift efter i dag"] == kroner(costs["wage_cost_planned"].sum())
     assert at.get("plotly_chart")
     assert len(at.get("download_button")) == 4  # partners and costs, CSV and Excel
 
@@ -108,13 +110,13 @@ def test_a_consultant_reads_but_cannot_add_partnerships_or_partners(app_db):
     assert "Nået" in metrics_of(at)
 
 
-def test_the_page_speaks_english(app_db, monkeypatch):
+def test_the_page_speaks_english(app_db):
     at = app_as(app_db, "leder", PAGE)
-    monkeypatch.setenv("JOBTAVLEN_LANG", "en")
     at.selectbox(key="lang_choice").select("en").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Partnerships"
-    assert {"Reached", "Wage cost in all", "Hours in all"} <= set(metrics_of(at))
+    assert {"Reached", "Wage cost in all, planned included", "Wage cost to date",
+            "Planned wage cost after today", "Hours to date"} <= set(metrics_of(at))
     assert "Pocket-money jobs: hours and wage cost per payer and month" in page_text(at)
     assert {"Month", "Payer", "Hours", "Wage cost (DKK)"} <= set(table_with(at, "Payer").columns)
     assert "Housing organisation" in table_with(at, "Pays for")["Kind"].tolist()
@@ -143,3 +145,32 @@ def test_a_consultant_records_the_payer_of_a_pocket_money_job_without_one(app_db
     assert "Boligselskabet Strandparken er sat som betaler for 1 lommepengejob." in page_text(at)
     assert partnerships.unpaid_pocket_money_jobs(app_db, konsulent).empty
     assert "har ingen betaler" not in page_text(at)
+
+
+def test_the_wage_cost_is_split_into_days_worked_and_days_still_planned(app_db):
+    """A job from ten days ago to twenty days ahead, 7 h a week at 100 kr.: 100 kr. a day, 11 days
+    worked (today included) and 20 planned; the total says it includes the planned days."""
+    leader, konsulent = demo_actor(app_db, "leder"), demo_actor(app_db, "konsulent")
+    today = clock.today()
+    partnership = partnerships.create_partnership(app_db, leader, name="Sommerjob Vest")
+    payer = partnerships.add_partner(app_db, leader, partnership_id=partnership, name="Vestfonden",
+                                     kind="fond", pays_for="De unges løn")
+    young = people.create_citizen(app_db, konsulent, first_name="Malik", last_name="Holm",
+                                  birth_year=today.year - 15)
+    with Session(app_db) as session:
+        company = session.exec(select(Company.id).order_by(Company.name)).first()
+    placements.start_placement(app_db, konsulent, citizen_id=young, company_id=company,
+                               kind="lommepengejob", start_date=today - timedelta(days=10),
+                               planned_end_date=today + timedelta(days=20), hours_per_week=7,
+                               hourly_wage=100, payer_id=payer)
+    at = app_as(app_db, "leder", PAGE)
+    at.selectbox(key="partnership_pick").select(partnership).run()
+    assert not at.exception, at.exception
+    shown = metrics_of(at)
+    assert shown["Timer til og med i dag"] == "11"
+    assert shown["Lønudgift til og med i dag"] == "1.100 kr."
+    assert shown["Planlagt lønudgift efter i dag"] == "2.000 kr."
+    assert shown["Lønudgift i alt inkl. planlagt"] == "3.100 kr."
+    table = table_with(at, "Heraf planlagt (kr.)")
+    assert table["Lønudgift (kr.)"].sum() == 3100
+    assert table["Heraf planlagt (kr.)"].sum() == 2000

@@ -116,7 +116,7 @@ def test_the_same_name_in_another_municipality_is_created_without_a_warning(app_
     at = app_as(app_db, "konsulent", PAGE)
     open_tab(at, "Opret virksomhed")
     fill_new(at, name="Strandens Bageri", municipality="Esbjerg")
-    assert not at.warning
+    assert not [w for w in at.warning if "Der findes måske allerede" in w.value]
     assert "Strandens Bageri er oprettet." in page_text(at)
 
 
@@ -126,7 +126,7 @@ def test_cancelling_the_duplicate_warning_creates_nothing(app_db):
     open_tab(at, "Opret virksomhed")
     fill_new(at, name="Strandens Bageri", municipality="Brøndby")
     at.button(key="dup_cancel").click().run()
-    assert not at.warning
+    assert not [w for w in at.warning if "Der findes måske allerede" in w.value]
     assert company_count(app_db) == before
 
 
