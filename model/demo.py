@@ -1146,9 +1146,9 @@ def _stv_citizen(world: _World, consultant: Staff, area: HousingArea, stv: Initi
 
 
 def _stv_history(world: _World) -> None:
-    """The STV team's year: its ordinary work in the months before uge 39, then the monthly
-    sparring sessions, the repeat of the week when the running one comes more than half a year
-    after uge 39, and the next sparring session, planned."""
+    """The STV team's year: its ordinary work (before uge 39, and an internship running now for
+    each consultant), the monthly sparring sessions after uge 39, the repeat of the week when the
+    running one comes more than half a year after it, and the next sparring session, planned."""
     session, rng, anchor = world.session, world.rng, world.anchor
     team = world.named(Team, STV_TEAM)
     stv, area = world.named(Initiative, "STV"), world.named(HousingArea, "Brøndby Strand")
@@ -1181,15 +1181,19 @@ def _stv_history(world: _World) -> None:
             cards.append(_Card(citizen, consultant, stage, company, world.moves(sprint, stage),
                                sprint))
         boards.append((sprint, cards))
-    # Before uge 39 the team worked the ordinary way: internships, and for some a job after.
+    # The ordinary work beside the sprints: before uge 39 internships that led some into a job,
+    # and now an internship running for each consultant.
     brought_by = [consultants[index % len(consultants)] for index in range(STV_EARLIER)]
     earlier = [_stv_citizen(world, consultant, area, stv) for consultant in brought_by]
-    session.add_all(earlier + [card.citizen for _, cards in boards for card in cards])
+    current = [_stv_citizen(world, consultant, area, stv) for consultant in consultants]
+    session.add_all(earlier + current + [card.citizen for _, cards in boards for card in cards])
     session.flush()
     uge39 = uge39_monday(anchor)
     placements = [p for citizen, consultant in zip(earlier, brought_by)
                   for p in _career(world, citizen, consultant, companies,
                                    uge39 - timedelta(days=rng.randint(30, 330)), "stv")]
+    staff = {consultant.id: consultant for consultant in consultants}
+    placements += [_internship_now(world, citizen, companies, staff) for citizen in current]
     for sprint, cards in boards:
         for card in cards:
             if card.stage == "secured":
