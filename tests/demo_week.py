@@ -7,15 +7,30 @@ model, and a test that needs a card in dialogue puts one there through the model
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pandas as pd
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from model import sprints
+from model.db import make_engine
 from model.tables import Company, Sprint
 from tests.conftest import demo_actor
 
 # The company a card is put in dialogue with when the week has not come that far.
 DIALOGUE_COMPANY = "Kirkebjerg Lager A/S"
+
+
+@contextmanager
+def engine_of(database_url: str) -> Iterator[Engine]:
+    """An engine on a browser test's server database, disposed after use."""
+    engine = make_engine(database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def current_week(engine) -> Sprint:
