@@ -19,9 +19,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from model import demo
+from model import clock, demo
 from model.db import make_engine, migrate
-from model.metrics import danish_today
 from model.tables import PLACEMENT_KINDS, STAGES, Citizen, Company, Initiative
 
 # One scale unit; 100 units is the large municipality of issue 6.
@@ -144,7 +143,7 @@ def bulk(engine: Engine, units: int, seed: int = 100) -> dict[str, int]:
     """Add `units` scale units of generated rows on top of what is there; returns rows per table."""
     rng = random.Random(seed)
     tables = SQLModel.metadata.tables
-    today = danish_today()
+    today = clock.today()
     counts: dict[str, int] = {}
     with engine.connect() as conn:
         initiatives = list(conn.execute(select(Initiative.id)).scalars())
