@@ -1,12 +1,14 @@
 """The demo: a deterministic generator, filled in on first start.
 
-The Brøndby intensive week lies where the story puts it (uge 39, 2026); the running placements,
-their follow-ups, contacts and measurements are laid out around `anchor` (the day the demo is
-made), so lists of what is due today are alive whenever the demo is filled. Around them lies the
-year before the anchor: Energi til hinanden in Esbjerg (200 young people, 20 companies, a
-comparison group), earlier sprints, the map of the housing areas, company events and the
-quarter's goals. Tags and industries use TAG_VOCABULARY. The same seed and anchor give the same
-rows. Run `python -m model.demo --reset` to wipe and fill it again.
+Everything is laid out around `anchor` (the day the demo is made): the Brøndby team's intensive
+week runs in the anchor's week (next week's, planned, on a Saturday or Sunday), its cards as far as
+the week has come by `now`; "Uge 39 – Brøndby" as the story tells it lies closed in the history, in
+the last ISO week 39 before the anchor's week, with its placements, follow-ups, the monthly
+sparring sessions after it and a repeat with another focus. Around them lies the year before the
+anchor: Energi til hinanden in Esbjerg (200 young people, 20 companies, a comparison group),
+earlier sprints, the map of the housing areas, company events and the quarter's goals. Tags and
+industries use TAG_VOCABULARY. The same seed, anchor and now give the same rows (only the running
+week depends on the time of day). Run `python -m model.demo --reset` to wipe and fill it again.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from model.tables import (
 SEED = 39
 DEMO_MARK = "[DEMO]"
 STV_TEAM = "STV-teamet, Jobcenter Brøndby"
-UGE39_MONDAY = date(2026, 9, 21)
+UGE39_NAME = "Uge 39 – Brøndby"
 
 # Wishes and qualifications (tags on citizens) and company industries share one lower-case
 # Danish vocabulary, so the matching and the training-need summary find each other: a wish is
@@ -110,6 +112,7 @@ DEMO_ACCOUNTS = [
     ("admin", "admin", None),
     ("leder", "leader", "Maja Rosendahl"),
     ("konsulent", "consultant", STAFF_NAMES[0]),
+    ("konsulent-fredericia", "consultant", "Jesper Mølgaard"),
     ("sagsbehandler", "caseworker", "Jette Brandt"),
     ("mentor", "mentor", "Ole Svendsen"),
     ("skaerm", "screen", None),
@@ -136,16 +139,45 @@ def _initials(name: str) -> str:
     return (parts[0][0] + parts[-1][0]).upper()
 
 
-def generate(session: Session, seed: int = SEED, anchor: date | None = None) -> dict[str, int]:
-    """Add the demo rows to an empty database; the same seed and anchor give the same rows."""
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_monday(anchor: date) -> date:
+    """Monday of the running intensive week: the anchor's ISO week, the next one on a weekend."""
+    monday = _monday(anchor)
+    return monday + timedelta(days=7) if anchor.weekday() >= 5 else monday
+
+
+def uge39_monday(anchor: date) -> date:
+    """Monday of the last ISO week 39 that ended before the anchor's week began."""
+    begun = _monday(anchor)
+    monday = date.fromisocalendar(begun.isocalendar().year, 39, 1)
+    if monday + timedelta(days=4) >= begun:
+        monday = date.fromisocalendar(monday.year - 1, 39, 1)
+    return monday
+
+
+def generate(session: Session, seed: int = SEED, anchor: date | None = None,
+             now: datetime | None = None) -> dict[str, int]:
+    """Add the demo rows to an empty database; the same seed, anchor and now give the same rows.
+
+    `anchor` is the day the demo is made (today by default), `now` the moment (the clock's by
+    default): nothing that happened lies after it.
+    """
     rng = random.Random(seed)
     anchor = anchor or clock.today()
+    # The moves of the running week stop at now, and at the end of the anchor's day.
+    until = min(now or clock.now(), _at(anchor + timedelta(days=1), 0))
+    monday = uge39_monday(anchor)
+    friday = monday + timedelta(days=4)
     team = Team(name=STV_TEAM)
     session.add(team)
     session.flush()
 
     stv = Initiative(name="STV", description=f"{DEMO_MARK} Særligt Tilrettelagt Virksomhedsforløb",
-                     start_date=date(2026, 1, 1), end_date=date(2027, 12, 31),
+                     start_date=date(monday.year, 1, 1),
+                     end_date=date(week_monday(anchor).year + 1, 12, 31),
                      funder="Styrelsen for Arbejdsmarked og Rekruttering")
     area = HousingArea(name="Brøndby Strand", municipality="Brøndby")
     session.add_all([stv, area])
@@ -189,14 +221,17 @@ def generate(session: Session, seed: int = SEED, anchor: date | None = None) -> 
         session.add(citizen)
         return citizen
 
-    uge39 = Sprint(name="Uge 39 – Brøndby", team_id=team.id, start_date=UGE39_MONDAY,
-                   end_date=UGE39_MONDAY + timedelta(days=4), goal_count=16,
+    # Closed by the leader the Monday after the wrap-up, or on the Friday when that is yet to come.
+    closed_at = _at(friday + timedelta(days=3), 9, 30)
+    uge39 = Sprint(name=UGE39_NAME, team_id=team.id, start_date=monday, end_date=friday,
+                   goal_count=16,
                    focus="Virksomhedsrettede forløb til aktivitetsparate kontanthjælpsmodtagere",
-                   kind="intensive_week", status="running")
+                   kind="intensive_week", status="closed",
+                   closed_at=closed_at if closed_at <= until else _at(friday, 16))
     session.add(uge39)
     session.flush()
     for offset, part, title in sprints.PROGRAMME_TEMPLATE:
-        session.add(AgendaItem(sprint_id=uge39.id, day=UGE39_MONDAY + timedelta(days=offset),
+        session.add(AgendaItem(sprint_id=uge39.id, day=monday + timedelta(days=offset),
                                part=part, title=title))
 
     cards: list[tuple[SprintCard, Staff, Citizen]] = []
@@ -223,21 +258,21 @@ def generate(session: Session, seed: int = SEED, anchor: date | None = None) -> 
     # The three who were not secured: two still in dialogue, one parked with a reason.
     unsecured = order[position:]
     for index, (card, consultant, citizen) in enumerate(cards):
-        moves = [("selected", _at(UGE39_MONDAY, 9, rng.randint(0, 50))),
-                 ("clarified", _at(UGE39_MONDAY, rng.randint(12, 15), rng.randint(0, 59)))]
+        moves = [("selected", _at(monday, 9, rng.randint(0, 50))),
+                 ("clarified", _at(monday, rng.randint(12, 15), rng.randint(0, 59)))]
         company = rng.choice(companies)
         if index in secured_day:
             day = secured_day[index]
-            dialogue_day = UGE39_MONDAY + timedelta(days=max(1, day - rng.randint(0, 1)))
+            dialogue_day = monday + timedelta(days=max(1, day - rng.randint(0, 1)))
             moves.append(("dialogue", _at(dialogue_day, rng.randint(9, 11), rng.randint(0, 59))))
-            moves.append(("secured", _at(UGE39_MONDAY + timedelta(days=day),
+            moves.append(("secured", _at(monday + timedelta(days=day),
                                          rng.randint(12, 15), rng.randint(0, 59))))
         elif index == unsecured[-1]:
-            moves.append(("parked", _at(UGE39_MONDAY + timedelta(days=2), 14)))
+            moves.append(("parked", _at(monday + timedelta(days=2), 14)))
             card.park_reason = "Sygdom i ugen – tages op i månedlig sparring"
             company = None
         else:
-            moves.append(("dialogue", _at(UGE39_MONDAY + timedelta(days=3), 10)))
+            moves.append(("dialogue", _at(monday + timedelta(days=3), 10)))
         previous = None
         for stage, at in moves:
             session.add(StageChange(card_id=card.id, from_stage=previous, to_stage=stage,
@@ -248,52 +283,22 @@ def generate(session: Session, seed: int = SEED, anchor: date | None = None) -> 
         card.version = len(moves)
         if previous == "secured":
             kind = rng.choice(["virksomhedspraktik"] * 3 + ["ordinaere_timer", "loentilskud"])
-            start = UGE39_MONDAY + timedelta(days=7 + rng.randint(0, 7))
+            start = monday + timedelta(days=7 + rng.randint(0, 7))
             placement = Placement(citizen_id=citizen.id, company_id=company.id,
                                   consultant_id=consultant.id, kind=kind, start_date=start,
                                   planned_end_date=start + timedelta(weeks=rng.choice([4, 8, 13])),
                                   hours_per_week=rng.choice([10, 15, 20, 25]), status="active",
-                                  sprint_id=uge39.id)
+                                  sprint_id=uge39.id, created_at=moves[-1][1])
             session.add(placement)
             session.flush()
             card.placement_id = placement.id
             placements.append(placement)
-        _contacts_about_card(session, rng, card, consultant, company, moves, anchor)
-
-    sparring = Sprint(name="Månedlig sparring – oktober", team_id=team.id,
-                      start_date=date(2026, 10, 28), end_date=date(2026, 10, 28), goal_count=2,
-                      focus="Tre udvalgte borgere i fokus", kind="monthly_sparring",
-                      status="closed", closed_at=_at(date(2026, 10, 28), 15))
-    session.add(sparring)
-    session.flush()
-    session.add(AgendaItem(sprint_id=sparring.id, day=sparring.start_date, part="formiddag",
-                           title="Sparring om tre borgere"))
-    for i, consultant in enumerate(consultants[:3]):
-        session.add(SprintConsultant(sprint_id=sparring.id, staff_id=consultant.id))
-        citizen = new_citizen(consultant)
-        session.flush()
-        stage = "secured" if i < 2 else "dialogue"
-        card = SprintCard(sprint_id=sparring.id, citizen_id=citizen.id,
-                          consultant_id=consultant.id, stage=stage,
-                          stage_since=_at(sparring.start_date, 13 + i), version=2)
-        session.add(card)
-        session.flush()
-        session.add(StageChange(card_id=card.id, to_stage="selected",
-                                changed_at=_at(sparring.start_date, 9), changed_by=consultant.id))
-        session.add(StageChange(card_id=card.id, from_stage="selected", to_stage=stage,
-                                changed_at=_at(sparring.start_date, 13 + i),
-                                changed_by=consultant.id))
-
-    session.add(Sprint(name="Uge 12 – fokus på fastholdelse", team_id=team.id,
-                       start_date=date(2027, 3, 22), end_date=date(2027, 3, 26), goal_count=12,
-                       focus="Fastholdelse og ordinære timer", kind="intensive_week",
-                       status="planned"))
-    session.flush()
+        _contacts_about_card(session, rng, card, consultant, company, monday, anchor)
 
     for _, _, citizen in cards:
         first = rng.randint(2, 5)
-        session.add(Progression(citizen_id=citizen.id, measured_at=UGE39_MONDAY, score=first))
-        latest = max(UGE39_MONDAY, anchor - timedelta(days=7))
+        session.add(Progression(citizen_id=citizen.id, measured_at=monday, score=first))
+        latest = max(friday, anchor - timedelta(days=7))
         session.add(Progression(citizen_id=citizen.id, measured_at=latest,
                                 score=min(10, first + rng.randint(0, 3))))
     placements += _pocket_money_jobs(session, rng, team, area, companies, anchor)
@@ -304,7 +309,8 @@ def generate(session: Session, seed: int = SEED, anchor: date | None = None) -> 
             _follow_through(session, rng, placement, anchor)
     session.flush()
     _grow(session, seed, anchor)
-    return {"team_id": team.id, "uge39_id": uge39.id}
+    week = _running_week(_World(session, random.Random(f"{seed}:week"), anchor), until)
+    return {"team_id": team.id, "uge39_id": uge39.id, "week_id": week.id}
 
 
 def _new_name(rng: random.Random, used: set[tuple[str, str]]) -> tuple[str, str]:
@@ -368,13 +374,14 @@ def _follow_through(session: Session, rng: random.Random, placement: Placement,
 
 
 def _contacts_about_card(session: Session, rng: random.Random, card: SprintCard,
-                         consultant: Staff, company: Company | None, moves: list,
+                         consultant: Staff, company: Company | None, monday: date,
                          anchor: date) -> None:
-    """The outreach during uge 39 that moved a card; open next steps for those still in dialogue."""
+    """The outreach during uge 39 (from `monday`) that moved a card; open next steps for those
+    still in dialogue."""
     if company is None:
         return
     for i in range(rng.randint(1, 3)):
-        day = UGE39_MONDAY + timedelta(days=rng.randint(1, 4))
+        day = monday + timedelta(days=rng.randint(1, 4))
         outcome = "placement_agreed" if card.stage == "secured" and i == 0 else "interested"
         session.add(Contact(company_id=company.id, staff_id=consultant.id,
                             citizen_id=card.citizen_id, contacted_at=_at(day, rng.randint(9, 15)),
@@ -451,7 +458,8 @@ def _pocket_money_jobs(session: Session, rng: random.Random, team: Team, area: H
                               consultant_id=consultant.id, kind="lommepengejob",
                               start_date=start, planned_end_date=start + timedelta(weeks=13),
                               hours_per_week=rng.choice([3, 4, 5, 6]),
-                              hourly_wage=rng.choice([60, 65, 70, 75]), payer_id=payer.id)
+                              hourly_wage=rng.choice([60, 65, 70, 75]), payer_id=payer.id,
+                              created_at=_at(start - timedelta(days=7), 10))
         session.add(placement)
         placements.append(placement)
     session.flush()
@@ -514,7 +522,8 @@ def _fredericia(session: Session, rng: random.Random, anchor: date) -> list[Plac
         placement = Placement(citizen_id=citizen.id, company_id=rng.choice(companies).id,
                               consultant_id=consultant.id, kind=kind, start_date=start,
                               planned_end_date=start + timedelta(weeks=weeks),
-                              hours_per_week=37 if kind != "virksomhedspraktik" else 20)
+                              hours_per_week=37 if kind != "virksomhedspraktik" else 20,
+                              created_at=_at(start - timedelta(days=7), 10))
         session.add(placement)
         placements.append(placement)
         session.add(Contact(company_id=placement.company_id, staff_id=consultant.id,
@@ -607,8 +616,20 @@ FREDERICIA_BENEFITS = {"dagpenge": 22, "kontanthjaelp": 24, "uddannelseshjaelp":
 BROENDBY_BENEFITS = {"dagpenge": 5, "sygedagpenge": 3, "uddannelseshjaelp": 3, "kontanthjaelp": 3}
 AREA_WISHES = {"lager og logistik": 5, "byggeri": 4, "rengøring": 3, "transport": 3,
                "kantine og køkken": 3, "pleje og omsorg": 2, "detail": 2, "industri": 2}
-STV_SPRINTS = [(320, "intensive_week", 12, 16, 9), (230, "monthly_sparring", 2, 3, 2),
-               (170, "monthly_sparring", 2, 3, 1), (110, "monthly_sparring", 2, 3, 3)]
+# After uge 39 the STV team meets for sparring on three citizens once a month (the last Wednesday)
+# and repeats the week with ordinary hours as its focus some five months later, when the running
+# week comes more than half a year after uge 39: (weeks after uge 39, goal, cards, secured).
+STV_REPEAT = (20, 12, 16, 9)
+STV_WISHES = {"lager og logistik": 3, "kantine og køkken": 2, "rengøring": 3, "pleje og omsorg": 2,
+              "detail": 2, "byggeri": 1}
+# The running week's plan: cards secured per day (Tuesday to Friday), 18 of 24 by Friday noon; of
+# the others four are still in dialogue, one is parked and one is clarified.
+WEEK_SECURED_PER_DAY = {1: 3, 2: 6, 3: 5, 4: 4}
+WEEK_OTHERS = ["dialogue"] * 4 + ["parked", "clarified"]
+WEEK_FOCUS = "Fastholdelse: forløb der holder, med tæt opfølgning fra første dag"
+STV_REPEAT_GAP = timedelta(weeks=30)
+SPARRING_FOCUS = "Tre udvalgte borgere i fokus"
+STV_EARLIER = 12  # citizens in the team's ordinary work before uge 39
 
 EVENTS = [  # (region, kind, company, days before the anchor, title)
     ("esbjerg", "virksomhedsbesoeg", "Vestkystens Lager & Logistik A/S", 330, "Rundvisning på lageret"),
@@ -632,10 +653,6 @@ EVENTS = [  # (region, kind, company, days before the anchor, title)
     ("broendby", "jobsamtaletraening", "Strandens Bageri ApS", 60, "Jobsamtaletræning med bageren"),
     ("broendby", "haandvaerkercafe", "Vestegnens VVS ApS", 30, "Håndværkercafé for unge i Brøndby Strand"),
 ]
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def quarter(day: date) -> tuple[date, date]:
@@ -763,7 +780,7 @@ class _World:
             start_date=start, planned_end_date=planned_end, hours_per_week=hours,
             sprint_id=sprint.id if sprint else None, status="active",
             created_at=registered or _at(min(start - timedelta(days=self.rng.randint(2, 12)),
-                                             anchor), 10))
+                                             anchor - timedelta(days=1)), 10))
         if start > anchor:
             placement.status = "planned"
         elif ended is not None and ended < anchor:
@@ -889,8 +906,9 @@ class _World:
             moves.append(("parked", _at(start + timedelta(days=min(2, last)), 14)))
         return moves
 
-    def board(self, sprint: Sprint, cards: list[_Card]) -> None:
-        """The sprint's consultants, cards and stage changes, and the contacts behind the moves."""
+    def board(self, sprint: Sprint, cards: list[_Card], *, contacts: bool = True) -> None:
+        """The sprint's consultants, cards and stage changes, and (unless told not to) the
+        contacts behind the moves."""
         session = self.session
         for staff_id in dict.fromkeys(card.consultant.id for card in cards):
             session.add(SprintConsultant(sprint_id=sprint.id, staff_id=staff_id))
@@ -913,7 +931,7 @@ class _World:
                                                    to_stage=stage, changed_at=at,
                                                    changed_by=card.consultant.id))
                 previous = stage
-            if card.company is not None and card.stage in ("dialogue", "secured"):
+            if contacts and card.company is not None and card.stage in ("dialogue", "secured"):
                 talk = next(at for stage, at in card.moves if stage == "dialogue")
                 self.contact(card.company, card.consultant, talk.date(),
                              "placement_agreed" if card.stage == "secured" else "interested",
@@ -1116,30 +1134,39 @@ def _youth_year(world: _World, youth: _Youth, companies: list[Company]) -> list[
     return [p for p in placements if p is not None]
 
 
+def _stv_citizen(world: _World, consultant: Staff, area: HousingArea, stv: Initiative) -> Citizen:
+    """A citizen of the STV team: on social assistance, not yet ready for a job."""
+    rng = world.rng
+    return world.citizen(
+        ADULT_FIRST_NAMES, birth_year=rng.randint(1968, 2000),
+        target_group="aktivitetsparat kontanthjælp", benefit_type="kontanthjaelp",
+        match_group=rng.choice([2, 3]), housing_area_id=area.id if rng.random() < 0.6 else None,
+        team_id=consultant.team_id, initiative_id=stv.id, consultant_id=consultant.id,
+        **world.tags(STV_WISHES, k=2, usual=0.3))
+
+
 def _stv_history(world: _World) -> None:
-    """The STV team's earlier intensive week and monthly sparring sessions of the past year."""
+    """The STV team's year: its ordinary work (before uge 39, and an internship running now for
+    each consultant), the monthly sparring sessions after uge 39, the repeat of the week when the
+    running one comes more than half a year after it, and the next sparring session, planned."""
     session, rng, anchor = world.session, world.rng, world.anchor
     team = world.named(Team, STV_TEAM)
-    stv = world.named(Initiative, "STV")
-    area = world.named(HousingArea, "Brøndby Strand")
+    stv, area = world.named(Initiative, "STV"), world.named(HousingArea, "Brøndby Strand")
     consultants = session.exec(select(Staff).where(Staff.name.in_(STAFF_NAMES))
                                .order_by(Staff.id)).all()
     companies = session.exec(select(Company).where(Company.name.in_([n for n, _, _ in COMPANIES]))
                              .order_by(Company.id)).all()
-    wishes = {"lager og logistik": 3, "kantine og køkken": 2, "rengøring": 3, "pleje og omsorg": 2,
-              "detail": 2, "byggeri": 1}
     boards = []
-    for days_back, kind, goal, n_cards, n_secured in STV_SPRINTS:
-        start = _monday(anchor - timedelta(days=days_back))
+    for start, kind in _stv_schedule(anchor):
         if kind == "intensive_week":
             end, takers = start + timedelta(days=4), consultants
-            name, focus = f"Uge {start.isocalendar().week} – ordinære timer", \
-                "Ordinære timer og virksomhedspraktik"
+            _, goal, n_cards, n_secured = STV_REPEAT
+            name = f"Intensiv uge {start.isocalendar().week} – ordinære timer"
+            focus = "Ordinære timer og virksomhedspraktik"
         else:
-            start = end = start + timedelta(days=2)
-            takers = rng.sample(consultants[1:], 3)
-            name = f"Månedlig sparring – {MONTHS_DA[start.month - 1]} {start.year}"
-            focus = "Tre udvalgte borgere i fokus"
+            end, takers = start, rng.sample(consultants[1:], 3)
+            goal, n_cards, n_secured = 2, 3, rng.choice([1, 2, 2, 3])
+            name, focus = _sparring_name(start), SPARRING_FOCUS
         sprint = Sprint(name=name, team_id=team.id, start_date=start, end_date=end, goal_count=goal,
                         focus=focus, kind=kind, status="closed", closed_at=_at(end, 15, 30))
         session.add(sprint)
@@ -1149,19 +1176,24 @@ def _stv_history(world: _World) -> None:
         cards = []
         for index, stage in enumerate(stages):
             consultant = takers[index % len(takers)]
-            citizen = world.citizen(
-                ADULT_FIRST_NAMES, birth_year=rng.randint(1968, 2000),
-                target_group="aktivitetsparat kontanthjælp", benefit_type="kontanthjaelp",
-                match_group=rng.choice([2, 3]), housing_area_id=area.id if rng.random() < 0.6
-                else None, team_id=team.id, initiative_id=stv.id, consultant_id=consultant.id,
-                **world.tags(wishes, k=2, usual=0.3))
+            citizen = _stv_citizen(world, consultant, area, stv)
             company = rng.choice(companies) if stage in ("dialogue", "secured") else None
             cards.append(_Card(citizen, consultant, stage, company, world.moves(sprint, stage),
                                sprint))
         boards.append((sprint, cards))
-    session.add_all([card.citizen for _, cards in boards for card in cards])
+    # The ordinary work beside the sprints: before uge 39 internships that led some into a job,
+    # and now an internship running for each consultant.
+    brought_by = [consultants[index % len(consultants)] for index in range(STV_EARLIER)]
+    earlier = [_stv_citizen(world, consultant, area, stv) for consultant in brought_by]
+    current = [_stv_citizen(world, consultant, area, stv) for consultant in consultants]
+    session.add_all(earlier + current + [card.citizen for _, cards in boards for card in cards])
     session.flush()
-    placements = []
+    uge39 = uge39_monday(anchor)
+    placements = [p for citizen, consultant in zip(earlier, brought_by)
+                  for p in _career(world, citizen, consultant, companies,
+                                   uge39 - timedelta(days=rng.randint(30, 330)), "stv")]
+    staff = {consultant.id: consultant for consultant in consultants}
+    placements += [_internship_now(world, citizen, companies, staff) for citizen in current]
     for sprint, cards in boards:
         for card in cards:
             if card.stage == "secured":
@@ -1172,6 +1204,45 @@ def _stv_history(world: _World) -> None:
         world.follow_ups(placement)
     for sprint, cards in boards:
         world.board(sprint, cards)
+    upcoming = _last_wednesday_after(week_monday(anchor) + timedelta(days=11))
+    session.add(Sprint(name=_sparring_name(upcoming), team_id=team.id, start_date=upcoming,
+                       end_date=upcoming, goal_count=2, focus=SPARRING_FOCUS,
+                       kind="monthly_sparring", status="planned"))
+
+
+def _last_wednesday_after(day: date) -> date:
+    """The first last Wednesday of a month that falls after `day`."""
+    while True:
+        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        last = following - timedelta(days=1)
+        wednesday = last - timedelta(days=(last.weekday() - 2) % 7)
+        if wednesday > day:
+            return wednesday
+        day = following
+
+
+def _sparring_name(day: date) -> str:
+    return f"Månedlig sparring – {MONTHS_DA[day.month - 1]} {day.year}"
+
+
+def _stv_schedule(anchor: date) -> list[tuple[date, str]]:
+    """The STV team's sprints between uge 39 and the anchor's week, as (start, kind): the monthly
+    sparring sessions, and the repeat of the week when the running one comes much later."""
+    uge39, begun = uge39_monday(anchor), _monday(anchor)
+    schedule: list[tuple[date, str]] = []
+    repeat = None
+    if week_monday(anchor) - uge39 >= STV_REPEAT_GAP:
+        repeat = uge39 + timedelta(weeks=STV_REPEAT[0])
+        schedule.append((repeat, "intensive_week"))
+    # From the month after uge 39 (its last Wednesday lies after the week's Friday).
+    day = _last_wednesday_after(uge39 + timedelta(days=4))
+    if day.month == uge39.month:
+        day = _last_wednesday_after(day)
+    while day < begun:
+        if repeat is None or not repeat <= day <= repeat + timedelta(days=4):
+            schedule.append((day, "monthly_sparring"))
+        day = _last_wednesday_after(day)
+    return sorted(schedule)
 
 
 def _stv_career(world: _World, card: _Card) -> list[Placement]:
@@ -1207,6 +1278,114 @@ def _stv_career(world: _World, card: _Card) -> list[Placement]:
     card.placement = first
     world.outcomes(citizen, start, path)
     return [p for p in (first, later) if p is not None]
+
+
+def _next_weekday(day: date) -> date:
+    day += timedelta(days=1)
+    return day if day.weekday() < 5 else _monday(day) + timedelta(days=7)
+
+
+def _week_plan(rng: random.Random, monday: date) -> list[list[tuple[str, datetime]]]:
+    """The moves of each card over the whole running week, in order: selected on the Thursday or
+    Friday before (each consultant brings three citizens), clarified in Monday's sparring (a few
+    on Tuesday morning), outreach from Tuesday afternoon, secured as WEEK_SECURED_PER_DAY says."""
+    def at(offset: int, first_hour: int, last_hour: int) -> datetime:
+        return _at(monday + timedelta(days=offset), rng.randint(first_hour, last_hour),
+                   rng.randint(0, 59))
+
+    endings = [("secured", day) for day, n in WEEK_SECURED_PER_DAY.items() for _ in range(n)]
+    endings += [(stage, None) for stage in WEEK_OTHERS]
+    rng.shuffle(endings)
+    plans = []
+    for ending, day in endings:
+        moves = [("selected", at(rng.choice([-4, -3]), 9, 15))]
+        late = ending == "clarified" or (day != 1 and rng.random() < 0.15)
+        moves.append(("clarified", at(1, 9, 10) if late else at(0, 10, 15)))
+        if ending == "secured":
+            talk = day if day == 1 else rng.choice([day - 1, day])
+            if talk == 1:  # Tuesday's outreach begins after the morning's talk
+                moves.append(("dialogue", at(1, 12, 13 if day == 1 else 15)))
+            elif talk < day:
+                moves.append(("dialogue", at(talk, 9, 15)))
+            else:
+                moves.append(("dialogue", at(talk, 9, 9)))
+            first, last = {1: (14, 15), 4: (10, 12)}.get(day, (11, 15))
+            moves.append(("secured", at(day, first, last)))
+        elif ending == "dialogue":
+            talk = rng.randint(1, 4)
+            moves.append(("dialogue", at(talk, 12, 15) if talk == 1 else at(talk, 9, 15)))
+        elif ending == "parked":
+            moves.append(("parked", at(2, 11, 11)))
+        plans.append(moves)
+    return plans
+
+
+def _running_week(world: _World, until: datetime) -> Sprint:
+    """The STV team's intensive week in the anchor's week (next week's, planned, on a weekend):
+    8 consultants with 3 citizens each, goal 16, the programme of uge 39, and each card as far as
+    the week has come by `until`; a secured card has its placement and the contacts behind it."""
+    session, rng, anchor = world.session, world.rng, world.anchor
+    monday = week_monday(anchor)
+    team, stv = world.named(Team, STV_TEAM), world.named(Initiative, "STV")
+    area = world.named(HousingArea, "Brøndby Strand")
+    consultants = session.exec(select(Staff).where(Staff.name.in_(STAFF_NAMES))
+                               .order_by(Staff.id)).all()
+    companies = session.exec(select(Company).where(Company.name.in_([n for n, _, _ in COMPANIES]))
+                             .order_by(Company.id)).all()
+    week = Sprint(name=f"Intensiv uge {monday.isocalendar().week} – fastholdelse",
+                  team_id=team.id, start_date=monday, end_date=monday + timedelta(days=4),
+                  goal_count=16, focus=WEEK_FOCUS, kind="intensive_week",
+                  status=sprints.RUNNING if monday <= anchor else sprints.PLANNED)
+    session.add(week)
+    session.flush()
+    session.add_all([AgendaItem(sprint_id=week.id, day=monday + timedelta(days=offset), part=part,
+                                title=title)
+                     for offset, part, title in sprints.PROGRAMME_TEMPLATE])
+    citizens = [_stv_citizen(world, consultant, area, stv)
+                for consultant in consultants for _ in range(3)]
+    session.add_all(citizens)
+    session.flush()
+    cards = []
+    for index, (citizen, moves) in enumerate(zip(citizens, _week_plan(rng, monday))):
+        company = _fitting(rng, companies, citizen)
+        kind = rng.choice(["virksomhedspraktik"] * 3 + ["ordinaere_timer", "loentilskud"])
+        begins, weeks, hours = rng.randint(3, 10), rng.choice([4, 8, 13]), rng.choice([10, 15, 20])
+        # Only what has happened by now; the selection lies before the week began.
+        done = [move for move in moves if move[1] <= until] or moves[:1]
+        stage = done[-1][0]
+        card = _Card(citizen, consultants[index // 3], stage,
+                     company if stage in ("dialogue", "secured") else None, done, week)
+        if stage == "secured":
+            start = card.secured_at.astimezone(LOCAL_TZ).date() + timedelta(days=begins)
+            start = start if start.weekday() < 5 else _next_weekday(start)
+            card.placement = world.placement(
+                citizen, company, card.consultant, kind, start, start + timedelta(weeks=weeks),
+                hours=hours, sprint=week, registered=card.secured_at)
+        cards.append(card)
+    session.flush()
+    for card in cards:
+        if card.placement is not None:
+            world.follow_ups(card.placement)
+    world.board(week, cards, contacts=False)
+    for card in cards:
+        for stage, moment in card.moves:
+            if card.company is None or stage not in ("dialogue", "secured"):
+                continue
+            waiting = card.stage == "dialogue"
+            world.rows[Contact].append(dict(
+                company_id=card.company.id, staff_id=card.consultant.id,
+                citizen_id=card.citizen.id, contacted_at=moment, channel="phone",
+                outcome="interested" if stage == "dialogue" else "placement_agreed",
+                note="Talt om et konkret match" if stage == "dialogue"
+                else "Forløb aftalt med virksomheden",
+                next_step="Ring igen om opstart" if waiting else "",
+                next_step_date=_next_weekday(moment.astimezone(LOCAL_TZ).date()) if waiting
+                else None, next_step_done_at=None))
+    for table, rows in world.rows.items():
+        if rows:
+            session.execute(insert(table), rows)
+    session.flush()
+    return week
 
 
 def _mapped_citizen(world: _World, benefit: str, area: HousingArea, team: Team,
@@ -1255,12 +1434,12 @@ def _internship_now(world: _World, citizen: Citizen, companies: list[Company],
                            start + timedelta(weeks=8), hours=rng.choice([15, 20, 25]))
 
 
-def _fredericia_career(world: _World, citizen: Citizen, consultant: Staff,
-                       companies: list[Company]) -> list[Placement]:
-    """A resident's way into work over the past year: an internship, a job, or both."""
-    rng, anchor = world.rng, world.anchor
+def _career(world: _World, citizen: Citizen, consultant: Staff, companies: list[Company],
+            first: date, loss: str) -> list[Placement]:
+    """A citizen's way into work from `first`: an internship, a job, or both."""
+    rng = world.rng
     path = _Path()
-    first = start = anchor - timedelta(days=rng.randint(30, 380))
+    start = first
     company = _fitting(rng, companies, citizen)
     placements = []
     if rng.random() < 0.5:
@@ -1275,7 +1454,7 @@ def _fredericia_career(world: _World, citizen: Citizen, consultant: Staff,
     if start is not None:
         kind = rng.choices(["ordinaert_job", "laerlingeplads", "ordinaere_timer"],
                            weights=[45, 20, 35])[0]
-        placements.append(world.job(citizen, company, consultant, kind, start, path, "fredericia",
+        placements.append(world.job(citizen, company, consultant, kind, start, path, loss,
                                     hours=37 if kind != "ordinaere_timer" else rng.choice([10, 15])))
     world.outcomes(citizen, first, path)
     return [p for p in placements if p is not None]
@@ -1322,7 +1501,8 @@ def _area_mapping(world: _World) -> None:
     rng.shuffle(working)
     renovation, careers = working[:8], working[8:22]
     placements = [p for citizen in careers
-                  for p in _fredericia_career(world, citizen, staff[citizen.consultant_id], companies)]
+                  for p in _career(world, citizen, staff[citizen.consultant_id], companies,
+                                   anchor - timedelta(days=rng.randint(30, 380)), "fredericia")]
     waiting = sorted((c for c in fredericia if c.benefit_type == "dagpenge"),
                      key=lambda c: c.dagpenge_end_date)
     placements += [_internship_now(world, c, companies, staff) for c in waiting[1::5]]
@@ -1479,10 +1659,11 @@ def create_demo_accounts(session: Session) -> dict[str, str]:
     return passwords
 
 
-def fill(engine: Engine, seed: int = SEED, anchor: date | None = None) -> dict[str, str]:
+def fill(engine: Engine, seed: int = SEED, anchor: date | None = None,
+         now: datetime | None = None) -> dict[str, str]:
     """Fill the demo and its accounts in one transaction; returns the generated passwords."""
     with write_session(engine) as session:
-        generate(session, seed, anchor)
+        generate(session, seed, anchor, now)
         passwords = create_demo_accounts(session)
         session.commit()
     return passwords

@@ -186,7 +186,9 @@ def floor_sql(engine, reps: int) -> dict[str, dict]:
     with engine.connect() as conn:
         sprint = conn.execute(
             text(
-                f"SELECT id, team_id FROM {Sprint.__tablename__} WHERE status = 'running' ORDER BY id LIMIT 1"
+                # The sprint the pages open on: the running one, else the next planned.
+                f"SELECT id, team_id FROM {Sprint.__tablename__} "
+                "WHERE status IN ('running', 'planned') ORDER BY start_date, id LIMIT 1"
             )
         ).first()
         params = {

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from model import auth, clock, people, placements
 from model.db import make_engine
 from model.tables import AppUser, Company, FollowUp, SprintCard
+from tests import demo_week
 from tests.browser.conftest import (
     open_page,
     screenshot,
@@ -86,6 +87,7 @@ def test_a_follow_up_due_today_leaves_the_list_when_marked_done(server, page):
     page.get_by_role("tab", name="Forløb", exact=True).click()
     wait_ready(page)
     page.get_by_role("combobox", name="Vælg et forløb").click()
+    page.keyboard.type(" ".join(CITIZEN))  # a long list (the week's planned placements first)
     page.get_by_role("option", name=" ".join(CITIZEN)).first.click()
     wait_ready(page)
     expect(page.get_by_role("heading", name=f"{' '.join(CITIZEN)} · Strandens Bageri ApS")).to_be_visible()
@@ -106,6 +108,9 @@ def test_a_follow_up_due_today_leaves_the_list_when_marked_done(server, page):
 def test_securing_a_card_offers_the_placement_in_the_same_place(server, page):
     page.set_viewport_size({"width": 1600, "height": 1400})
     sign_in(page, server, "konsulent")
+    with demo_week.engine_of(server.database_url) as engine:
+        demo_week.dialogue_card(engine)  # one in dialogue, also before the week's outreach
+        week_id, secured = demo_week.current_week(engine).id, demo_week.stage_counts(engine)["secured"]
     open_page(page, "Sprinttavle")
     boxes = page.get_by_role("combobox", name="Flyt til")
     in_dialogue = [boxes.nth(i) for i in range(boxes.count())
@@ -126,9 +131,9 @@ def test_securing_a_card_offers_the_placement_in_the_same_place(server, page):
     engine = make_engine(server.database_url)
     try:
         with Session(engine) as session:
-            linked = session.exec(select(SprintCard).where(SprintCard.sprint_id == 1,
+            linked = session.exec(select(SprintCard).where(SprintCard.sprint_id == week_id,
                                                            SprintCard.placement_id.is_not(None))
                                   ).all()
     finally:
         engine.dispose()
-    assert len(linked) == 22
+    assert len(linked) == secured + 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests import demo_week
 from tests.browser.conftest import copy_to_docs, open_page, screenshot, sign_in, wait_ready
 
 SECURED = "Forløb sikret"
@@ -28,28 +29,32 @@ def test_fresh_server_fills_demo_and_consultant_moves_a_card(server, page):
     page.set_viewport_size({"width": 1600, "height": 2400})
     assert "JOBTAVLEN-LOGIN" not in server.log()  # the demo waits for the first page load
     sign_in(page, server, "konsulent")
-    assert set(server.passwords()) == {"admin", "leder", "konsulent", "sagsbehandler", "mentor",
-                                       "skaerm"}
+    assert set(server.passwords()) == {"admin", "leder", "konsulent", "konsulent-fredericia",
+                                       "sagsbehandler", "mentor", "skaerm"}
+    with demo_week.engine_of(server.database_url) as engine:
+        demo_week.dialogue_card(engine)  # one in dialogue, also before the week's outreach
+        counts = demo_week.stage_counts(engine)
+    secured, dialogue = counts["secured"], counts["dialogue"]
 
     open_page(page, "Sprinttavle")
-    expect(goal_metric(page)).to_contain_text("21 / 16")
-    expect(column_header(page, SECURED, 21)).to_be_visible()
-    expect(column_header(page, DIALOGUE, 2)).to_be_visible()
-    expect(column_header(page, "Ikke denne gang", 1)).to_be_visible()
+    expect(goal_metric(page)).to_contain_text(f"{secured} / 16")
+    expect(column_header(page, SECURED, secured)).to_be_visible()
+    expect(column_header(page, DIALOGUE, dialogue)).to_be_visible()
+    expect(column_header(page, "Ikke denne gang", counts["parked"])).to_be_visible()
 
-    assert len(cards_in(page, SECURED)) == 21
+    assert len(cards_in(page, SECURED)) == secured
     in_dialogue = cards_in(page, DIALOGUE)
-    assert len(in_dialogue) == 2
+    assert len(in_dialogue) == dialogue
     in_dialogue[0].click()
     page.get_by_role("option", name=SECURED, exact=True).click()
     wait_ready(page)
 
-    expect(goal_metric(page)).to_contain_text("22 / 16")
-    expect(column_header(page, SECURED, 22)).to_be_visible()
-    expect(column_header(page, DIALOGUE, 1)).to_be_visible()
+    expect(goal_metric(page)).to_contain_text(f"{secured + 1} / 16")
+    expect(column_header(page, SECURED, secured + 1)).to_be_visible()
+    expect(column_header(page, DIALOGUE, dialogue - 1)).to_be_visible()
     expect(page.get_by_text("er flyttet til «Forløb sikret».")).to_be_visible()
-    assert len(cards_in(page, SECURED)) == 22
-    assert len(cards_in(page, DIALOGUE)) == 1
+    assert len(cards_in(page, SECURED)) == secured + 1
+    assert len(cards_in(page, DIALOGUE)) == dialogue - 1
 
     path = screenshot(page, "sprinttavle")
     copy_to_docs(path, "sprinttavle.png")

@@ -1,15 +1,16 @@
-"""The demo generator: deterministic, the Brøndby week as the story tells it, and a year around it
-(Energi til hinanden, past sprints, the housing-area map, events, partnerships and goals) that
-gives every chart something to show."""
+"""The demo generator: deterministic, laid out around the day it is made: the Brøndby team's
+intensive week running in that week (planned for next week on a weekend), "Uge 39 – Brøndby" as
+the story tells it closed in the history, and a year around it (Energi til hinanden, past sprints,
+the housing-area map, events, partnerships and goals) that gives every chart something to show."""
 
 import os
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
-from model import areas, demo, goals, stats
+from model import areas, clock, demo, goals, sprints, stats
 from model.auth import verify_password
 from model.companies import valid_cvr
 from model.db import make_engine, migrate
@@ -33,6 +34,7 @@ from model.tables import (
     Progression,
     Sprint,
     SprintCard,
+    Staff,
     StageChange,
     Team,
 )
@@ -59,14 +61,12 @@ def fresh(tmp_path, name):
 
 
 ANCHOR = date(2026, 11, 27)
+UGE39 = demo.UGE39_NAME
 
 
-def test_same_seed_gives_the_same_rows(tmp_path):
-    first, second = fresh(tmp_path, "a.db"), fresh(tmp_path, "b.db")
-    demo.fill(first, anchor=ANCHOR)
-    demo.fill(second, anchor=ANCHOR)
-    assert snapshot(first) == snapshot(second)
-    assert sum(len(rows) for rows in snapshot(first).values()) > 100
+def sprint_id(engine, name: str) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(Sprint.id).where(Sprint.name == name))
 
 
 def test_another_seed_gives_other_rows(tmp_path):
@@ -76,9 +76,173 @@ def test_another_seed_gives_other_rows(tmp_path):
     assert snapshot(first)["citizen"] != snapshot(second)["citizen"]
 
 
+# --- The demo on any day: the running week, uge 39 in the history, nothing after now ------------
+
+# The day the demo is made: (Monday of the running or planned week, its status, Monday of uge 39).
+ANCHORS = {
+    date(2026, 11, 25): (date(2026, 11, 23), "running", date(2026, 9, 21)),  # a Wednesday
+    date(2026, 11, 28): (date(2026, 11, 30), "planned", date(2026, 9, 21)),  # a Saturday
+    date(2027, 1, 1): (date(2026, 12, 28), "running", date(2026, 9, 21)),  # Friday, ISO week 53
+    date(2027, 9, 27): (date(2027, 9, 27), "running", date(2026, 9, 21)),  # Monday of week 39
+}
+
+
+def made_at(anchor: date) -> datetime:
+    """The moment the demo is made: two o'clock in the afternoon of the anchor, Danish time."""
+    return datetime.combine(anchor, time(14), clock.LOCAL_TZ)
+
+
+@pytest.fixture(scope="module", params=list(ANCHORS), ids=str)
+def made(request, tmp_path_factory):
+    """The demo filled twice at the same anchor and moment, each into its own database."""
+    anchor = request.param
+    engines = []
+    for name in ("a.db", "b.db"):
+        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('anchor') / name}")
+        migrate(engine)
+        demo.fill(engine, anchor=anchor, now=made_at(anchor))
+        engines.append(engine)
+    yield anchor, engines[0], engines[1]
+    for engine in engines:
+        engine.dispose()
+
+
+def running_week(engine, anchor: date) -> Sprint:
+    """The STV team's sprint the pages open on at the anchor."""
+    leader = demo_actor(engine, "leder")
+    return sprints.get_sprint(engine, leader, sprints.current_sprint_id(engine, leader, today=anchor))
+
+
+def test_same_seed_anchor_and_moment_give_the_same_rows(made):
+    _, first, second = made
+    assert snapshot(first) == snapshot(second)
+    assert sum(len(rows) for rows in snapshot(first).values()) > 100
+
+
+def test_the_brondby_week_runs_in_the_anchors_week_and_is_planned_on_a_weekend(made):
+    anchor, engine, _ = made
+    monday, status, _ = ANCHORS[anchor]
+    week = running_week(engine, anchor)
+    leader = demo_actor(engine, "leder")
+    assert (week.start_date, week.end_date, week.goal_count) == (monday, monday + timedelta(days=4), 16)
+    assert sprints.sprint_status(week, anchor) == status == week.status
+    assert week.name == f"Intensiv uge {monday.isocalendar().week} – fastholdelse"
+    assert scalar(engine, select(Team.name).where(Team.id == week.team_id)) == demo.STV_TEAM
+    board = sprints.board(engine, leader, week.id)
+    assert len(board) == 24 and board["consultant_id"].value_counts().tolist() == [3] * 8
+    programme = sprints.agenda(engine, leader, week.id)
+    assert list(zip((programme["day"] - monday).map(lambda d: d.days), programme["part"],
+                    programme["title"])) == sprints.PROGRAMME_TEMPLATE
+    if status == "running":
+        assert not sprints.today_programme(engine, leader, week.id, anchor).empty
+
+
+def test_the_weeks_cards_stand_where_the_day_of_the_week_has_brought_them(made):
+    anchor, engine, _ = made
+    leader = demo_actor(engine, "leder")
+    week = running_week(engine, anchor)
+    counts = sprints.stage_counts(engine, leader, week.id)
+    burn_up = sprints.burn_up(engine, leader, week.id)["secured"].tolist()
+    assert burn_up == sorted(burn_up) and burn_up[-1] == counts["secured"] < 21
+    if anchor.weekday() >= 5:
+        assert counts["selected"] == 24, "planned: every card selected, none moved yet"
+    elif anchor.weekday() == 0:
+        assert counts["dialogue"] == counts["secured"] == 0 and counts["clarified"] >= 1
+    elif anchor.weekday() == 2:  # Wednesday afternoon: Tuesday's outreach has paid off
+        assert counts["dialogue"] >= 3 and 3 <= counts["secured"] < 16
+    elif anchor.weekday() == 4:  # Friday afternoon: about the story's pace
+        assert burn_up[:4] == [0, 3, 9, 14] and 14 <= counts["secured"] <= 18
+    # A secured card has its placement, starting on or after the day it was secured.
+    with Session(engine) as session:
+        secured = session.execute(
+            select(StageChange.changed_at, Placement.start_date, Placement.sprint_id,
+                   Placement.created_at)
+            .join(SprintCard, SprintCard.id == StageChange.card_id)
+            .join(Placement, Placement.id == SprintCard.placement_id)
+            .where(SprintCard.sprint_id == week.id, StageChange.to_stage == "secured")).all()
+    assert len(secured) == counts["secured"]
+    assert all(clock.local_day(at) < start and sprint == week.id and created == at
+               for at, start, sprint, created in secured)
+
+
+def test_uge_39_lies_closed_in_the_history_with_21_of_16(made):
+    anchor, engine, _ = made
+    monday = ANCHORS[anchor][2]
+    leader = demo_actor(engine, "leder")
+    with Session(engine) as session:
+        (uge39,) = session.scalars(select(Sprint).where(Sprint.name == UGE39)).all()
+    assert (uge39.start_date, uge39.end_date) == (monday, monday + timedelta(days=4))
+    assert sprints.sprint_status(uge39, anchor) == "closed"
+    assert uge39.end_date < clock.local_day(uge39.closed_at) <= anchor
+    result = sprints.sprint_result(engine, leader, uge39.id)
+    assert (result.secured, result.goal) == (21, 16)
+    assert sprints.burn_up(engine, leader, uge39.id)["secured"].tolist() == [0, 3, 10, 17, 21]
+    board = sprints.board(engine, leader, uge39.id)
+    assert (len(board), board["consultant_id"].nunique()) == (24, 8)
+    assert len(sprints.agenda(engine, leader, uge39.id)) == len(sprints.PROGRAMME_TEMPLATE)
+
+
+def test_every_sprint_has_a_lifecycle_that_fits_its_dates(made):
+    anchor, engine, _ = made
+    now = made_at(anchor)
+    with Session(engine) as session:
+        every = session.scalars(select(Sprint)).all()
+    for sprint in every:
+        if sprint.status == "closed":
+            assert sprint.end_date < anchor and sprint.closed_at is not None, sprint.name
+            assert clock.local_day(sprint.closed_at) >= sprint.end_date and sprint.closed_at <= now
+        else:
+            assert sprint.closed_at is None
+            assert sprint.status == sprints.sprint_status(sprint, anchor) in ("planned", "running")
+    running = [s.name for s in every if sprints.sprint_status(s, anchor) == "running"]
+    assert running == ([] if anchor.weekday() >= 5 else [running_week(engine, anchor).name])
+
+
+def test_nothing_in_the_demo_happened_after_it_was_made(made):
+    anchor, engine, _ = made
+    now = made_at(anchor)
+    moments = {
+        "stage change": select(func.max(StageChange.changed_at)),
+        "card stage": select(func.max(SprintCard.stage_since)),
+        "contact": select(func.max(Contact.contacted_at)),
+        "next step done": select(func.max(Contact.next_step_done_at)),
+        "follow-up done": select(func.max(FollowUp.done_at)),
+        "placement registered": select(func.max(Placement.created_at)),
+        "sprint closed": select(func.max(Sprint.closed_at)),
+    }
+    for what, stmt in moments.items():
+        assert (scalar(engine, stmt) or now) <= now, what
+    days = {
+        "outcome": select(func.max(Outcome.measured_at)),
+        "progression": select(func.max(Progression.measured_at)),
+        "placement ended": select(func.max(Placement.actual_end_date)),
+        "placement started": select(func.max(Placement.start_date)).where(Placement.status != "planned"),
+        "event": select(func.max(Event.event_date)),
+        "agreement": select(func.max(Company.agreement_since)),
+        "area figure": select(func.max(HousingAreaFigure.period_start)),
+    }
+    for what, stmt in days.items():
+        assert scalar(engine, stmt) <= anchor, what
+    planned = select(func.min(Placement.start_date)).where(Placement.status == "planned")
+    assert scalar(engine, planned) > anchor
+
+
+def test_the_demo_made_on_a_set_date_takes_it_as_its_anchor(engine, monkeypatch):
+    monkeypatch.setenv("JOBTAVLEN_TODAY", "2027-09-27")
+    demo.fill(engine)
+    week = running_week(engine, clock.today())
+    assert (week.start_date, week.status) == (date(2027, 9, 27), "running")
+    leader = demo_actor(engine, "leder")
+    assert sprints.running_sprint_id(engine, leader) == week.id
+    with Session(engine) as session:
+        assert session.scalar(select(Sprint.start_date).where(Sprint.name == UGE39)) == date(2026, 9, 21)
+        assert session.scalar(select(func.max(StageChange.changed_at))) <= clock.now()
+
+
 def test_demo_passwords_are_generated_and_hashed(engine):
     first = demo.fill(engine)
-    assert set(first) == {"admin", "leder", "konsulent", "sagsbehandler", "mentor", "skaerm"}
+    assert set(first) == {"admin", "leder", "konsulent", "konsulent-fredericia", "sagsbehandler",
+                          "mentor", "skaerm"}
     assert len(set(first.values())) == len(first)
     with Session(engine) as session:
         users = {u.username: u for u in session.exec(select(AppUser)).scalars()}
@@ -87,14 +251,28 @@ def test_demo_passwords_are_generated_and_hashed(engine):
         assert verify_password(users[username].password_hash, password)
 
 
+def test_the_fredericia_consultant_sees_the_fredericia_housing_areas(demo_engine):
+    fredericia = demo_actor(demo_engine, "konsulent-fredericia")
+    brondby = demo_actor(demo_engine, "konsulent")
+    with Session(demo_engine) as session:
+        team = session.scalar(select(Team.name).join(Staff, Staff.team_id == Team.id)
+                              .where(Staff.id == fredericia.staff_id))
+        korskaer = session.scalar(select(HousingArea.id).where(HousingArea.name == "Korskærparken"))
+    assert (fredericia.role, team) == ("consultant", "Splejseordningen, Fredericia")
+    assert areas.benefit_profile(demo_engine, fredericia, housing_area_id=korskaer)["citizens"].sum() >= 30
+    assert areas.benefit_profile(demo_engine, brondby, housing_area_id=korskaer).empty
+
+
 def test_stage_history_is_spread_over_the_week(demo_engine):
+    uge39 = sprint_id(demo_engine, UGE39)
     with Session(demo_engine) as session:
         days = {c.changed_at.date() for c in session.exec(
             select(StageChange).join(SprintCard, SprintCard.id == StageChange.card_id)
-            .where(SprintCard.sprint_id == 1)).scalars()}
+            .where(SprintCard.sprint_id == uge39)).scalars()}
         secured = session.exec(select(SprintCard).where(SprintCard.stage == "secured")).scalars()
-        linked = [c.placement_id is not None for c in secured if c.sprint_id == 1]
-    assert len(days) == 5 and max(days) < date(2026, 10, 1)
+        linked = [c.placement_id is not None for c in secured if c.sprint_id == uge39]
+    monday = demo.uge39_monday(clock.today())
+    assert sorted(days) == [monday + timedelta(days=n) for n in range(5)]
     assert len(linked) == 21 and all(linked)
 
 
@@ -105,14 +283,15 @@ def test_wipe_then_fill_resets_the_demo(demo_engine):
     assert rows.pop("retention_policy"), "so do the retention periods"
     assert all(not table_rows for table_rows in rows.values())
     demo.fill(demo_engine)
+    week = running_week(demo_engine, clock.today())
     with Session(demo_engine) as session:
         cards = dict(session.execute(select(Sprint.name, func.count(SprintCard.id))
                                      .join(SprintCard, SprintCard.sprint_id == Sprint.id)
                                      .group_by(Sprint.name)).all())
         kinds = dict(session.execute(select(Placement.kind, func.count()).group_by(Placement.kind)).all())
         uge39 = session.scalar(select(func.count(Placement.id)).join(Sprint, Sprint.id == Placement.sprint_id)
-                               .where(Sprint.name == "Uge 39 – Brøndby"))
-    assert (cards["Uge 39 – Brøndby"], cards["Månedlig sparring – oktober"]) == (24, 3)
+                               .where(Sprint.name == UGE39))
+    assert (cards[UGE39], cards[week.name]) == (24, 24)
     assert (uge39, kinds["lommepengejob"]) == (21, 40)
 
 
@@ -141,7 +320,8 @@ def test_demo_follow_ups_are_done_overdue_and_upcoming_around_the_anchor(tmp_pat
             Contact.next_step_date.is_not(None), Contact.next_step_date <= ANCHOR + timedelta(days=7)))
         outcomes = session.execute(select(Outcome.months_after_start).distinct()).scalars().all()
         progression = session.scalar(select(func.count()).select_from(Progression).join(
-            SprintCard, SprintCard.citizen_id == Progression.citizen_id).where(SprintCard.sprint_id == 1))
+            SprintCard, SprintCard.citizen_id == Progression.citizen_id)
+            .join(Sprint, Sprint.id == SprintCard.sprint_id).where(Sprint.name == UGE39))
         kinds = session.execute(select(Placement.kind).distinct()).scalars().all()
     assert done > 100 and overdue > 5 and upcoming > 20
     assert open_steps >= 2
@@ -296,14 +476,16 @@ def test_sprints_of_the_past_year_hit_and_miss_their_goals(filled):
     sprints = rows(filled, select(Sprint.id, Sprint.name, Sprint.status, Sprint.start_date, Sprint.goal_count,
                                   func.count(SprintCard.id).filter(SprintCard.stage == "secured"))
                    .outerjoin(SprintCard, SprintCard.sprint_id == Sprint.id).group_by(Sprint.id))
-    assert [name for _, name, status, *_ in sprints if status == "running"] == ["Uge 39 – Brøndby"]
+    running = [name for _, name, status, *_ in sprints if status == "running"]
+    assert running == ["Intensiv uge 48 – fastholdelse"], "the week of the anchor, stored as running"
     past = [(goal, secured) for _, _, status, start, goal, secured in sprints
             if status == "closed" and ANCHOR - timedelta(days=365) <= start <= ANCHOR]
     assert len(past) >= 6
     assert any(secured >= goal for goal, secured in past) and any(secured < goal for goal, secured in past)
     moves = rows(filled, select(SprintCard.id, StageChange.to_stage, StageChange.changed_at)
                  .join(StageChange, StageChange.card_id == SprintCard.id)
-                 .where(SprintCard.stage == "secured"))
+                 .join(Sprint, Sprint.id == SprintCard.sprint_id)
+                 .where(SprintCard.stage == "secured", Sprint.status == "closed"))
     selected = {card: at for card, stage, at in moves if stage == "selected"}
     secured = {card: at for card, stage, at in moves if stage == "secured"}
     assert len(secured) > 60 and set(secured) == set(selected)
@@ -311,10 +493,9 @@ def test_sprints_of_the_past_year_hit_and_miss_their_goals(filled):
     unlinked = scalar(filled, select(func.count(SprintCard.id))
                       .join(Sprint, Sprint.id == SprintCard.sprint_id)
                       .outerjoin(Placement, Placement.id == SprintCard.placement_id)
-                      .where(SprintCard.stage == "secured", Sprint.status == "closed",
-                             Sprint.name != "Månedlig sparring – oktober",
+                      .where(SprintCard.stage == "secured",
                              (Placement.sprint_id.is_(None)) | (Placement.sprint_id != SprintCard.sprint_id)))
-    assert unlinked == 0, "a secured card of the past year points at the placement its sprint secured"
+    assert unlinked == 0, "a secured card points at the placement its sprint secured"
 
 
 def test_the_quarters_goals_show_reached_on_track_and_at_risk(filled):

@@ -88,7 +88,7 @@ def test_a_leader_reads_accounts_and_log_but_changes_nothing(app_db):
     at = app_as(app_db, "leder", PAGE)
     assert not at.exception
     assert "Kun en administrator kan ændre konti." in page_text(at)
-    assert len(at.dataframe[0].value) == 6
+    assert len(at.dataframe[0].value) == 7
     assert not [w for w in at.text_input if w.key == "admin_new_username"]
     assert not [b for b in at.button if b.key in ("admin_reset", "admin_deactivate")]
 

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from model import clock, outcomes, people, sprints
 from model.tables import Citizen, Outcome, Progression, Staff, Team
+from tests import demo_week
 from tests.conftest import app_as, demo_actor, page_text
 
 # A dagpenge end date within the allowed range (a year back to three ahead) whatever today is.
@@ -110,7 +111,7 @@ def test_choosing_a_citizen_opens_the_profile_with_the_timeline(app_db):
     assert not at.exception
     assert at.header[0].value == f"{citizen.first_name} {citizen.last_name}"
     text = page_text(at)
-    assert "Udvalgt til Uge 39 – Brøndby («Udvalgt»)" in text
+    assert f"Udvalgt til {demo_week.current_week(app_db).name} («Udvalgt»)" in text
     assert ":material/view_kanban:" in text
     at.button(key="back_to_list").click().run()
     assert not at.header and len(listed(at)) > 1

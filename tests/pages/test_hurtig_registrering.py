@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from model import clock, quick, sprints
 from model.tables import Citizen, Company, Contact, FollowUp, Placement, SprintCard
+from tests import demo_week
 from tests.conftest import app_as, demo_actor, page_text
 
 QUICK = "pages/hurtig_registrering.py"
@@ -17,8 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def dialogue_card(engine) -> SprintCard:
     with Session(engine) as session:
-        return session.exec(select(SprintCard).where(SprintCard.stage == "dialogue")
-                            .order_by(SprintCard.id)).first()
+        return session.get(SprintCard, int(demo_week.dialogue_card(engine).card_id))
 
 
 def company_id(engine, name: str = "Strandens Bageri ApS") -> int:
