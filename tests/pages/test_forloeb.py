@@ -6,8 +6,8 @@ from pathlib import Path
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from model import clock, i18n, people, placements
-from model.tables import Company, FollowUp, Placement, Staff
+from model import clock, i18n, people, placements, sprints
+from model.tables import Citizen, Company, FollowUp, Placement, SprintCard, Staff
 from tests.conftest import app_as, demo_actor, page_text
 
 PAGE = "pages/forloeb.py"
@@ -151,7 +151,8 @@ def test_creating_a_placement_searches_citizen_and_company_and_plans_follow_ups(
     assert at.selectbox(key="pl_pick").value == placement.id
     plan = shown_table(at, "Udført af")
     assert len(plan) == len(placements.DEFAULT_CADENCE)
-    assert plan["Dato"].iloc[0] == i18n.format_date(clock.today() + timedelta(days=1))
+    assert plan["Dato"].iloc[0] == i18n.format_date(
+        placements.follow_up_dates(clock.today(), [1])[0])  # the first working day after today
 
 
 def test_a_pocket_money_job_for_an_adult_is_refused_and_nothing_is_written(app_db):
@@ -261,3 +262,54 @@ def test_a_long_due_list_shows_the_oldest_forms_and_counts_them_all(app_db):
     total = sum(int(m.value) for m in at.metric if m.label in ("Til opfølgning i dag", "Forsinkede"))
     assert len(forms) == 30 and total >= 35
     assert f"Viser de 30 ældste af {total}." in page_text(at)
+
+
+# --- The consultant proposed, and a placement that secures the citizen's card --------------------
+
+
+def staff_id(engine, name: str) -> int:
+    with Session(engine) as session:
+        return session.exec(select(Staff.id).where(Staff.name == name)).one()
+
+
+def test_a_new_placement_proposes_the_citizens_consultant_and_secures_their_card(app_db):
+    konsulent = demo_actor(app_db, "konsulent")
+    soeren = staff_id(app_db, "Søren Dahl")
+    citizen_id = citizen_of_the_team(app_db)
+    with Session(app_db) as session:
+        session.get(Citizen, citizen_id).consultant_id = soeren
+        session.commit()
+    today = clock.today()
+    sprint_id = sprints.create_sprint(app_db, konsulent, name="Intensiv uge",
+                                      start=today - timedelta(days=1),
+                                      end=today + timedelta(days=3), goal=4)
+    card_id = sprints.add_card(app_db, konsulent, sprint_id, citizen_id=citizen_id,
+                               consultant_id=soeren)
+    at = on_tab(app_as(app_db, "leder", PAGE), "Opret forløb")
+    at.text_input(key="new_citizen_query").input("Yasmin Nygaard").run()
+    at.text_input(key="new_company_query").input("bageri").run()
+    assert at.selectbox(key=f"new_consultant_{citizen_id}").value == soeren
+    box = at.checkbox(key=f"new_secure_{card_id}")
+    assert (box.label, box.value) == (
+        "Flyt Yasmin Nygaards kort til «Forløb sikret» på Intensiv uge", True)
+    preview = placements.follow_up_dates(today, placements.DEFAULT_CADENCE)
+    assert f"Opfølgning planlægges: {', '.join(map(i18n.format_date, preview))}" in page_text(at)
+    at.button(key="new_create").click().run()
+    assert not at.exception
+    assert "kortet er flyttet til «Forløb sikret»" in page_text(at)
+    with Session(app_db) as session:
+        placement = session.exec(select(Placement).where(Placement.citizen_id == citizen_id)).one()
+        card = session.get(SprintCard, card_id)
+    assert (placement.consultant_id, placement.sprint_id) == (soeren, sprint_id)
+    assert (card.stage, card.placement_id) == ("secured", placement.id)
+
+
+def test_a_citizen_without_a_consultant_proposes_the_consultant_typing_but_not_a_leader(app_db):
+    citizen_of_the_team(app_db)
+    for username, expected in (("konsulent", demo_actor(app_db, "konsulent").staff_id),
+                               ("leder", None)):
+        at = on_tab(app_as(app_db, username, PAGE), "Opret forløb")
+        at.text_input(key="new_citizen_query").input("Yasmin Nygaard").run()
+        citizen_id = at.selectbox(key="new_citizen").value
+        assert at.selectbox(key=f"new_consultant_{citizen_id}").value == expected
+        assert not [box for box in at.checkbox if str(box.key).startswith("new_secure_")]
