@@ -508,14 +508,16 @@ def test_record_closes_the_earliest_open_follow_up_else_adds_one(engine, world):
     assert len(due_dates(engine, placement_id)) == before + 1
 
 
-def test_the_plan_names_the_state_of_each_follow_up(engine, world):
+def test_the_plan_names_the_state_of_each_follow_up(engine, world, monkeypatch):
     consultant, citizen_id, company_id = world
-    today = clock.today()
-    placement_id = start(engine, consultant, citizen_id, company_id,
-                         start_date=today - timedelta(days=2))
+    monkeypatch.setenv("JOBTAVLEN_TODAY", "2027-09-29")  # a Wednesday
+    # From Friday: days 1, 2 and 3 on Monday, Tuesday and today, day 5 on Thursday.
+    placement_id = start(engine, consultant, citizen_id, company_id, start_date=date(2027, 9, 24))
     placements.record_follow_up(engine, consultant, placement_id=placement_id, note="fin")
     plan = placements.follow_up_plan(engine, consultant, placement_id)
-    assert plan["state"].tolist()[:4] == ["done", "due", "planned", "planned"]
+    assert plan["due_date"].tolist()[:4] == [date(2027, 9, 27), date(2027, 9, 28),
+                                             date(2027, 9, 29), date(2027, 9, 30)]
+    assert plan["state"].tolist()[:4] == ["done", "overdue", "due", "planned"]
     assert plan.loc[0, ["note", "done_by_name"]].tolist() == ["fin", consultant.name]
 
 
