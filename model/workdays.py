@@ -30,6 +30,13 @@ def next_working_day(day: date) -> date:
     return day
 
 
+def previous_working_day(day: date) -> date:
+    """`day` itself when it is a working day, else the last working day before it."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
 def working_day_after(day: date) -> date:
     """The first working day later than `day`."""
     return next_working_day(day + timedelta(days=1))

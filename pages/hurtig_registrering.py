@@ -71,7 +71,10 @@ left, right = st.columns(2)
 
 with left, st.container(border=True):
     st.subheader(t("quick.placement_title"), anchor=False)
-    # Outside the form, so picking the citizen shows their consultant and the card to secure.
+    # Outside the form, so picking the citizen shows their consultant and the card to secure;
+    # emptied after a placement is started, as the form is.
+    if st.session_state.pop("qp_started", False):
+        st.session_state["qp_citizen"] = None
     citizen_id = picker(t("quick.citizen"), citizen_label, "qp_citizen")
     defaults = placements.placement_defaults(engine, actor, citizen_id=citizen_id)
     offer = defaults.offer
@@ -117,7 +120,7 @@ with left, st.container(border=True):
                 except UserError as error:
                     ui.show_error(error)
                 else:
-                    st.session_state.pop("qp_citizen", None)
+                    st.session_state["qp_started"] = True
                     names = dict(citizen=citizen_label[citizen_id],
                                  company=company_label[company_id])
                     done(t("quick.placement_secured", stage=secured_stage, **names) if secure

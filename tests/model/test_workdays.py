@@ -53,6 +53,16 @@ def test_next_working_day_is_the_day_itself_or_the_first_working_day_after(day, 
 
 
 @pytest.mark.parametrize("day, expected", [
+    (date(2027, 3, 24), date(2027, 3, 24)),
+    (date(2027, 3, 29), date(2027, 3, 24)),  # back over Easter
+    (date(2027, 1, 1), date(2026, 12, 30)),  # back over nytårsdag and nytårsaften
+    (date(2026, 12, 6), date(2026, 12, 4)),  # Sunday to Friday
+])
+def test_previous_working_day_is_the_day_itself_or_the_last_working_day_before(day, expected):
+    assert workdays.previous_working_day(day) == expected
+
+
+@pytest.mark.parametrize("day, expected", [
     (date(2027, 3, 24), date(2027, 3, 30)),
     (date(2027, 3, 30), date(2027, 3, 31)),
     (date(2026, 12, 23), date(2026, 12, 28)),

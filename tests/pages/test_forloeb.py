@@ -1,6 +1,6 @@
 """Forløb: tick off today's follow-ups, create, edit and end placements, set the cadence."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -31,20 +31,12 @@ def company_id(engine, name: str = "Strandens Bageri ApS") -> int:
         return session.exec(select(Company.id).where(Company.name == name)).one()
 
 
-def last_working_day() -> date:
-    """Today, or the working day before it on a weekend or holiday."""
-    day = clock.today()
-    while not workdays.is_working_day(day):
-        day -= timedelta(days=1)
-    return day
-
-
 def started(engine, *, days_ago: int | None = None, consultant: str | None = None,
             **fields) -> int:
     """A placement of a new team citizen that started `days_ago` days ago; by default the day
     before the last working day, so exactly one follow-up (day 1) is due: today on a working day."""
     if days_ago is None:
-        days_ago = (clock.today() - last_working_day()).days + 1
+        days_ago = (clock.today() - workdays.previous_working_day(clock.today())).days + 1
     konsulent = demo_actor(engine, "konsulent")
     consultant_id = None
     if consultant:
