@@ -13,7 +13,7 @@ CLOSED_EVES = ((12, 24), (12, 31))
 
 @cache
 def closed_days(year: int) -> frozenset[date]:
-    """The weekdays of `year` a job centre is closed: public holidays and the two eves."""
+    """The days of `year` a job centre is closed besides weekends: public holidays and the two eves."""
     public = holidays.country_holidays("DK", years=year)
     return frozenset(public) | {date(year, month, day) for month, day in CLOSED_EVES}
 
