@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -10,7 +11,7 @@ from sqlalchemy import and_, bindparam, case, delete, func, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, clock, freshness, metrics, validation
+from model import audit, clock, freshness, metrics, sprints, validation, workdays
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
@@ -18,12 +19,14 @@ from model.paging import Page
 from model.people import check_free_text, visible_citizen, visible_citizens
 from model.tables import (
     PLACEMENT_KINDS,
+    SECURED,
     Citizen,
     Company,
     FollowUp,
     FollowUpCadence,
     Partner,
     Placement,
+    Sprint,
     SprintCard,
     Staff,
     utcnow,
@@ -103,8 +106,15 @@ def validate_placement_fields(
 
 
 def follow_up_dates(start: date, days: list[int]) -> list[date]:
-    """The follow-up dates of a placement starting on `start`: one per cadence day after it."""
-    return [start + timedelta(days=day) for day in days]
+    """The follow-up dates of a placement starting on `start`: each cadence day after it, moved
+    forward to a working day, and past the date before it where a holiday would merge the two."""
+    dates: list[date] = []
+    for day in days:
+        due = workdays.next_working_day(start + timedelta(days=day))
+        if dates and due <= dates[-1]:
+            due = workdays.working_day_after(dates[-1])
+        dates.append(due)
+    return dates
 
 
 def validate_cadence(days: list[int]) -> None:
@@ -231,6 +241,69 @@ def _require_company(session: Session, company_id: int | None) -> None:
         raise ValidationError("error.not_found")
 
 
+def default_consultant(citizen: Citizen | None, card: SprintCard | None, actor: Actor) -> int | None:
+    """The job consultant a new placement gets: the citizen's own, else the one who brought them to
+    the board, else the acting user when a consultant (a leader typing it in is no job consultant)."""
+    return ((citizen.consultant_id if citizen else None) or (card.consultant_id if card else None)
+            or (actor.staff_id if actor.role == "consultant" else None))
+
+
+def _start_in(
+    session: Session,
+    actor: Actor,
+    *,
+    citizen_id: int,
+    company_id: int,
+    kind: str,
+    start_date: date,
+    planned_end_date: date | None,
+    hours_per_week: float | None,
+    hourly_wage: float | None,
+    sprint_id: int | None,
+    card_id: int | None,
+    consultant_id: int | None,
+    payer_id: int | None,
+) -> int:
+    """Add the placement, its follow-up plan and the link from the card (when given) to the open
+    transaction; returns the placement's id."""
+    citizen = _visible_citizen(session, actor, citizen_id)
+    validate_placement_fields(kind=kind, start_date=start_date,
+                              planned_end_date=planned_end_date,
+                              hours_per_week=hours_per_week, birth_year=citizen.birth_year)
+    _require_company(session, company_id)
+    if payer_id is not None and session.get(Partner, payer_id) is None:
+        raise ValidationError("error.not_found")
+    card = session.get(SprintCard, card_id) if card_id is not None else None
+    if card_id is not None and (card is None or card.citizen_id != citizen_id):
+        raise ValidationError("error.card_not_citizen")
+    placement = Placement(
+        citizen_id=citizen_id, company_id=company_id, kind=kind, start_date=start_date,
+        planned_end_date=planned_end_date, hours_per_week=hours_per_week,
+        hourly_wage=hourly_wage, status=initial_status(start_date), payer_id=payer_id,
+        consultant_id=consultant_id or default_consultant(citizen, card, actor),
+        sprint_id=sprint_id if sprint_id is not None else (card.sprint_id if card else None),
+    )
+    session.add(placement)
+    session.flush()
+    placement_id = placement.id
+    plan = plan_dates(start_date, cadence_in(session, kind), planned_end_date)
+    session.add_all([FollowUp(placement_id=placement_id, due_date=d) for d in plan])
+    if card is not None:
+        linked = session.execute(
+            update(SprintCard)
+            .where(SprintCard.id == card_id, SprintCard.placement_id.is_(None))
+            .values(placement_id=placement_id, company_id=company_id,
+                    version=SprintCard.version + 1)
+        )
+        if linked.rowcount != 1:
+            raise ValidationError("error.card_has_placement")
+        audit.log(session, actor, "link", "sprint_card", card_id,
+                  detail=f"placement={placement_id}")
+    audit.log(session, actor, "create", "placement", placement_id,
+              detail=f"citizen={citizen_id} kind={kind} follow_ups={len(plan)}")
+    return placement_id
+
+
 def start_placement(
     engine: Engine,
     actor: Actor,
@@ -249,48 +322,124 @@ def start_placement(
 ) -> int:
     """Start a placement with its follow-up plan and, from a sprint card, link the card; one transaction.
 
-    The consultant defaults to the card's, else the acting user; returns the placement's id.
+    The consultant defaults as `default_consultant` says; returns the placement's id.
     """
     require(actor, "placement.write")
     validate_wage(hourly_wage)
     with write_session(engine) as session:
-        citizen = _visible_citizen(session, actor, citizen_id)
-        validate_placement_fields(kind=kind, start_date=start_date,
-                                  planned_end_date=planned_end_date,
-                                  hours_per_week=hours_per_week, birth_year=citizen.birth_year)
-        _require_company(session, company_id)
-        if payer_id is not None and session.get(Partner, payer_id) is None:
-            raise ValidationError("error.not_found")
-        card = session.get(SprintCard, card_id) if card_id is not None else None
-        if card_id is not None and (card is None or card.citizen_id != citizen_id):
-            raise ValidationError("error.card_not_citizen")
-        placement = Placement(
-            citizen_id=citizen_id, company_id=company_id, kind=kind, start_date=start_date,
-            planned_end_date=planned_end_date, hours_per_week=hours_per_week,
-            hourly_wage=hourly_wage, status=initial_status(start_date), payer_id=payer_id,
-            consultant_id=consultant_id or (card.consultant_id if card else None) or actor.staff_id,
-            sprint_id=sprint_id if sprint_id is not None else (card.sprint_id if card else None),
-        )
-        session.add(placement)
-        session.flush()
-        placement_id = placement.id
-        plan = plan_dates(start_date, cadence_in(session, kind), planned_end_date)
-        session.add_all([FollowUp(placement_id=placement_id, due_date=d) for d in plan])
-        if card is not None:
-            linked = session.execute(
-                update(SprintCard)
-                .where(SprintCard.id == card_id, SprintCard.placement_id.is_(None))
-                .values(placement_id=placement_id, company_id=company_id,
-                        version=SprintCard.version + 1)
-            )
-            if linked.rowcount != 1:
-                raise ValidationError("error.card_has_placement")
-            audit.log(session, actor, "link", "sprint_card", card_id,
-                      detail=f"placement={placement_id}")
-        audit.log(session, actor, "create", "placement", placement_id,
-                  detail=f"citizen={citizen_id} kind={kind} follow_ups={len(plan)}")
+        placement_id = _start_in(
+            session, actor, citizen_id=citizen_id, company_id=company_id, kind=kind,
+            start_date=start_date, planned_end_date=planned_end_date,
+            hours_per_week=hours_per_week, hourly_wage=hourly_wage, sprint_id=sprint_id,
+            card_id=card_id, consultant_id=consultant_id, payer_id=payer_id)
         session.commit()
         return placement_id
+
+
+def secure_placement(
+    engine: Engine,
+    actor: Actor,
+    *,
+    card_id: int,
+    card_version: int,
+    citizen_id: int,
+    company_id: int,
+    kind: str,
+    start_date: date,
+    planned_end_date: date | None = None,
+    hours_per_week: float | None = None,
+    hourly_wage: float | None = None,
+    consultant_id: int | None = None,
+    payer_id: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Start the citizen's placement and move their card to "Forløb sikret" with it, linked, in one
+    transaction: a card someone moved since `card_version` refuses both. Returns the placement's id."""
+    require(actor, "placement.write")
+    require(actor, "card.move")
+    validate_wage(hourly_wage)
+    with write_session(engine) as session:
+        # move_card's own session joins this one's transaction at a savepoint (SQLAlchemy's
+        # joining of an external transaction), so its version check, stage_change and audit row
+        # commit or roll back with the placement.
+        with session.begin_nested():
+            sprints.move_card(session.connection(), actor, card_id, SECURED,
+                              expected_version=card_version, company_id=company_id, now=now)
+        placement_id = _start_in(
+            session, actor, citizen_id=citizen_id, company_id=company_id, kind=kind,
+            start_date=start_date, planned_end_date=planned_end_date,
+            hours_per_week=hours_per_week, hourly_wage=hourly_wage, sprint_id=None,
+            card_id=card_id, consultant_id=consultant_id, payer_id=payer_id)
+        session.commit()
+        return placement_id
+
+
+@dataclass(frozen=True)
+class BoardCard:
+    """The citizen's card on a running sprint that has no placement yet."""
+
+    card_id: int
+    version: int
+    stage: str
+    sprint_id: int
+    sprint_name: str
+    secured_name: str  # the sprint's own name of "Forløb sikret", "" for the catalogue's
+
+    @property
+    def open(self) -> bool:
+        """Still on its way (neither secured nor parked): a new placement can secure it."""
+        return self.stage not in (SECURED, "parked")
+
+
+@dataclass(frozen=True)
+class PlacementDefaults:
+    """What a form for a new placement of one citizen proposes."""
+
+    consultant_id: int | None
+    card: BoardCard | None = None
+    citizen: str = ""  # the citizen's name, for the offer to move their card
+
+    @property
+    def offer(self) -> BoardCard | None:
+        """The open card the form offers to move to "Forløb sikret" with the placement."""
+        return self.card if self.card is not None and self.card.open else None
+
+    @property
+    def link_card_id(self) -> int | None:
+        """A card already secured without its placement: the new placement is linked to it."""
+        return self.card.card_id if self.card is not None and self.card.stage == SECURED else None
+
+
+def placement_defaults(engine: Engine, actor: Actor, *, citizen_id: int | None,
+                       today: date | None = None) -> PlacementDefaults:
+    """The consultant a new placement of the citizen gets, and their card without a placement on
+    a running sprint the actor sees (the team's own first); before a citizen is picked, the
+    consultant alone."""
+    require(actor, "placement.write")
+    if citizen_id is None:
+        return PlacementDefaults(default_consultant(None, None, actor))
+    listed = sprints.list_sprints(engine, actor, today=today)
+    running = listed[listed["status"] == sprints.RUNNING]
+    order = {int(i): n for n, i in enumerate(running["id"])}
+    with Session(engine) as session:
+        citizen = _visible_citizen(session, actor, citizen_id)
+        cards = session.exec(
+            select(SprintCard, Sprint)
+            .join(Sprint, Sprint.id == SprintCard.sprint_id)
+            .where(SprintCard.citizen_id == citizen_id, SprintCard.placement_id.is_(None),
+                   SprintCard.sprint_id.in_(list(order)))
+        ).all()
+    name = f"{citizen.first_name} {citizen.last_name}"
+    if not cards:
+        return PlacementDefaults(default_consultant(citizen, None, actor), None, name)
+    card, sprint = min(cards, key=lambda row: order[row[0].sprint_id])
+    return PlacementDefaults(
+        default_consultant(citizen, card, actor),
+        BoardCard(card_id=card.id, version=card.version, stage=card.stage, sprint_id=sprint.id,
+                  sprint_name=sprint.name,
+                  secured_name=(sprint.stage_names or {}).get(SECURED, "")),
+        name,
+    )
 
 
 def get_placement(engine: Engine, actor: Actor, placement_id: int) -> Placement:

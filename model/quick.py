@@ -84,3 +84,10 @@ def card_of_citizen(engine: Engine, actor: Actor, *, sprint_id: int | None,
     with Session(engine) as session:
         return session.exec(select(SprintCard.id).where(
             SprintCard.sprint_id == sprint_id, SprintCard.citizen_id == citizen_id)).first()
+
+
+def genitive(name: str, lang: str = "da") -> str:
+    """A name in the possessive: "Aisha Hansens", "Jonas'" (Danish), "Aisha Hansen's" (English)."""
+    if lang == "da":
+        return f"{name}'" if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
+    return f"{name}'s"

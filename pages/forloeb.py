@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from model import access, clock, companies, i18n, people, placements
+from model import access, clock, companies, i18n, people, placements, quick
 from model.errors import StaleVersion, UserError
 from model.tables import PLACEMENT_KINDS
 from pages import ui
@@ -338,26 +338,45 @@ def new_section() -> None:
     staff = people.list_staff(engine, actor)
     staff_names = {int(i): n for i, n in zip(staff["id"], staff["name"])}
     consultants = list(staff_names)
-    consultant_id = st.selectbox(t("placement.col_consultant"), consultants, key="new_consultant",
-                                 index=consultants.index(actor.staff_id)
-                                 if actor.staff_id in staff_names else None,
+    defaults = placements.placement_defaults(engine, actor, citizen_id=citizen_id)
+    # Keyed by the citizen, so picking another citizen proposes their consultant.
+    consultant_id = st.selectbox(t("placement.col_consultant"), consultants,
+                                 key=f"new_consultant_{citizen_id}",
+                                 index=consultants.index(defaults.consultant_id)
+                                 if defaults.consultant_id in staff_names else None,
                                  placeholder=t("placement.consultant_placeholder"),
                                  format_func=staff_names.get)
+    offer = defaults.offer
+    # The card's version when the offer was drawn, so a colleague's move is not overwritten.
+    seen_card = st.session_state.get("new_seen_card", {})
+    st.session_state["new_seen_card"] = {offer.card_id: offer.version} if offer else {}
+    secured_stage = (offer.secured_name or t("stage.secured")) if offer else ""
+    secure = offer is not None and st.checkbox(
+        t("placement.secure_card", whose=quick.genitive(defaults.citizen, ui.lang()),
+          stage=secured_stage, sprint=offer.sprint_name),
+        value=True, key=f"new_secure_{offer.card_id}")
     st.caption(t("placement.plan_preview", dates=", ".join(
         i18n.format_date(d) for d in placements.follow_up_dates(start, placements.cadence(engine, kind)))))
     if st.button(t("placement.create"), key="new_create", type="primary", icon=":material/add:"):
         if citizen_id is None:
             st.error(t("placement.pick_citizen"))
             return
+        fields = dict(citizen_id=citizen_id, company_id=company_id or 0, kind=kind,
+                      start_date=start, planned_end_date=planned_end, hours_per_week=hours,
+                      hourly_wage=wage, consultant_id=consultant_id)
         try:
-            new_id = placements.start_placement(
-                engine, actor, citizen_id=citizen_id, company_id=company_id or 0, kind=kind,
-                start_date=start, planned_end_date=planned_end, hours_per_week=hours,
-                hourly_wage=wage, consultant_id=consultant_id)
+            if secure:
+                new_id = placements.secure_placement(
+                    engine, actor, card_id=offer.card_id,
+                    card_version=seen_card.get(offer.card_id, offer.version), **fields)
+            else:
+                new_id = placements.start_placement(engine, actor, card_id=defaults.link_card_id,
+                                                    **fields)
         except UserError as error:
             ui.show_error(error)
         else:
-            flash(t("placement.created"), goto="list", pick=new_id)
+            flash(t("placement.created_secured", stage=secured_stage) if secure
+                  else t("placement.created"), goto="list", pick=new_id)
 
 
 def cadence_section() -> None:

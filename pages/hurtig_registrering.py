@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from model import clock, companies, i18n, placements, quick, sprints
+from model import clock, companies, i18n, people, placements, quick, sprints
 from model.errors import UserError
 from model.tables import PLACEMENT_KINDS, STAGES
 from pages import ui
@@ -50,6 +50,8 @@ if citizens.partial:
 if company_choices.partial:
     find_company.caption(shown(company_choices, "quick.companies_shown"))
 citizen_label = dict(zip(citizens.rows["id"].tolist(), citizens.rows["label"]))
+staff = people.list_staff(engine, actor)
+consultant_names = dict(zip(staff["id"].astype(int).tolist(), staff["name"]))
 company_label = dict(zip(company_choices.rows["id"].tolist(), company_choices.rows["name"]))
 
 
@@ -69,8 +71,17 @@ left, right = st.columns(2)
 
 with left, st.container(border=True):
     st.subheader(t("quick.placement_title"), anchor=False)
+    # Outside the form, so picking the citizen shows their consultant and the card to secure;
+    # emptied after a placement is started, as the form is.
+    if st.session_state.pop("qp_started", False):
+        st.session_state["qp_citizen"] = None
+    citizen_id = picker(t("quick.citizen"), citizen_label, "qp_citizen")
+    defaults = placements.placement_defaults(engine, actor, citizen_id=citizen_id)
+    offer = defaults.offer
+    # The card's version when the offer was drawn, so a colleague's move is not overwritten.
+    seen_card = st.session_state.get("qp_seen_card", {})
+    st.session_state["qp_seen_card"] = {offer.card_id: offer.version} if offer else {}
     with st.form("quick_placement", clear_on_submit=True, border=False):
-        citizen_id = picker(t("quick.citizen"), citizen_label, "qp_citizen")
         company_id = picker(t("quick.company"), company_label, "qp_company")
         c1, c2, c3 = st.columns([2, 1, 1])
         kind = c1.selectbox(t("quick.kind"), PLACEMENT_KINDS, key="qp_kind",
@@ -79,23 +90,41 @@ with left, st.container(border=True):
                               key="qp_start")
         hours = c3.number_input(t("quick.hours"), min_value=1, max_value=37, value=15, step=1,
                                 key="qp_hours")
+        consultant_ids = list(consultant_names)
+        consultant_id = st.selectbox(
+            t("quick.consultant"), consultant_ids, key=f"qp_consultant_{citizen_id}",
+            index=consultant_ids.index(defaults.consultant_id)
+            if defaults.consultant_id in consultant_names else None,
+            format_func=consultant_names.get, placeholder=t("quick.pick_consultant"))
+        secured_stage = (offer.secured_name or t("stage.secured")) if offer else ""
+        secure = offer is not None and st.checkbox(
+            t("quick.secure_card", whose=quick.genitive(defaults.citizen, ui.lang()),
+              stage=secured_stage, sprint=offer.sprint_name),
+            value=True, key=f"qp_secure_{offer.card_id}")
         if st.form_submit_button(t("quick.placement_submit"), type="primary",
                                  icon=":material/work:"):
             if citizen_id is None or company_id is None:
                 st.error(t("quick.pick_citizen_and_company"))
             else:
+                fields = dict(citizen_id=citizen_id, company_id=company_id, kind=kind,
+                              start_date=start, hours_per_week=float(hours),
+                              consultant_id=consultant_id)
                 try:
-                    placements.start_placement(
-                        engine, actor, citizen_id=citizen_id, company_id=company_id, kind=kind,
-                        start_date=start, hours_per_week=float(hours), sprint_id=sprint_id,
-                        card_id=quick.card_of_citizen(engine, actor, sprint_id=sprint_id,
-                                                      citizen_id=citizen_id),
-                        consultant_id=actor.staff_id)
+                    if secure:
+                        placements.secure_placement(
+                            engine, actor, card_id=offer.card_id,
+                            card_version=seen_card.get(offer.card_id, offer.version), **fields)
+                    else:
+                        placements.start_placement(engine, actor, card_id=defaults.link_card_id,
+                                                   **fields)
                 except UserError as error:
                     ui.show_error(error)
                 else:
-                    done(t("quick.placement_done", citizen=citizen_label[citizen_id],
-                           company=company_label[company_id]))
+                    st.session_state["qp_started"] = True
+                    names = dict(citizen=citizen_label[citizen_id],
+                                 company=company_label[company_id])
+                    done(t("quick.placement_secured", stage=secured_stage, **names) if secure
+                         else t("quick.placement_done", **names))
 
 with right, st.container(border=True):
     st.subheader(t("quick.contact_title"), anchor=False)

@@ -9,7 +9,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from model import auth, clock, people, placements
+from model import auth, clock, people, placements, workdays
 from model.db import make_engine
 from model.tables import AppUser, Company, FollowUp, SprintCard
 from tests import demo_week
@@ -24,8 +24,9 @@ from tests.browser.conftest import (
 CITIZEN = ("Yasmin", "Nygaard")  # not a demo name, so the row is this test's own
 
 
-def start_yesterday(database_url: str) -> int:
-    """A placement of a new citizen for the demo consultant that started yesterday."""
+def start_with_one_follow_up_due(database_url: str) -> int:
+    """A placement of a new citizen for the demo consultant that started the day before the last
+    working day, so its first follow-up is due: today on a working day."""
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
@@ -40,10 +41,15 @@ def start_yesterday(database_url: str) -> int:
             citizen_id = citizen.id
         return placements.start_placement(
             engine, konsulent, citizen_id=citizen_id, company_id=company_id,
-            kind="virksomhedspraktik", start_date=clock.today() - timedelta(days=1),
+            kind="virksomhedspraktik", start_date=due_day() - timedelta(days=1),
             hours_per_week=15)
     finally:
         engine.dispose()
+
+
+def due_day():
+    """The day the first follow-up falls due: the last working day up to today."""
+    return workdays.previous_working_day(clock.today())
 
 
 def follow_ups(database_url: str, placement_id: int) -> list[FollowUp]:
@@ -61,7 +67,7 @@ def test_a_follow_up_due_today_leaves_the_list_when_marked_done(server, page):
     page.goto(server.url)
     wait_ready(page)
     page.get_by_text("Log ind på Jobtavlen").wait_for()  # the first load has filled the demo
-    placement_id = start_yesterday(server.database_url)
+    placement_id = start_with_one_follow_up_due(server.database_url)
     submit_login(page, "konsulent", server.passwords()["konsulent"])
 
     open_page(page, "Forløb")
@@ -70,7 +76,7 @@ def test_a_follow_up_due_today_leaves_the_list_when_marked_done(server, page):
     row = page.locator('[data-testid="stForm"]').filter(has_text=" ".join(CITIZEN))
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Strandens Bageri ApS")
-    expect(row).to_contain_text("I dag")
+    expect(row).to_contain_text("I dag" if due_day() == clock.today() else "Forsinket")
     screenshot(page, "forloeb-opfoelgning")
 
     row.get_by_placeholder("Kort note").fill("God start, kender pauserne")
@@ -80,8 +86,7 @@ def test_a_follow_up_due_today_leaves_the_list_when_marked_done(server, page):
     expect(page.get_by_text(f"Opfølgningen med {' '.join(CITIZEN)} er registreret.")).to_be_visible()
     expect(row).to_have_count(0)
     done = [f for f in follow_ups(server.database_url, placement_id) if f.done_at is not None]
-    assert [(f.due_date, f.note) for f in done] == [(clock.today(),
-                                                    "God start, kender pauserne")]
+    assert [(f.due_date, f.note) for f in done] == [(due_day(), "God start, kender pauserne")]
 
     # The placement's plan shows the tick and what comes next.
     page.get_by_role("tab", name="Forløb", exact=True).click()

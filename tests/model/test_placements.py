@@ -5,12 +5,25 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session, delete, func, select
 
-from model import clock, people, placements, sprints
+from model import clock, people, placements, sprints, workdays
 from model.errors import AccessDenied, StaleVersion, ValidationError
-from model.tables import AuditLog, Company, FollowUp, FollowUpCadence, Placement, SprintCard
+from model.tables import (
+    AuditLog,
+    Citizen,
+    Company,
+    FollowUp,
+    FollowUpCadence,
+    Placement,
+    SprintCard,
+    StageChange,
+)
 
 START = date(2026, 3, 2)  # a Monday well in the past
-DEFAULT_DATES = [START + timedelta(days=d) for d in placements.DEFAULT_CADENCE]
+# The default cadence (day 1, 2, 3, 5, 8, 14, 30, 60, 90) from START, on working days: day 5 is a
+# Saturday and day 90 a Sunday, so both move to the Monday after.
+DEFAULT_DATES = [date(2026, 3, 3), date(2026, 3, 4), date(2026, 3, 5), date(2026, 3, 9),
+                 date(2026, 3, 10), date(2026, 3, 16), date(2026, 4, 1), date(2026, 5, 1),
+                 date(2026, 6, 1)]
 
 
 def noon(day: date) -> datetime:
@@ -61,12 +74,38 @@ def due_dates(engine, placement_id: int, *, done: bool | None = None) -> list[da
 
 @pytest.mark.parametrize("start_day, days, expected", [
     (date(2026, 3, 2), [1, 2, 3], [date(2026, 3, 3), date(2026, 3, 4), date(2026, 3, 5)]),
-    (date(2026, 12, 30), [1, 2, 5], [date(2026, 12, 31), date(2027, 1, 1), date(2027, 1, 4)]),
+    (date(2026, 3, 2), placements.DEFAULT_CADENCE, DEFAULT_DATES),
     (date(2028, 2, 28), [1, 30], [date(2028, 2, 29), date(2028, 3, 29)]),
+    (date(2026, 12, 4), [1, 2, 3], [date(2026, 12, 7), date(2026, 12, 8), date(2026, 12, 9)]),
     (date(2026, 3, 2), [], []),
 ])
-def test_follow_up_dates_count_days_after_the_start(start_day, days, expected):
+def test_follow_up_dates_count_days_after_the_start_on_working_days(start_day, days, expected):
     assert placements.follow_up_dates(start_day, days) == expected
+
+
+# Easter 2027: skærtorsdag 25-03, langfredag 26-03, 2. påskedag 29-03. Days 1, 2, 3 and 5 all
+# fall on closed days and would meet on Tuesday 30-03: they keep their order on the working days
+# after it, and day 8 (Thursday 01-04) moves past them; 23-04 was store bededag until 2024.
+EASTER = (date(2027, 3, 24), placements.DEFAULT_CADENCE, [
+    date(2027, 3, 30), date(2027, 3, 31), date(2027, 4, 1), date(2027, 4, 2), date(2027, 4, 5),
+    date(2027, 4, 7), date(2027, 4, 23), date(2027, 5, 24), date(2027, 6, 22)])
+# Christmas 2026: juleaften (closed), jul and the weekend; day 8 is the 29th, taken by day 5.
+CHRISTMAS = (date(2026, 12, 21), [1, 2, 3, 5, 8, 14], [
+    date(2026, 12, 22), date(2026, 12, 23), date(2026, 12, 28), date(2026, 12, 29),
+    date(2026, 12, 30), date(2027, 1, 4)])
+# Nytårsaften (closed) and nytårsdag, then a weekend: the pocket-money cadence from juleaften.
+NEW_YEAR = (date(2026, 12, 24), [1, 7, 14, 30, 60, 90], [
+    date(2026, 12, 28), date(2027, 1, 4), date(2027, 1, 7), date(2027, 1, 25),
+    date(2027, 2, 22), date(2027, 3, 24)])
+
+
+@pytest.mark.parametrize("start_day, days, expected", [EASTER, CHRISTMAS, NEW_YEAR],
+                         ids=["easter", "christmas", "new_year"])
+def test_follow_ups_on_holidays_move_to_distinct_working_days_in_order(start_day, days, expected):
+    dates = placements.follow_up_dates(start_day, days)
+    assert dates == expected
+    assert all(workdays.is_working_day(d) for d in dates)
+    assert dates == sorted(set(dates))  # as many follow-ups as cadence days, none on one day
 
 
 def test_the_default_cadence_is_dense_first_then_further_apart():
@@ -469,14 +508,16 @@ def test_record_closes_the_earliest_open_follow_up_else_adds_one(engine, world):
     assert len(due_dates(engine, placement_id)) == before + 1
 
 
-def test_the_plan_names_the_state_of_each_follow_up(engine, world):
+def test_the_plan_names_the_state_of_each_follow_up(engine, world, monkeypatch):
     consultant, citizen_id, company_id = world
-    today = clock.today()
-    placement_id = start(engine, consultant, citizen_id, company_id,
-                         start_date=today - timedelta(days=2))
+    monkeypatch.setenv("JOBTAVLEN_TODAY", "2027-09-29")  # a Wednesday
+    # From Friday: days 1, 2 and 3 on Monday, Tuesday and today, day 5 on Thursday.
+    placement_id = start(engine, consultant, citizen_id, company_id, start_date=date(2027, 9, 24))
     placements.record_follow_up(engine, consultant, placement_id=placement_id, note="fin")
     plan = placements.follow_up_plan(engine, consultant, placement_id)
-    assert plan["state"].tolist()[:4] == ["done", "due", "planned", "planned"]
+    assert plan["due_date"].tolist()[:4] == [date(2027, 9, 27), date(2027, 9, 28),
+                                             date(2027, 9, 29), date(2027, 9, 30)]
+    assert plan["state"].tolist()[:4] == ["done", "overdue", "due", "planned"]
     assert plan.loc[0, ["note", "done_by_name"]].tolist() == ["fin", consultant.name]
 
 
@@ -490,8 +531,9 @@ def test_the_screen_role_reads_no_placements(engine, actor_factory):
 def test_follow_up_counts_split_due_today_from_overdue(engine, world, actor_factory):
     consultant, citizen_id, company_id = world
     placement_id = start(engine, consultant, citizen_id, company_id)
-    # Days 1, 2, 3 and 5 after the start: 5 is "today", the three before it are overdue.
-    today = START + timedelta(days=5)
+    # Days 1, 2, 3 and 5 after the start: 5 (a Saturday, so Monday) is "today", the three before
+    # it are overdue.
+    today = DEFAULT_DATES[3]
     assert placements.follow_up_counts(engine, consultant, today=today) == {
         "due_today": 1, "overdue": 3}
     first_open = placements.due_follow_ups(engine, consultant, today=today)["id"].iloc[0]
@@ -561,3 +603,247 @@ def test_the_first_due_follow_ups_are_the_oldest_and_the_counts_cover_them_all(e
     assert first["due_date"].tolist() == sorted(everything["due_date"])[:2]
     counts = placements.follow_up_counts(engine, consultant, today=day)
     assert counts["due_today"] + counts["overdue"] == len(everything) == 5
+
+
+# --- Plans on working days, stored ---------------------------------------------------------------
+
+
+def test_a_placement_started_before_easter_plans_its_follow_ups_on_working_days(engine, world):
+    consultant, citizen_id, company_id = world
+    start_day, _, expected = EASTER
+    placement_id = start(engine, consultant, citizen_id, company_id, start_date=start_day)
+    assert due_dates(engine, placement_id) == expected
+    # A planned end on Wednesday after Easter keeps the two follow-ups up to it.
+    short = start(engine, consultant, add_citizen(engine, consultant, first_name="Bo"), company_id,
+                  start_date=start_day, planned_end_date=date(2027, 3, 31))
+    assert due_dates(engine, short) == expected[:2]
+
+
+def test_moving_the_start_to_christmas_replans_on_working_days(engine, world):
+    consultant, citizen_id, company_id = world
+    placement_id = start(engine, consultant, citizen_id, company_id, kind="ordinaert_job")
+    start_day, _, _ = CHRISTMAS
+    placements.update_placement(engine, consultant, placement_id, expected_version=1,
+                                kind="virksomhedspraktik", company_id=company_id,
+                                start_date=start_day, planned_end_date=None, hours_per_week=None)
+    assert due_dates(engine, placement_id)[:6] == CHRISTMAS[2]
+
+
+# --- The job consultant of a new placement -------------------------------------------------------
+
+
+def citizen_of(engine, actor, consultant_id: int | None, first_name: str = "Omar") -> int:
+    with Session(engine) as session:
+        citizen = people.create_citizen_in(session, actor, first_name=first_name,
+                                           last_name="Nielsen", birth_year=1988,
+                                           consultant_id=consultant_id)
+        session.commit()
+        return citizen.id
+
+
+def consultant_of(engine, placement_id: int) -> int | None:
+    with Session(engine) as session:
+        return session.get(Placement, placement_id).consultant_id
+
+
+def test_a_placement_a_leader_registers_gets_the_citizens_consultant(engine, world,
+                                                                    actor_factory):
+    consultant, _, company_id = world
+    leader = actor_factory("leader", team_id=consultant.team_id)
+    citizen_id = citizen_of(engine, consultant, consultant.staff_id)
+    placement_id = start(engine, leader, citizen_id, company_id)
+    assert consultant_of(engine, placement_id) == consultant.staff_id != leader.staff_id
+
+
+def test_a_colleague_registering_keeps_the_citizens_own_consultant(engine, world, actor_factory):
+    consultant, _, company_id = world
+    colleague = actor_factory("consultant", team_id=consultant.team_id)
+    citizen_id = citizen_of(engine, consultant, consultant.staff_id)
+    assert consultant_of(engine, start(engine, colleague, citizen_id, company_id)) == \
+        consultant.staff_id
+
+
+def test_without_a_consultant_of_the_citizen_a_consultant_registering_is_it_a_leader_not(
+        engine, world, actor_factory):
+    consultant, _, company_id = world
+    leader = actor_factory("leader", team_id=consultant.team_id)
+    by_consultant = start(engine, consultant, citizen_of(engine, consultant, None), company_id)
+    by_leader = start(engine, leader, citizen_of(engine, consultant, None, "Bo"), company_id)
+    assert consultant_of(engine, by_consultant) == consultant.staff_id
+    assert consultant_of(engine, by_leader) is None
+
+
+def test_a_consultant_given_wins_and_a_card_brings_its_consultant(engine, world, actor_factory):
+    consultant, _, company_id = world
+    leader = actor_factory("leader", team_id=consultant.team_id)
+    colleague = actor_factory("consultant", team_id=consultant.team_id)
+    chosen = start(engine, leader, citizen_of(engine, consultant, consultant.staff_id),
+                   company_id, consultant_id=colleague.staff_id)
+    assert consultant_of(engine, chosen) == colleague.staff_id
+    # A citizen without a consultant of their own, brought to the board by the colleague.
+    citizen_id = citizen_of(engine, consultant, None, "Bo")
+    sprint_id, card_id = running_card(engine, consultant, citizen_id, colleague.staff_id)
+    from_card = start(engine, leader, citizen_id, company_id, card_id=card_id)
+    assert consultant_of(engine, from_card) == colleague.staff_id
+
+
+# --- Starting a placement that secures the citizen's card ----------------------------------------
+
+
+def running_card(engine, actor, citizen_id: int, consultant_id: int, *, shift: int = 0,
+                 name: str = "Intensiv uge") -> tuple[int, int]:
+    """A sprint around today (moved `shift` days) with the citizen's card; (sprint id, card id)."""
+    today = clock.today() + timedelta(days=shift)
+    sprint_id = sprints.create_sprint(engine, actor, name=name, start=today - timedelta(days=2),
+                                      end=today + timedelta(days=2), goal=3)
+    card_id = sprints.add_card(engine, actor, sprint_id, citizen_id=citizen_id,
+                               consultant_id=consultant_id)
+    return sprint_id, card_id
+
+
+def audit_rows(engine, actor) -> list[tuple]:
+    with Session(engine) as session:
+        return session.exec(select(AuditLog.action, AuditLog.table_name, AuditLog.row_id)
+                            .where(AuditLog.user_id == actor.user_id)).all()
+
+
+def secure(engine, actor, citizen_id, company_id, card_id, card_version, **fields) -> int:
+    values = dict(kind="virksomhedspraktik", start_date=clock.today()) | fields
+    return placements.secure_placement(engine, actor, card_id=card_id, card_version=card_version,
+                                       citizen_id=citizen_id, company_id=company_id, **values)
+
+
+def test_secure_placement_starts_it_and_moves_the_card_to_secured_linked(engine, world,
+                                                                          actor_factory):
+    consultant, citizen_id, company_id = world
+    leader = actor_factory("leader", team_id=consultant.team_id)
+    sprint_id, card_id = running_card(engine, consultant, citizen_id, consultant.staff_id)
+    version = sprints.move_card(engine, consultant, card_id, "dialogue", expected_version=1)
+    placement_id = secure(engine, leader, citizen_id, company_id, card_id, version)
+    with Session(engine) as session:
+        card = session.get(SprintCard, card_id)
+        placement = session.get(Placement, placement_id)
+        moves = session.exec(select(StageChange.from_stage, StageChange.to_stage, StageChange.changed_by)
+                             .where(StageChange.card_id == card_id)
+                             .order_by(StageChange.id)).all()
+        logged = session.exec(select(AuditLog.action, AuditLog.table_name)
+                              .where(AuditLog.user_id == leader.user_id)
+                              .order_by(AuditLog.id)).all()
+    assert (card.stage, card.placement_id, card.company_id) == ("secured", placement_id, company_id)
+    assert card.version > version
+    assert moves[-1] == ("dialogue", "secured", leader.staff_id)
+    assert (placement.sprint_id, placement.consultant_id) == (sprint_id, consultant.staff_id)
+    assert {("move", "sprint_card"), ("link", "sprint_card"), ("create", "placement")} <= set(logged)
+    assert len(due_dates(engine, placement_id)) == len(placements.DEFAULT_CADENCE)
+    assert sprints.sprint_result(engine, leader, sprint_id).secured == 1
+
+
+def test_secure_placement_on_a_stale_card_writes_no_placement_and_moves_nothing(engine, world,
+                                                                                actor_factory):
+    consultant, citizen_id, company_id = world
+    _, card_id = running_card(engine, consultant, citizen_id, consultant.staff_id)
+    colleague = actor_factory("consultant", team_id=consultant.team_id)
+    sprints.move_card(engine, colleague, card_id, "clarified", expected_version=1)
+    logged_before = audit_rows(engine, consultant)
+    with pytest.raises(StaleVersion):
+        secure(engine, consultant, citizen_id, company_id, card_id, card_version=1)
+    assert audit_rows(engine, consultant) == logged_before
+    with Session(engine) as session:
+        card = session.get(SprintCard, card_id)
+        assert (card.stage, card.placement_id, card.version) == ("clarified", None, 2)
+        assert session.exec(select(func.count(Placement.id))).one() == 0
+        assert session.exec(select(func.count(FollowUp.id))).one() == 0
+        assert session.exec(select(func.count(StageChange.id))
+                            .where(StageChange.card_id == card_id)).one() == 2
+
+
+def test_secure_placement_with_a_bad_placement_leaves_the_card_where_it_was(engine, world):
+    consultant, citizen_id, company_id = world
+    _, card_id = running_card(engine, consultant, citizen_id, consultant.staff_id)
+    with pytest.raises(ValidationError) as refused:
+        secure(engine, consultant, citizen_id, company_id, card_id, 1, hours_per_week=40)
+    assert refused.value.key == "error.hours_per_week"
+    with pytest.raises(ValidationError) as refused:
+        secure(engine, consultant, add_citizen(engine, consultant, first_name="Bo"), company_id,
+               card_id, 1)
+    assert refused.value.key == "error.card_not_citizen"
+    with Session(engine) as session:
+        card = session.get(SprintCard, card_id)
+        assert (card.stage, card.version, card.placement_id) == ("selected", 1, None)
+        assert session.exec(select(func.count(Placement.id))).one() == 0
+
+
+@pytest.mark.parametrize("role", ["caseworker", "mentor"])
+def test_roles_that_move_no_cards_cannot_secure_a_placement(engine, world, actor_factory, role):
+    consultant, citizen_id, company_id = world
+    _, card_id = running_card(engine, consultant, citizen_id, consultant.staff_id)
+    with pytest.raises(AccessDenied):
+        secure(engine, actor_factory(role, team_id=consultant.team_id), citizen_id, company_id,
+               card_id, 1)
+
+
+def test_the_board_still_offers_a_placement_for_a_card_moved_to_secured(engine, world,
+                                                                        actor_factory):
+    consultant, citizen_id, company_id = world
+    leader = actor_factory("leader", team_id=consultant.team_id)
+    _, card_id = running_card(engine, consultant, citizen_id, consultant.staff_id)
+    sprints.move_card(engine, leader, card_id, "secured", expected_version=1)
+    defaults = placements.placement_defaults(engine, leader, citizen_id=citizen_id)
+    assert defaults.offer is None and defaults.link_card_id == card_id
+    placement_id = start(engine, leader, citizen_id, company_id, card_id=card_id)
+    assert consultant_of(engine, placement_id) == consultant.staff_id
+    with Session(engine) as session:
+        assert session.get(SprintCard, card_id).placement_id == placement_id
+
+
+# --- What a form for a new placement proposes ----------------------------------------------------
+
+
+def test_the_defaults_offer_the_open_card_on_the_running_sprint(engine, world, actor_factory):
+    consultant, citizen_id, company_id = world
+    leader = actor_factory("leader", team_id=consultant.team_id)
+    with Session(engine) as session:
+        session.get(Citizen, citizen_id).consultant_id = consultant.staff_id
+        session.commit()
+    running_card(engine, consultant, citizen_id, consultant.staff_id, shift=-30, name="Sidste måned")
+    running_card(engine, consultant, citizen_id, consultant.staff_id, shift=30, name="Næste måned")
+    sprint_id, card_id = running_card(engine, consultant, citizen_id, consultant.staff_id)
+    defaults = placements.placement_defaults(engine, leader, citizen_id=citizen_id)
+    assert defaults.consultant_id == consultant.staff_id
+    assert (defaults.offer.card_id, defaults.offer.version, defaults.offer.sprint_id,
+            defaults.offer.sprint_name) == (card_id, 1, sprint_id, "Intensiv uge")
+    assert defaults.link_card_id is None
+
+
+@pytest.mark.parametrize("stage, offered, linked", [
+    ("selected", True, False), ("dialogue", True, False), ("secured", False, True),
+    ("parked", False, False),
+])
+def test_the_defaults_by_the_stage_of_the_card(engine, world, stage, offered, linked):
+    consultant, citizen_id, _ = world
+    _, card_id = running_card(engine, consultant, citizen_id, consultant.staff_id)
+    if stage != "selected":
+        sprints.move_card(engine, consultant, card_id, stage, expected_version=1,
+                          park_reason="Syg")
+    defaults = placements.placement_defaults(engine, consultant, citizen_id=citizen_id)
+    assert (defaults.offer is not None, defaults.link_card_id == card_id) == (offered, linked)
+
+
+def test_the_defaults_skip_a_card_that_has_its_placement_and_a_closed_sprint(engine, world,
+                                                                            actor_factory):
+    consultant, citizen_id, company_id = world
+    sprint_id, card_id = running_card(engine, consultant, citizen_id, consultant.staff_id)
+    start(engine, consultant, citizen_id, company_id, card_id=card_id)
+    assert placements.placement_defaults(engine, consultant, citizen_id=citizen_id).card is None
+    other = add_citizen(engine, consultant, first_name="Bo")
+    closed_sprint, _ = running_card(engine, consultant, other, consultant.staff_id, name="Lukket")
+    sprints.close_sprint(engine, actor_factory("leader", team_id=consultant.team_id), closed_sprint)
+    defaults = placements.placement_defaults(engine, consultant, citizen_id=other)
+    assert (defaults.card, defaults.consultant_id) == (None, consultant.staff_id)
+
+
+def test_the_defaults_of_another_teams_citizen_are_refused(engine, world, actor_factory):
+    _, citizen_id, _ = world
+    with pytest.raises(ValidationError) as refused:
+        placements.placement_defaults(engine, actor_factory("consultant"), citizen_id=citizen_id)
+    assert refused.value.key == "error.not_found"

@@ -59,3 +59,15 @@ def test_a_search_that_looks_like_a_cpr_number_is_refused(engine, team):
     consultant, sprint_id, _ = team
     with pytest.raises(ValidationError):
         quick.citizen_choice_page(engine, consultant, query="010190-1234", limit=3)
+
+
+@pytest.mark.parametrize("name, lang, expected", [
+    ("Aisha Hansen", "da", "Aisha Hansens"),
+    ("Jonas", "da", "Jonas'"),
+    ("Max", "da", "Max'"),
+    ("Fritz", "da", "Fritz'"),
+    ("Aisha Hansen", "en", "Aisha Hansen's"),
+    ("Jonas", "en", "Jonas's"),
+])
+def test_genitive_follows_the_language(name, lang, expected):
+    assert quick.genitive(name, lang) == expected

@@ -3,11 +3,12 @@
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from model import clock, i18n, people, placements
-from model.tables import Company, FollowUp, Placement, Staff
+from model import clock, i18n, people, placements, sprints, workdays
+from model.tables import Citizen, Company, FollowUp, Placement, SprintCard, Staff
 from tests.conftest import app_as, demo_actor, page_text
 
 PAGE = "pages/forloeb.py"
@@ -30,8 +31,12 @@ def company_id(engine, name: str = "Strandens Bageri ApS") -> int:
         return session.exec(select(Company.id).where(Company.name == name)).one()
 
 
-def started(engine, *, days_ago: int = 1, consultant: str | None = None, **fields) -> int:
-    """A placement of a new team citizen that started `days_ago` days ago (day 1 due today)."""
+def started(engine, *, days_ago: int | None = None, consultant: str | None = None,
+            **fields) -> int:
+    """A placement of a new team citizen that started `days_ago` days ago; by default the day
+    before the last working day, so exactly one follow-up (day 1) is due: today on a working day."""
+    if days_ago is None:
+        days_ago = (clock.today() - workdays.previous_working_day(clock.today())).days + 1
     konsulent = demo_actor(engine, "konsulent")
     consultant_id = None
     if consultant:
@@ -70,8 +75,14 @@ def placement_open(engine, username: str, placement_id: int):
     return at
 
 
-def test_a_follow_up_due_today_is_ticked_off_with_a_note_in_one_action(app_db):
-    placement_id = started(app_db, days_ago=1)
+@pytest.fixture
+def on_a_working_day(monkeypatch):
+    """Today moved on to a working day, where follow-ups can fall due."""
+    monkeypatch.setenv("JOBTAVLEN_TODAY", workdays.next_working_day(clock.today()).isoformat())
+
+
+def test_a_follow_up_due_today_is_ticked_off_with_a_note_in_one_action(app_db, on_a_working_day):
+    placement_id = started(app_db)
     [follow_up] = [f for f in open_follow_ups(app_db, placement_id)
                    if f.due_date == clock.today()]
     at = app_as(app_db, "konsulent", PAGE)
@@ -88,17 +99,19 @@ def test_a_follow_up_due_today_is_ticked_off_with_a_note_in_one_action(app_db):
 
 
 def test_overdue_follow_ups_say_since_when(app_db):
-    started(app_db, days_ago=3)
+    placement_id = started(app_db, days_ago=10)
+    today = clock.today()
+    due = sorted(f.due_date for f in open_follow_ups(app_db, placement_id) if f.due_date <= today)
     at = app_as(app_db, "konsulent", PAGE)
     rows = due_rows(at)
-    assert len(rows) == 3
-    two_days_ago = i18n.format_date(clock.today() - timedelta(days=2))
-    assert f"Forsinket – skulle følges op {two_days_ago}" in rows[0]
-    assert ":blue-badge[I dag]" in rows[2]
+    assert len(rows) == len(due) >= 3
+    for row, day in zip(rows, due):  # oldest first, each with its working day
+        assert (f"Forsinket – skulle følges op {i18n.format_date(day)}" if day < today
+                else ":blue-badge[I dag]") in row
 
 
 def test_a_cpr_number_in_the_note_is_refused(app_db):
-    placement_id = started(app_db, days_ago=1)
+    placement_id = started(app_db)
     [follow_up] = open_follow_ups(app_db, placement_id)[:1]
     at = app_as(app_db, "konsulent", PAGE)
     at.text_input(key=f"fu_note_{follow_up.id}").input("cpr 010190-1234")
@@ -108,7 +121,7 @@ def test_a_cpr_number_in_the_note_is_refused(app_db):
 
 
 def test_the_list_is_mine_by_default_and_a_colleagues_or_the_teams_on_request(app_db):
-    started(app_db, days_ago=1, consultant="Søren Dahl", first_name="Bashir", last_name="Demir")
+    started(app_db, consultant="Søren Dahl", first_name="Bashir", last_name="Demir")
     at = app_as(app_db, "konsulent", PAGE)
     assert at.selectbox(key="due_for").value == demo_actor(app_db, "konsulent").staff_id
     assert due_rows(at, "Bashir Demir") == []
@@ -121,7 +134,7 @@ def test_the_list_is_mine_by_default_and_a_colleagues_or_the_teams_on_request(ap
 
 
 def test_a_mentor_sees_the_teams_follow_ups_ticks_one_off_but_cannot_create(app_db):
-    placement_id = started(app_db, days_ago=1)
+    placement_id = started(app_db)
     [follow_up] = open_follow_ups(app_db, placement_id)[:1]
     at = app_as(app_db, "mentor", PAGE)
     assert [tab.label for tab in at.tabs] == ["Opfølgning i dag", "Forløb"]
@@ -151,7 +164,8 @@ def test_creating_a_placement_searches_citizen_and_company_and_plans_follow_ups(
     assert at.selectbox(key="pl_pick").value == placement.id
     plan = shown_table(at, "Udført af")
     assert len(plan) == len(placements.DEFAULT_CADENCE)
-    assert plan["Dato"].iloc[0] == i18n.format_date(clock.today() + timedelta(days=1))
+    assert plan["Dato"].iloc[0] == i18n.format_date(
+        placements.follow_up_dates(clock.today(), [1])[0])  # the first working day after today
 
 
 def test_a_pocket_money_job_for_an_adult_is_refused_and_nothing_is_written(app_db):
@@ -261,3 +275,54 @@ def test_a_long_due_list_shows_the_oldest_forms_and_counts_them_all(app_db):
     total = sum(int(m.value) for m in at.metric if m.label in ("Til opfølgning i dag", "Forsinkede"))
     assert len(forms) == 30 and total >= 35
     assert f"Viser de 30 ældste af {total}." in page_text(at)
+
+
+# --- The consultant proposed, and a placement that secures the citizen's card --------------------
+
+
+def staff_id(engine, name: str) -> int:
+    with Session(engine) as session:
+        return session.exec(select(Staff.id).where(Staff.name == name)).one()
+
+
+def test_a_new_placement_proposes_the_citizens_consultant_and_secures_their_card(app_db):
+    konsulent = demo_actor(app_db, "konsulent")
+    soeren = staff_id(app_db, "Søren Dahl")
+    citizen_id = citizen_of_the_team(app_db)
+    with Session(app_db) as session:
+        session.get(Citizen, citizen_id).consultant_id = soeren
+        session.commit()
+    today = clock.today()
+    sprint_id = sprints.create_sprint(app_db, konsulent, name="Intensiv uge",
+                                      start=today - timedelta(days=1),
+                                      end=today + timedelta(days=3), goal=4)
+    card_id = sprints.add_card(app_db, konsulent, sprint_id, citizen_id=citizen_id,
+                               consultant_id=soeren)
+    at = on_tab(app_as(app_db, "leder", PAGE), "Opret forløb")
+    at.text_input(key="new_citizen_query").input("Yasmin Nygaard").run()
+    at.text_input(key="new_company_query").input("bageri").run()
+    assert at.selectbox(key=f"new_consultant_{citizen_id}").value == soeren
+    box = at.checkbox(key=f"new_secure_{card_id}")
+    assert (box.label, box.value) == (
+        "Flyt Yasmin Nygaards kort til «Forløb sikret» på Intensiv uge", True)
+    preview = placements.follow_up_dates(today, placements.DEFAULT_CADENCE)
+    assert f"Opfølgning planlægges: {', '.join(map(i18n.format_date, preview))}" in page_text(at)
+    at.button(key="new_create").click().run()
+    assert not at.exception
+    assert "kortet er flyttet til «Forløb sikret»" in page_text(at)
+    with Session(app_db) as session:
+        placement = session.exec(select(Placement).where(Placement.citizen_id == citizen_id)).one()
+        card = session.get(SprintCard, card_id)
+    assert (placement.consultant_id, placement.sprint_id) == (soeren, sprint_id)
+    assert (card.stage, card.placement_id) == ("secured", placement.id)
+
+
+def test_a_citizen_without_a_consultant_proposes_the_consultant_typing_but_not_a_leader(app_db):
+    citizen_of_the_team(app_db)
+    for username, expected in (("konsulent", demo_actor(app_db, "konsulent").staff_id),
+                               ("leder", None)):
+        at = on_tab(app_as(app_db, username, PAGE), "Opret forløb")
+        at.text_input(key="new_citizen_query").input("Yasmin Nygaard").run()
+        citizen_id = at.selectbox(key="new_citizen").value
+        assert at.selectbox(key=f"new_consultant_{citizen_id}").value == expected
+        assert not [box for box in at.checkbox if str(box.key).startswith("new_secure_")]

@@ -7,8 +7,8 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from model import clock, quick, sprints
-from model.tables import Citizen, Company, Contact, FollowUp, Placement, SprintCard
+from model import clock, people, quick, sprints
+from model.tables import Citizen, Company, Contact, FollowUp, Placement, SprintCard, Staff
 from tests import demo_week
 from tests.conftest import app_as, demo_actor, page_text
 
@@ -26,7 +26,7 @@ def company_id(engine, name: str = "Strandens Bageri ApS") -> int:
         return session.exec(select(Company.id).where(Company.name == name)).one()
 
 
-def test_starting_a_placement_uses_the_defaults_and_links_the_sprint_card(app_db):
+def test_starting_a_placement_uses_the_defaults(app_db):
     card = dialogue_card(app_db)
     at = app_as(app_db, "konsulent", QUICK)
     at.selectbox(key="qp_citizen").select(card.citizen_id)
@@ -38,13 +38,11 @@ def test_starting_a_placement_uses_the_defaults_and_links_the_sprint_card(app_db
         placement = session.exec(select(Placement).where(
             Placement.citizen_id == card.citizen_id)).one()
         plan = session.exec(select(FollowUp).where(FollowUp.placement_id == placement.id)).all()
-        linked = session.get(SprintCard, card.id).placement_id
-    konsulent = demo_actor(app_db, "konsulent")
+        citizens_consultant = session.get(Citizen, card.citizen_id).consultant_id
     assert (placement.kind, placement.start_date, placement.hours_per_week) == (
         "virksomhedspraktik", clock.today(), 15)
-    assert placement.consultant_id == konsulent.staff_id
-    assert placement.sprint_id == sprints.current_sprint_id(app_db, konsulent)
-    assert len(plan) >= 5 and linked == placement.id
+    assert placement.consultant_id == citizens_consultant  # the citizen's, not the typist's
+    assert len(plan) >= 5
 
 
 def test_a_placement_without_a_company_is_refused(app_db):
@@ -162,3 +160,126 @@ def test_the_pickers_offer_a_few_hundred_and_the_searches_find_the_rest(app_db):
     assert at.selectbox(key="qc_citizen").options == found
     at.text_input(key="quick_find_company").input("bageri").run()
     assert at.selectbox(key="qp_company").options == ["Strandens Bageri ApS"]
+
+
+# --- A placement that secures the citizen's card -------------------------------------------------
+
+
+def staff_id(engine, name: str) -> int:
+    with Session(engine) as session:
+        return session.exec(select(Staff.id).where(Staff.name == name)).one()
+
+
+def citizen_on_a_running_sprint(engine, *, stage: str = "dialogue") -> tuple[int, SprintCard]:
+    """A new citizen of the demo team whose consultant is Søren Dahl, with a card at `stage` on
+    a sprint running today (made here, so the demo's own sprints do not matter)."""
+    konsulent = demo_actor(engine, "konsulent")
+    soeren = staff_id(engine, "Søren Dahl")
+    with Session(engine) as session:
+        citizen = people.create_citizen_in(session, konsulent, first_name="Yasmin",
+                                           last_name="Nygaard", birth_year=1991,
+                                           consultant_id=soeren)
+        session.commit()
+        citizen_id = citizen.id
+    today = clock.today()
+    sprint_id = sprints.create_sprint(engine, konsulent, name="Intensiv uge",
+                                      start=today - timedelta(days=2),
+                                      end=today + timedelta(days=2), goal=4)
+    card_id = sprints.add_card(engine, konsulent, sprint_id, citizen_id=citizen_id,
+                               consultant_id=soeren)
+    if stage != "selected":
+        sprints.move_card(engine, konsulent, card_id, stage, expected_version=1)
+    with Session(engine) as session:
+        return citizen_id, session.get(SprintCard, card_id)
+
+
+def picked(at, citizen_id: int):
+    """Find the citizen by name and pick them (the form then offers their card)."""
+    at.text_input(key="quick_find_citizen").input("Nygaard").run()
+    at.selectbox(key="qp_citizen").select(citizen_id).run()
+    assert not at.exception
+    return at
+
+
+SECURE_LABEL = "Flyt Yasmin Nygaards kort til «Forløb sikret» på Intensiv uge"
+
+
+def test_a_placement_for_a_citizen_with_an_open_card_moves_the_card_to_secured(app_db):
+    citizen_id, card = citizen_on_a_running_sprint(app_db)
+    at = picked(app_as(app_db, "konsulent", QUICK), citizen_id)
+    box = at.checkbox(key=f"qp_secure_{card.id}")
+    assert (box.label, box.value) == (SECURE_LABEL, True)
+    at.selectbox(key="qp_company").select(company_id(app_db))
+    at.button(key="FormSubmitter:quick_placement-Start forløb").click().run()
+    assert not at.exception
+    assert "Kortet er flyttet til «Forløb sikret»" in at.success[0].value
+    with Session(app_db) as session:
+        placement = session.exec(select(Placement).where(Placement.citizen_id == citizen_id)).one()
+        moved = session.get(SprintCard, card.id)
+    assert (moved.stage, moved.placement_id, moved.company_id) == (
+        "secured", placement.id, company_id(app_db))
+    assert (placement.sprint_id, placement.consultant_id) == (card.sprint_id,
+                                                              staff_id(app_db, "Søren Dahl"))
+    assert at.selectbox(key="qp_citizen").value is None  # ready for the next one
+
+
+def test_unticking_the_offer_starts_the_placement_and_leaves_the_card(app_db):
+    citizen_id, card = citizen_on_a_running_sprint(app_db)
+    at = picked(app_as(app_db, "konsulent", QUICK), citizen_id)
+    at.checkbox(key=f"qp_secure_{card.id}").uncheck()
+    at.selectbox(key="qp_company").select(company_id(app_db))
+    at.button(key="FormSubmitter:quick_placement-Start forløb").click().run()
+    assert not at.exception
+    assert "Forløb startet" in at.success[0].value
+    with Session(app_db) as session:
+        placement = session.exec(select(Placement).where(Placement.citizen_id == citizen_id)).one()
+        left = session.get(SprintCard, card.id)
+    assert (left.stage, left.placement_id, placement.sprint_id) == ("dialogue", None, None)
+
+
+def test_a_leader_sees_the_citizens_consultant_proposed_not_themself(app_db):
+    citizen_id, card = citizen_on_a_running_sprint(app_db, stage="clarified")
+    at = app_as(app_db, "leder", QUICK)
+    leder = demo_actor(app_db, "leder")
+    assert at.selectbox(key="qp_consultant_None").value is None  # a leader is no job consultant
+    picked(at, citizen_id)
+    consultant = at.selectbox(key=f"qp_consultant_{citizen_id}")
+    assert consultant.value == staff_id(app_db, "Søren Dahl") != leder.staff_id
+    assert consultant.label == "Jobkonsulent"
+    at.selectbox(key="qp_company").select(company_id(app_db))
+    at.button(key="FormSubmitter:quick_placement-Start forløb").click().run()
+    with Session(app_db) as session:
+        placement = session.exec(select(Placement).where(Placement.citizen_id == citizen_id)).one()
+    assert placement.consultant_id == staff_id(app_db, "Søren Dahl")
+
+
+def test_a_consultant_without_a_citizen_picked_proposes_themself(app_db):
+    at = app_as(app_db, "konsulent", QUICK)
+    assert at.selectbox(key="qp_consultant_None").value == demo_actor(app_db, "konsulent").staff_id
+    assert not [box for box in at.checkbox if str(box.key).startswith("qp_secure_")]
+
+
+def test_a_card_a_colleague_moved_after_the_offer_refuses_the_placement_too(app_db):
+    citizen_id, card = citizen_on_a_running_sprint(app_db)
+    at = picked(app_as(app_db, "konsulent", QUICK), citizen_id)
+    sprints.move_card(app_db, demo_actor(app_db, "leder"), card.id, "clarified",
+                      expected_version=card.version)
+    at.selectbox(key="qp_company").select(company_id(app_db))
+    at.button(key="FormSubmitter:quick_placement-Start forløb").click().run()
+    assert "En anden har flyttet kortet" in at.error[0].value
+    with Session(app_db) as session:
+        assert session.exec(select(Placement).where(Placement.citizen_id == citizen_id)).all() == []
+        assert session.get(SprintCard, card.id).stage == "clarified"
+
+
+def test_a_secured_card_without_its_placement_gets_it_linked_without_an_offer(app_db):
+    citizen_id, card = citizen_on_a_running_sprint(app_db, stage="secured")
+    at = picked(app_as(app_db, "konsulent", QUICK), citizen_id)
+    assert not [box for box in at.checkbox if str(box.key).startswith("qp_secure_")]
+    at.selectbox(key="qp_company").select(company_id(app_db))
+    at.button(key="FormSubmitter:quick_placement-Start forløb").click().run()
+    with Session(app_db) as session:
+        placement = session.exec(select(Placement).where(Placement.citizen_id == citizen_id)).one()
+        linked = session.get(SprintCard, card.id)
+    assert (linked.stage, linked.placement_id, placement.sprint_id) == (
+        "secured", placement.id, card.sprint_id)
