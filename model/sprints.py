@@ -756,24 +756,28 @@ def apply_programme_template(engine: Engine, actor: Actor, sprint_id: int, *,
     return len(items)
 
 
-def citizens_to_bring(engine: Engine, actor: Actor, sprint_id: int, *,
-                      consultant_id: int) -> pd.DataFrame:
-    """The consultant's own citizens (within the actor's teams) not yet on the sprint, by name;
-    the list view is logged."""
+def consultant_citizens(engine: Engine, actor: Actor, sprint_id: int, *,
+                        consultant_id: int) -> pd.DataFrame:
+    """The consultant's own citizens (within the actor's teams), those not yet on the sprint
+    first, by name, with `on_sprint`; the list view is logged."""
     require(actor, "citizen.read")
     get_sprint(engine, actor, sprint_id)
-    on_sprint = select(SprintCard.citizen_id).where(SprintCard.sprint_id == sprint_id)
+    on_sprint = Citizen.id.in_(select(SprintCard.citizen_id)
+                               .where(SprintCard.sprint_id == sprint_id))
     stmt = visible_citizens(actor, select(Citizen.id, Citizen.first_name, Citizen.last_name,
-                                          Citizen.birth_year)
-                            .where(Citizen.consultant_id == consultant_id,
-                                   Citizen.id.not_in(on_sprint))
-                            .order_by(Citizen.first_name, Citizen.last_name, Citizen.id))
+                                          Citizen.birth_year, on_sprint)
+                            .where(Citizen.consultant_id == consultant_id)
+                            .order_by(on_sprint, Citizen.first_name, Citizen.last_name,
+                                      Citizen.id))
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
         audit.log_search(session, actor, "citizen", f"consultant={consultant_id}",
                          action="list_to_bring", row_id=sprint_id)
         session.commit()
-    return pd.DataFrame(rows, columns=["id", "first_name", "last_name", "birth_year"])
+    frame = pd.DataFrame(rows, columns=["id", "first_name", "last_name", "birth_year",
+                                        "on_sprint"])
+    frame["on_sprint"] = frame["on_sprint"].astype(bool)
+    return frame
 
 
 def add_cards(engine: Engine, actor: Actor, sprint_id: int, *, consultant_id: int,
@@ -842,6 +846,12 @@ def repeatable_cards(engine: Engine, actor: Actor, sprint_id: int) -> pd.DataFra
                                        "consultant_id", "consultant_initials"])
 
 
+def _first_working_monday(start: date, end: date) -> date:
+    """The Monday of the week of a sprint's first working day."""
+    first = metrics.sprint_days(start, end)[0]
+    return first - timedelta(days=first.weekday())
+
+
 def repeat_sprint(engine: Engine, actor: Actor, sprint_id: int, *, name: str, start: date,
                   end: date, focus: str = "", goal: int | None = None,
                   citizen_ids: Sequence[int] = (), now: datetime | None = None) -> int:
@@ -854,9 +864,10 @@ def repeat_sprint(engine: Engine, actor: Actor, sprint_id: int, *, name: str, st
     _validate_sprint(name, start, end, goal, source.kind, focus)
     if source.status != CLOSED:
         raise ValidationError("error.repeat_needs_closed")
-    # Whole weeks between the two starts, so a Tuesday item lands on the new Tuesday.
-    shift = (start - timedelta(days=start.weekday())) - (
-        source.start_date - timedelta(days=source.start_date.weekday()))
+    # Whole weeks between the two sprints' first working weeks: a Tuesday item lands on the
+    # new Tuesday, also when one of them starts on a weekend.
+    shift = _first_working_monday(start, end) - _first_working_monday(source.start_date,
+                                                                       source.end_date)
     now = now or utcnow()
     with write_session(engine) as session:
         open_cards = {card.citizen_id: card for card in session.exec(select(SprintCard).where(

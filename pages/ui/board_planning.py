@@ -132,13 +132,18 @@ def _template_buttons(actor: Actor, sprint: Sprint, programme: pd.DataFrame) -> 
 
 def programme_panel(actor: Actor, sprint: Sprint, programme: pd.DataFrame) -> None:
     """Edit the programme in a table (a form: typing does not rerun the page) or start from the
-    template. The panel keeps its open state (a key), so it stays open while one works in it."""
+    template, offered at once while the programme is empty. The panel keeps its open state (a
+    key), so it stays open while one works in it."""
     seen_key = f"agenda_stamp_{sprint.id}"
     seen = st.session_state.get(seen_key)
     current = sprints.programme_stamp(programme)
+    if programme.empty:
+        st.caption(t("board.programme_empty"))
+        _template_buttons(actor, sprint, programme)
     with st.expander(t("board.programme_edit"), icon=":material/edit_calendar:",
                      key="programme_open", on_change="rerun"):
-        _template_buttons(actor, sprint, programme)
+        if not programme.empty:
+            _template_buttons(actor, sprint, programme)
         table = programme.drop(columns=["id"])
         # A column of dates even when empty, so new rows come back as dates, not text.
         table["day"] = pd.to_datetime(table["day"])
@@ -146,6 +151,7 @@ def programme_panel(actor: Actor, sprint: Sprint, programme: pd.DataFrame) -> No
         with st.form("agenda_form", border=False):
             edited = st.data_editor(
                 table, num_rows="dynamic", key="agenda_editor", hide_index=True, width="stretch",
+                placeholder="",
                 column_config={
                     "day": st.column_config.DateColumn(
                         t("board.col_day"), format="DD-MM-YYYY", min_value=sprint.start_date,
@@ -224,21 +230,27 @@ def bring_citizens(actor: Actor, sprint: Sprint, staff: pd.DataFrame, with_cards
         st.session_state["bring_consultant"] = order[0]
     consultant_id = st.selectbox(t("board.bring_consultant"), order, key="bring_consultant",
                                  format_func=names.get)
-    choices = sprints.citizens_to_bring(engine(), actor, sprint.id, consultant_id=consultant_id)
+    choices = sprints.consultant_citizens(engine(), actor, sprint.id, consultant_id=consultant_id)
+    # Those on the board already are listed last and marked, so one finds them, not a gap.
     labels = dict(zip(choices["id"], choices["first_name"] + " " + choices["last_name"] + " ("
-                      + choices["birth_year"].astype(str) + ")"))
+                      + choices["birth_year"].astype(str) + ")"
+                      + choices["on_sprint"].map({True: f" · {t('board.on_board')}", False: ""})))
     with st.form("bring_form", clear_on_submit=True):
+        # No max_selections and no "select all": Streamlit words both in English only.
         chosen = st.multiselect(
             t("board.bring_citizens", n=CITIZENS_AT_ONCE), list(labels),
-            key=f"bring_citizens_{consultant_id}", max_selections=CITIZENS_AT_ONCE,
-            format_func=labels.get, placeholder=t("board.bring_placeholder")
-            if labels else t("board.bring_none_left"))
+            key=f"bring_citizens_{consultant_id}", select_all=False, format_func=labels.get,
+            placeholder=t("board.bring_placeholder") if not choices["on_sprint"].all()
+            else t("board.bring_none_left"))
         typed = _new_citizen_rows()
         brought_by = st.selectbox(t("board.brought_by"), [0, *order], key="bring_by",
                                   format_func=lambda i: names.get(i) or t("board.own_consultant"))
         submitted = st.form_submit_button(t("board.add"), type="primary", key="bring_add",
                                           icon=":material/group_add:")
     if not submitted:
+        return
+    if len(chosen) > CITIZENS_AT_ONCE:
+        st.error(t("board.bring_too_many", n=CITIZENS_AT_ONCE))
         return
     try:
         added = sprints.add_cards(engine(), actor, sprint.id, consultant_id=consultant_id,
@@ -322,11 +334,12 @@ def _add_consultant(actor: Actor, sprint_id: int, staff: pd.DataFrame) -> None:
 def add_citizens_panel(actor: Actor, sprint: Sprint, staff: pd.DataFrame,
                        with_cards: set[int]) -> None:
     """"Tilføj borgere": a consultant with their citizens, one citizen found by name, or one new
-    citizen. The panel keeps its open state (a key), ready for the next consultant."""
+    citizen. Open by itself on an empty board; it keeps its open state (a key), ready for the
+    next consultant."""
     default = staff["id"].tolist().index(actor.staff_id) \
         if actor.staff_id in set(staff["id"]) else 0
     with st.expander(t("board.add_cards"), icon=":material/person_add:", key="add_cards_open",
-                     on_change="rerun"):
+                     expanded=not with_cards, on_change="rerun"):
         bring, existing, new = st.tabs([t("board.bring_tab"), t("board.add_existing"),
                                         t("board.create_citizen")])
         with bring:

@@ -419,9 +419,11 @@ def test_a_consultant_joins_with_three_citizens_in_one_step(engine, team):
     assert card_rows(engine, sprint_id) == [(c, anne.staff_id, "selected")
                                             for c in citizens[anne.staff_id]]
     assert sprints.consultants(engine, leader, sprint_id)["id"].tolist() == [anne.staff_id]
-    assert sprints.citizens_to_bring(engine, leader, sprint_id, consultant_id=anne.staff_id).empty
-    assert len(sprints.citizens_to_bring(engine, leader, sprint_id,
-                                         consultant_id=bent.staff_id)) == 3
+    annes = sprints.consultant_citizens(engine, leader, sprint_id, consultant_id=anne.staff_id)
+    bents = sprints.consultant_citizens(engine, leader, sprint_id, consultant_id=bent.staff_id)
+    assert annes["on_sprint"].tolist() == [True] * 3
+    assert bents["on_sprint"].tolist() == [False] * 3
+    assert bents["first_name"].tolist() == ["Fatima", "Gert", "Hiba"]
 
 
 def test_bringing_citizens_can_create_new_ones_and_name_who_brought_them(engine, team):
@@ -550,3 +552,17 @@ def test_repeating_a_sprint_is_one_transaction(engine, team, monkeypatch):
         sprints.repeat_sprint(engine, leader, old, name="Igen", start=date(2028, 3, 20),
                               end=date(2028, 3, 24), citizen_ids=citizens[anne.staff_id][1:])
     assert snapshot(engine) == before
+
+
+def test_a_repeated_programme_keeps_its_weekdays_when_the_old_week_began_on_a_weekend(
+        engine, actor_factory):
+    leader = actor_factory("leader")
+    old = sprints.create_sprint(engine, leader, name="Lør-ons", start=date(2027, 9, 25),
+                                end=date(2027, 9, 29), goal=2)
+    sprints.apply_programme_template(engine, leader, old)
+    sprints.close_sprint(engine, leader, old)
+    new = sprints.repeat_sprint(engine, leader, old, name="Igen", start=date(2028, 3, 20),
+                                end=date(2028, 3, 24))
+    days = sprints.agenda(engine, leader, new)["day"].tolist()
+    assert sorted(set(days)) == [date(2028, 3, 20), date(2028, 3, 21), date(2028, 3, 22)]
+    assert len(days) == 6
