@@ -338,4 +338,5 @@ if can_edit:
     elif status == sprints.CLOSED and access.can(actor, "sprint.close") \
             and st.button(t("board.reopen"), key="reopen_sprint"):
         sprints.reopen_sprint(engine, actor, sprint_id)
+        st.session_state["open_sprint"] = sprint_id  # the chooser's label shows the new status
         st.rerun()

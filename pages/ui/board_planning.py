@@ -19,7 +19,8 @@ NEW_CITIZEN_ROWS = 3
 
 def done(message: str, **state) -> None:
     """Show `message` after the rerun, with the session state the next run should start from
-    (`open_sprint`: the sprint the chooser shows next)."""
+    (`open_sprint`: the sprint the chooser shows next; set again after a change of its name or
+    status, since the chooser would otherwise keep showing the old label)."""
     st.session_state["flash"] = message
     st.session_state.update(state)
     st.rerun()
@@ -338,8 +339,11 @@ def add_citizens_panel(actor: Actor, sprint: Sprint, staff: pd.DataFrame,
     next consultant."""
     default = staff["id"].tolist().index(actor.staff_id) \
         if actor.staff_id in set(staff["id"]) else 0
+    # Its open state lives in the session from the first draw on (a changing `expanded` would
+    # close it under the hands of someone adding the second consultant's citizens).
+    st.session_state.setdefault("add_cards_open", not with_cards)
     with st.expander(t("board.add_cards"), icon=":material/person_add:", key="add_cards_open",
-                     expanded=not with_cards, on_change="rerun"):
+                     on_change="rerun"):
         bring, existing, new = st.tabs([t("board.bring_tab"), t("board.add_existing"),
                                         t("board.create_citizen")])
         with bring:
@@ -360,7 +364,7 @@ def close_button(actor: Actor, sprint: Sprint, label: str, *, primary: bool = Fa
     if st.button(label, key="close_sprint", icon=":material/flag:",
                  type="primary" if primary else "secondary"):
         closed = sprints.close_sprint(engine(), actor, sprint.id)
-        done(result_text(closed))
+        done(result_text(closed), open_sprint=sprint.id)
 
 
 def ended_notice(actor: Actor, sprint: Sprint, result: sprints.SprintResult) -> None:
@@ -437,4 +441,4 @@ def edit_sprint_form(actor: Actor, sprint: Sprint, staff: pd.DataFrame) -> None:
         show_error(error)
     else:
         st.session_state.pop(seen_key)
-        done(t("board.saved"))
+        done(t("board.saved"), open_sprint=sprint.id)
