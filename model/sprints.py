@@ -622,15 +622,14 @@ def _cell_text(value: object) -> str:
 def _clean_agenda(sprint: Sprint, items: pd.DataFrame) -> list[AgendaItem]:
     clean = []
     for row in items.to_dict("records"):
-        title = _cell_text(row.get("title"))
-        day = _as_day(row.get("day"))
-        if not title and day is None:
-            continue
+        title, part, note = (_cell_text(row.get(column)) for column in ("title", "part", "note"))
+        if not (title or part or note):
+            continue  # an empty row (a new row holds only its default day)
         if not title:
             raise ValidationError("error.agenda_title_required")
+        day = _as_day(row.get("day"))
         if day is None or not sprint.start_date <= day <= sprint.end_date:
             raise ValidationError("error.agenda_day_outside")
-        note, part = _cell_text(row.get("note")), _cell_text(row.get("part"))
         check_free_text(title, note, part)
         clean.append(AgendaItem(sprint_id=sprint.id, day=day, part=part, title=title, note=note))
     return clean

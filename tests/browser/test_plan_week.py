@@ -235,3 +235,52 @@ def test_a_leader_plans_and_runs_this_weeks_intensive_week(server, team, page):
     expect(page.get_by_role("combobox", name="Sprint", exact=True)).to_have_value(
         "Uge 39 – Team Vest (Afsluttet)")
     screenshot(page, "sprinttavle-afsluttet-uge")
+
+
+def test_the_empty_programme_is_typed_into_the_table_and_saved(server, team, page):
+    """The programme editor on an empty programme: clicking into the table keeps its panel open,
+    and the row typed in is saved with its day (it came back as text before)."""
+    page.set_viewport_size({"width": 1600, "height": 2000})
+    engine = team["engine"]
+    with Session(engine) as session:
+        leader_id = session.exec(select(Staff.id).where(Staff.name == "Vera Vest")).one()
+        user = session.exec(select(auth.AppUser).where(auth.AppUser.staff_id == leader_id)).one()
+    from model import sprints
+
+    actor = auth.actor_for_user(engine, user.id)
+    sprint_id = sprints.create_sprint(engine, actor, name="Uge 40 – tomt program",
+                                      start=date(2027, 10, 4), end=date(2027, 10, 8), goal=5)
+    sign_in_as_team_leader(page, server.url)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role(
+        "link", name="Sprinttavle", exact=True).click()
+    wait_ready(page)
+    open_list(page, page.get_by_role("combobox", name="Sprint", exact=True))
+    page.get_by_role("option", name="Uge 40 – tomt program (Planlagt)").click()
+    wait_ready(page)
+    expect(page.get_by_text("Sprinten har intet program endnu.")).to_be_visible()
+
+    panel = expander(page, "Redigér programmet")
+    panel.get_by_text("Redigér programmet").click()
+    wait_ready(page)
+    grid = panel.locator('[data-testid="stDataFrame"]')
+    expect(grid).to_be_visible()
+    box = grid.bounding_box()
+    # The grid's last line adds a row (its day is the sprint's first day by default).
+    page.mouse.click(box["x"] + 60, box["y"] + box["height"] - 12)
+    page.wait_for_timeout(500)
+    page.keyboard.press("Escape")
+    wait_ready(page)
+    expect(grid).to_be_visible()  # the panel stayed open
+    box = grid.bounding_box()
+    # The new row's "Punkt" cell: third column of the first data row.
+    page.mouse.dblclick(box["x"] + box["width"] * 0.72, box["y"] + 55)
+    page.keyboard.type("Sparring om borgerne")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1000)  # the grid hands its edit to the form a moment after Enter
+    panel.get_by_role("button", name="Gem").click()
+    wait_ready(page)
+    expect(page.get_by_text("Programmet er gemt.")).to_be_visible()
+    saved = sprints.agenda(engine, actor, sprint_id)
+    assert saved[["day", "title"]].values.tolist() == [[date(2027, 10, 4), "Sparring om borgerne"]]
+    expect(page.get_by_text("Mandag 04-10-2027")).to_be_visible()
+    screenshot(page, "sprinttavle-tomt-program-gemt")

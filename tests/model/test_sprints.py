@@ -349,7 +349,9 @@ def test_applying_the_template_is_one_transaction(engine, week, monkeypatch):
 def test_save_agenda_takes_the_day_as_the_editor_hands_it_back(engine, week, day):
     consultant, sprint_id, _ = week
     items = pd.DataFrame([{"day": day, "part": "formiddag", "title": "Sparring", "note": None},
-                          {"day": None, "part": None, "title": None, "note": None}])
+                          {"day": None, "part": None, "title": None, "note": None},
+                          # A new row the editor added with its default day, left empty.
+                          {"day": "2026-09-21", "part": "", "title": None, "note": None}])
     sprints.save_agenda(engine, consultant, sprint_id, items)
     saved = sprints.agenda(engine, consultant, sprint_id)
     assert saved[["day", "part", "title", "note"]].values.tolist() == [
