@@ -843,3 +843,23 @@ def follow_up_counts(engine: Engine, actor: Actor, *, today: date,
     with Session(engine) as session:
         due_today, overdue = session.exec(stmt).one()
     return {"due_today": int(due_today), "overdue": int(overdue)}
+
+
+# The usual hours a week of each kind, used when a form leaves the hours empty (internships part
+# time, wage subsidy and jobs full time, "ordinære timer" a few hours, pocket-money jobs a few
+# hours after school); visits and interview training have no weekly hours.
+DEFAULT_HOURS = {
+    "virksomhedspraktik": 20.0,
+    "loentilskud": 37.0,
+    "ordinaere_timer": 10.0,
+    "ordinaert_job": 37.0,
+    "laerlingeplads": 37.0,
+    "lommepengejob": 5.0,
+    "jobsamtaletraening": None,
+    "virksomhedsbesoeg": None,
+}
+
+
+def default_hours(kind: str) -> float | None:
+    """The usual hours a week of a placement kind (None for kinds without weekly hours)."""
+    return DEFAULT_HOURS.get(kind)

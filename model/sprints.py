@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -14,7 +16,7 @@ from model import audit, clock, freshness, metrics, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
-from model.people import check_free_text, create_citizen_in, visible_citizen
+from model.people import check_free_text, create_citizen_in, visible_citizen, visible_citizens
 from model.tables import (
     SECURED,
     SPRINT_KINDS,
@@ -319,12 +321,13 @@ def add_consultant(engine: Engine, actor: Actor, sprint_id: int, staff_id: int) 
 
 
 def _add_card(session: Session, actor: Actor, sprint_id: int, citizen_id: int,
-              consultant_id: int, now: datetime) -> int:
+              consultant_id: int | None, now: datetime) -> int:
     exists = session.exec(select(SprintCard.id).where(
         SprintCard.sprint_id == sprint_id, SprintCard.citizen_id == citizen_id)).first()
     if exists is not None:
         raise ValidationError("error.citizen_already_on_board")
-    if session.get(SprintConsultant, (sprint_id, consultant_id)) is None:
+    if consultant_id is not None and \
+            session.get(SprintConsultant, (sprint_id, consultant_id)) is None:
         session.add(SprintConsultant(sprint_id=sprint_id, staff_id=consultant_id))
     card = SprintCard(sprint_id=sprint_id, citizen_id=citizen_id, consultant_id=consultant_id,
                       stage="selected", stage_since=now)
@@ -566,36 +569,88 @@ def agenda(engine: Engine, actor: Actor, sprint_id: int) -> pd.DataFrame:
     """The sprint's day programme, in order."""
     get_sprint(engine, actor, sprint_id)
     with Session(engine) as session:
-        rows = session.exec(
-            select(AgendaItem.id, AgendaItem.day, AgendaItem.part, AgendaItem.title, AgendaItem.note)
-            .where(AgendaItem.sprint_id == sprint_id).order_by(AgendaItem.day, AgendaItem.id)
-        ).all()
+        return _agenda_rows(session, sprint_id)
+
+
+def _as_day(value: object) -> date | None:
+    """A programme day as the editor hands it back: a date, a moment, a Timestamp, or text
+    (ISO "2027-09-27" from an editor whose column held no dates yet, or Danish "27-09-2027")."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text[:10], pattern).date()
+        except ValueError:
+            continue
+    raise ValidationError("error.agenda_day_outside")
+
+
+def programme_stamp(items: pd.DataFrame) -> str:
+    """A fingerprint of a programme as read: a save made from it is refused once it changed."""
+    rows = sorted((int(i), str(d), p or "", t or "", n or "")
+                  for i, d, p, t, n in items[["id", "day", "part", "title", "note"]]
+                  .itertuples(index=False))
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def _agenda_rows(session: Session, sprint_id: int) -> pd.DataFrame:
+    rows = session.exec(
+        select(AgendaItem.id, AgendaItem.day, AgendaItem.part, AgendaItem.title, AgendaItem.note)
+        .where(AgendaItem.sprint_id == sprint_id).order_by(AgendaItem.day, AgendaItem.id)
+    ).all()
     return pd.DataFrame(rows, columns=["id", "day", "part", "title", "note"])
 
 
-def save_agenda(engine: Engine, actor: Actor, sprint_id: int, items: pd.DataFrame) -> None:
-    """Replace the programme with the edited rows in one transaction; bad rows write nothing."""
-    require(actor, "sprint.edit")
-    sprint = get_sprint(engine, actor, sprint_id)
+def _lock_sprint(session: Session, sprint_id: int) -> None:
+    """Hold the sprint's row for this transaction (PostgreSQL), so programme saves queue up;
+    SQLite's BEGIN IMMEDIATE already serialises every write."""
+    session.exec(select(Sprint.id).where(Sprint.id == sprint_id).with_for_update())
+
+
+def _cell_text(value: object) -> str:
+    """A text cell of the editor: an empty cell comes back as None or NaN."""
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+
+
+def _clean_agenda(sprint: Sprint, items: pd.DataFrame) -> list[AgendaItem]:
     clean = []
     for row in items.to_dict("records"):
-        title = str(row.get("title") or "").strip()
-        day = row.get("day")
-        if not title and day is None:
-            continue
+        title, part, note = (_cell_text(row.get(column)) for column in ("title", "part", "note"))
+        if not (title or part or note):
+            continue  # an empty row (a new row holds only its default day)
         if not title:
             raise ValidationError("error.agenda_title_required")
-        if isinstance(day, (pd.Timestamp, datetime)):
-            day = day.date()
-        if not isinstance(day, date) or not sprint.start_date <= day <= sprint.end_date:
+        day = _as_day(row.get("day"))
+        if day is None or not sprint.start_date <= day <= sprint.end_date:
             raise ValidationError("error.agenda_day_outside")
-        note = str(row.get("note") or "").strip()
-        part = str(row.get("part") or "").strip()
         check_free_text(title, note, part)
-        clean.append(AgendaItem(sprint_id=sprint_id, day=day, part=part, title=title, note=note))
+        clean.append(AgendaItem(sprint_id=sprint.id, day=day, part=part, title=title, note=note))
+    return clean
+
+
+def save_agenda(engine: Engine, actor: Actor, sprint_id: int, items: pd.DataFrame, *,
+                expected_stamp: str | None = None) -> None:
+    """Replace the programme with the edited rows in one transaction; bad rows write nothing.
+
+    With `expected_stamp` (programme_stamp of the programme the editor was filled from) the save
+    is refused when a colleague saved the programme in between.
+    """
+    require(actor, "sprint.edit")
+    sprint = get_sprint(engine, actor, sprint_id)
+    clean = _clean_agenda(sprint, items)
     with write_session(engine) as session:
-        for item in session.exec(select(AgendaItem).where(AgendaItem.sprint_id == sprint_id)):
-            session.delete(item)
+        _lock_sprint(session, sprint_id)
+        if expected_stamp is not None and \
+                programme_stamp(_agenda_rows(session, sprint_id)) != expected_stamp:
+            raise StaleVersion("error.stale_programme")
+        session.execute(delete(AgendaItem).where(AgendaItem.sprint_id == sprint_id))
         session.add_all(clean)
         audit.log(session, actor, "update", "agenda_item", sprint_id, detail=f"items={len(clean)}")
         session.commit()
@@ -632,3 +687,210 @@ def sprint_summaries(engine: Engine, actor: Actor) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["id", "name", "status", "start_date", "end_date",
                                         "goal_count", "secured"])
     return _with_lifecycle(frame, clock.today())
+
+
+# --- Planning the week -----------------------------------------------------------------------
+
+def proposed_week(today: date) -> tuple[date, date]:
+    """The dates a new intensive week proposes: this week's Monday to Friday, next week's from
+    Saturday (ISO weeks, so week 53 too)."""
+    monday = today - timedelta(days=today.weekday())
+    if today.weekday() >= 5:
+        monday += timedelta(weeks=1)
+    return monday, monday + timedelta(days=4)
+
+
+def free_week(today: date, taken: Sequence[tuple[date, date]]) -> tuple[date, date]:
+    """The first proposed week from `today` on that overlaps none of the `taken` periods."""
+    start, end = proposed_week(today)
+    while any(start <= taken_end and taken_start <= end for taken_start, taken_end in taken):
+        start, end = start + timedelta(weeks=1), end + timedelta(weeks=1)
+    return start, end
+
+
+def next_free_week(engine: Engine, actor: Actor, *, team_id: int | None,
+                   today: date | None = None) -> tuple[date, date]:
+    """The next week without a sprint of the team (or of no team, for `team_id` None)."""
+    require(actor, "sprint.read")
+    team = Sprint.team_id.is_(None) if team_id is None else Sprint.team_id == team_id
+    with Session(engine) as session:
+        taken = session.exec(select(Sprint.start_date, Sprint.end_date).where(team)).all()
+    return free_week(today or clock.today(), taken)
+
+
+def programme_from_template(start: date, end: date,
+                            template: Sequence[tuple[int, str, str]] = PROGRAMME_TEMPLATE,
+                            ) -> list[tuple[date, str, str]]:
+    """The template's items on a sprint's days: template day n (0 = Monday) lands on the sprint's
+    first day of that weekday; days the sprint does not have are left out."""
+    first_of_weekday: dict[int, date] = {}
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
+        first_of_weekday.setdefault(day.weekday(), day)
+    return [(first_of_weekday[weekday], part, title) for weekday, part, title in template
+            if weekday in first_of_weekday]
+
+
+def apply_programme_template(engine: Engine, actor: Actor, sprint_id: int, *,
+                             replace: bool = False) -> int:
+    """Put the Brøndby programme on the sprint's days in one transaction; returns the items.
+
+    A sprint that has a programme keeps it unless `replace` says to overwrite it.
+    """
+    require(actor, "sprint.edit")
+    sprint = get_sprint(engine, actor, sprint_id)
+    items = programme_from_template(sprint.start_date, sprint.end_date)
+    with write_session(engine) as session:
+        _lock_sprint(session, sprint_id)
+        existing = session.exec(select(func.count(AgendaItem.id))
+                                .where(AgendaItem.sprint_id == sprint_id)).one()
+        if existing and not replace:
+            raise ValidationError("error.programme_exists", items=int(existing))
+        session.execute(delete(AgendaItem).where(AgendaItem.sprint_id == sprint_id))
+        session.add_all([AgendaItem(sprint_id=sprint_id, day=day, part=part, title=title)
+                         for day, part, title in items])
+        audit.log(session, actor, "template", "agenda_item", sprint_id,
+                  detail=f"items={len(items)} replaced={int(existing)}")
+        session.commit()
+    return len(items)
+
+
+def consultant_citizens(engine: Engine, actor: Actor, sprint_id: int, *,
+                        consultant_id: int) -> pd.DataFrame:
+    """The consultant's own citizens (within the actor's teams), those not yet on the sprint
+    first, by name, with `on_sprint`; the list view is logged."""
+    require(actor, "citizen.read")
+    get_sprint(engine, actor, sprint_id)
+    on_sprint = Citizen.id.in_(select(SprintCard.citizen_id)
+                               .where(SprintCard.sprint_id == sprint_id))
+    stmt = visible_citizens(actor, select(Citizen.id, Citizen.first_name, Citizen.last_name,
+                                          Citizen.birth_year, on_sprint)
+                            .where(Citizen.consultant_id == consultant_id)
+                            .order_by(on_sprint, Citizen.first_name, Citizen.last_name,
+                                      Citizen.id))
+    with write_session(engine) as session:
+        rows = session.exec(stmt).all()
+        audit.log_search(session, actor, "citizen", f"consultant={consultant_id}",
+                         action="list_to_bring", row_id=sprint_id)
+        session.commit()
+    frame = pd.DataFrame(rows, columns=["id", "first_name", "last_name", "birth_year",
+                                        "on_sprint"])
+    frame["on_sprint"] = frame["on_sprint"].astype(bool)
+    return frame
+
+
+def add_cards(engine: Engine, actor: Actor, sprint_id: int, *, consultant_id: int,
+              citizen_ids: Sequence[int] = (), new_citizens: Sequence[Mapping] = (),
+              brought_by: int | None = None, now: datetime | None = None) -> list[int]:
+    """A consultant joins the sprint with their citizens in one transaction: existing citizens
+    and new ones typed in (first name, last name, birth year; their consultant is
+    `consultant_id`). "Medbragt af" on each card is `brought_by`, else the citizen's own
+    consultant. A citizen already on the sprint refuses the whole batch; returns the card ids.
+    """
+    require(actor, "sprint.edit")
+    require(actor, "citizen.write")
+    sprint = get_sprint(engine, actor, sprint_id)
+    citizen_ids = list(dict.fromkeys(citizen_ids))
+    if not citizen_ids and not new_citizens:
+        raise ValidationError("error.no_citizens_chosen")
+    now = now or utcnow()
+    with write_session(engine) as session:
+        for staff_id in {consultant_id, brought_by} - {None}:
+            if session.get(Staff, staff_id) is None:
+                raise ValidationError("error.not_found")
+        citizens = []
+        for citizen_id in citizen_ids:
+            citizen = visible_citizen(session, actor, citizen_id)
+            if citizen is None:
+                # Another team's citizen on this board would show their name to this team.
+                raise ValidationError("error.not_found")
+            citizens.append(citizen)
+        on_board = session.exec(select(SprintCard.citizen_id).where(
+            SprintCard.sprint_id == sprint_id, SprintCard.citizen_id.in_(citizen_ids))).all()
+        if on_board:
+            twice = next(c for c in citizens if c.id in set(on_board))
+            raise ValidationError("error.citizen_on_board_named",
+                                  name=f"{twice.first_name} {twice.last_name}")
+        for fields in new_citizens:
+            citizens.append(create_citizen_in(session, actor, consultant_id=consultant_id,
+                                              team_id=sprint.team_id, **fields))
+        if session.get(SprintConsultant, (sprint_id, consultant_id)) is None:
+            session.add(SprintConsultant(sprint_id=sprint_id, staff_id=consultant_id))
+            audit.log(session, actor, "add_consultant", "sprint", sprint_id,
+                      detail=f"staff={consultant_id}")
+        card_ids = [_add_card(session, actor, sprint_id, citizen.id,
+                              brought_by or citizen.consultant_id or consultant_id, now)
+                    for citizen in citizens]
+        session.commit()
+        return card_ids
+
+
+def repeatable_cards(engine: Engine, actor: Actor, sprint_id: int) -> pd.DataFrame:
+    """The cards of a sprint whose citizen was not secured: who a repeated week may bring along."""
+    require(actor, "citizen.read")
+    get_sprint(engine, actor, sprint_id)
+    stmt = visible_citizens(actor, select(
+        SprintCard.citizen_id, Citizen.first_name, Citizen.last_name, SprintCard.stage,
+        SprintCard.consultant_id, Staff.initials)
+        .join(Citizen, Citizen.id == SprintCard.citizen_id)
+        .outerjoin(Staff, Staff.id == SprintCard.consultant_id)
+        .where(SprintCard.sprint_id == sprint_id, SprintCard.stage != SECURED)
+        .order_by(Staff.name, Citizen.first_name, Citizen.last_name))
+    with write_session(engine) as session:
+        rows = session.exec(stmt).all()
+        audit.log_search(session, actor, "sprint", f"cards={len(rows)}", action="view_repeatable",
+                         row_id=sprint_id)
+        session.commit()
+    return pd.DataFrame(rows, columns=["citizen_id", "first_name", "last_name", "stage",
+                                       "consultant_id", "consultant_initials"])
+
+
+def _first_working_monday(start: date, end: date) -> date:
+    """The Monday of the week of a sprint's first working day."""
+    first = metrics.sprint_days(start, end)[0]
+    return first - timedelta(days=first.weekday())
+
+
+def repeat_sprint(engine: Engine, actor: Actor, sprint_id: int, *, name: str, start: date,
+                  end: date, focus: str = "", goal: int | None = None,
+                  citizen_ids: Sequence[int] = (), now: datetime | None = None) -> int:
+    """Gentag ugen: a new sprint from a closed one in one transaction, with its consultants,
+    goal, kind, stage names and programme (moved to the new dates by weekday), a new name, focus
+    and dates, and the chosen citizens who were not secured back in "Udvalgt"; returns its id."""
+    require(actor, "sprint.edit")
+    source = get_sprint(engine, actor, sprint_id)
+    goal = source.goal_count if goal is None else goal
+    _validate_sprint(name, start, end, goal, source.kind, focus)
+    if source.status != CLOSED:
+        raise ValidationError("error.repeat_needs_closed")
+    # Whole weeks between the two sprints' first working weeks: a Tuesday item lands on the
+    # new Tuesday, also when one of them starts on a weekend.
+    shift = _first_working_monday(start, end) - _first_working_monday(source.start_date,
+                                                                       source.end_date)
+    now = now or utcnow()
+    with write_session(engine) as session:
+        open_cards = {card.citizen_id: card for card in session.exec(select(SprintCard).where(
+            SprintCard.sprint_id == sprint_id, SprintCard.stage != SECURED))}
+        if set(citizen_ids) - set(open_cards):
+            raise ValidationError("error.repeat_citizen_not_open")
+        sprint = Sprint(name=name.strip(), start_date=start, end_date=end, goal_count=goal,
+                        focus=focus.strip(), kind=source.kind, team_id=source.team_id,
+                        status=PLANNED if start > clock.today() else RUNNING,
+                        stage_names=dict(source.stage_names or {}))
+        session.add(sprint)
+        session.flush()
+        staff_ids = session.exec(select(SprintConsultant.staff_id)
+                                 .where(SprintConsultant.sprint_id == sprint_id)).all()
+        session.add_all([SprintConsultant(sprint_id=sprint.id, staff_id=s) for s in staff_ids])
+        session.add_all([
+            AgendaItem(sprint_id=sprint.id, day=item.day + shift, part=item.part,
+                       title=item.title, note=item.note)
+            for item in session.exec(select(AgendaItem).where(AgendaItem.sprint_id == sprint_id)
+                                     .order_by(AgendaItem.day, AgendaItem.id))
+            if start <= item.day + shift <= end])
+        audit.log(session, actor, "repeat", "sprint", sprint.id, detail=f"from={sprint_id}")
+        for citizen_id in dict.fromkeys(citizen_ids):
+            _add_card(session, actor, sprint.id, citizen_id,
+                      open_cards[citizen_id].consultant_id or actor.staff_id, now)
+        session.commit()
+        return sprint.id

@@ -1,15 +1,14 @@
 """Sprinttavle: the intensive week's board, programme, burn-up and funnel."""
 
-from datetime import timedelta
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from model import access, clock, companies, i18n, people, placements, sprints
-from model.errors import StaleVersion, UserError
-from model.tables import PLACEMENT_KINDS, SECURED, SPRINT_KINDS, STAGES
+from model.errors import UserError
+from model.tables import PLACEMENT_KINDS, SECURED, STAGES
 from pages import ui
+from pages.ui import board_planning as planning
 from pages.ui import matching as matching_ui
 
 actor = ui.guard("sprinttavle")
@@ -31,58 +30,11 @@ all_sprints = sprints.list_sprints(engine, actor)
 staff = people.list_staff(engine, actor) if can_edit else None
 
 
-def sprint_form(prefix: str, sprint=None) -> dict | None:
-    """The fields of a sprint; returns them when the form is submitted."""
-    today = clock.today()
-    default_start = sprint.start_date if sprint else today
-    with st.form(f"{prefix}_form", clear_on_submit=sprint is None):
-        name = st.text_input(t("board.name"), value=sprint.name if sprint else "",
-                             key=f"{prefix}_name")
-        c1, c2, c3 = st.columns(3)
-        start = c1.date_input(t("board.start"), value=default_start, format="DD-MM-YYYY",
-                              key=f"{prefix}_start")
-        end = c2.date_input(t("board.end"), format="DD-MM-YYYY", key=f"{prefix}_end",
-                            value=sprint.end_date if sprint else default_start + timedelta(days=4))
-        goal = c3.number_input(t("board.goal"), min_value=1, step=1, key=f"{prefix}_goal",
-                               value=sprint.goal_count if sprint else 16)
-        kind = st.radio(t("board.kind"), SPRINT_KINDS, horizontal=True, key=f"{prefix}_kind",
-                        index=SPRINT_KINDS.index(sprint.kind) if sprint else 0,
-                        format_func=lambda k: t(f"kind.{k}"))
-        focus = st.text_input(t("board.focus"), value=sprint.focus if sprint else "",
-                              key=f"{prefix}_focus")
-        consultant_ids = []
-        if sprint is None:
-            consultant_ids = st.multiselect(
-                t("board.consultants"), staff["id"].tolist(), key=f"{prefix}_consultants",
-                placeholder=t("board.choose_consultants"),
-                format_func=dict(zip(staff["id"], staff["name"])).get)
-        st.caption(t("board.stage_names"))
-        names = (sprint.stage_names if sprint else {}) or {}
-        stage_cols = st.columns(len(STAGES))
-        stage_names = {
-            stage: col.text_input(t(f"stage.{stage}"), value=names.get(stage, ""),
-                                  key=f"{prefix}_stage_{stage}")
-            for stage, col in zip(STAGES, stage_cols)
-        }
-        if not st.form_submit_button(t("common.save"), type="primary"):
-            return None
-    return dict(name=name, start=start, end=end, goal=int(goal), kind=kind, focus=focus,
-                stage_names=stage_names, consultant_ids=consultant_ids)
-
-
+running_id = sprints.running_sprint_id(engine, actor)
+next_id = None if running_id is not None else sprints.next_sprint_id(engine, actor)
 if can_edit:
-    with st.expander(t("board.new_sprint"), icon=":material/add:",
-                     expanded=all_sprints.empty):
-        fields = sprint_form("new")
-        if fields is not None:
-            try:
-                new_id = sprints.create_sprint(engine, actor, **fields)
-            except UserError as error:
-                ui.show_error(error)
-            else:
-                st.session_state["sprint_id"] = new_id
-                st.session_state["flash"] = t("board.created")
-                st.rerun()
+    # Open by itself when the team has nothing running or planned to work on.
+    planning.new_sprint_panel(actor, staff, expanded=running_id is None and next_id is None)
 
 if all_sprints.empty:
     st.info(t("board.no_sprints"))
@@ -92,12 +44,18 @@ sprint_ids = all_sprints["id"].tolist()
 requested = st.query_params.get("sprint")
 if requested and requested.isdigit() and int(requested) in sprint_ids:
     st.session_state["sprint_id"] = int(requested)
+if (opened := st.session_state.pop("open_sprint", None)) in sprint_ids:
+    st.session_state["sprint_id"] = opened
 if st.session_state.get("sprint_id") not in sprint_ids:
-    st.session_state["sprint_id"] = sprints.current_sprint_id(engine, actor)
+    st.session_state["sprint_id"] = running_id or next_id or sprints.current_sprint_id(engine, actor)
+planning.running_notice(actor, running_id, next_id)
 labels = {row.id: f"{row.name} ({t(f'status.{row.status}')})" for row in all_sprints.itertuples()}
 sprint_id = st.selectbox(t("board.choose_sprint"), sprint_ids, key="sprint_id",
-                         format_func=labels.get)
+                         format_func=labels.get, placeholder=t("board.pick_sprint"))
+if sprint_id is None:
+    st.stop()
 sprint = sprints.get_sprint(engine, actor, sprint_id)
+status = sprints.sprint_status(sprint)
 stage_label = sprints.stage_labels(sprint, {s: t(f"stage.{s}") for s in STAGES})
 
 
@@ -113,13 +71,16 @@ with head2:
     st.metric(t("screen.goal"), f"{result.secured} / {result.goal}")
 st.progress(min(1.0, result.secured / result.goal),
             text=t("board.progress", secured=result.secured, goal=result.goal))
-if sprint.status == "closed":
-    outcome_key = "board.result_reached" if result.reached else "board.result_missed"
+if status == sprints.CLOSED:
     (st.success if result.reached else st.warning)(
-        f"{t('board.closed_info')} {t(outcome_key, secured=result.secured, goal=result.goal)}")
+        f"{t('board.closed_info')} {planning.result_text(result)}")
+    if can_edit:
+        planning.repeat_panel(actor, sprint)
+elif status == sprints.ENDED:
+    planning.ended_notice(actor, sprint, result)
 
 cards = sprints.board(engine, actor, sprint_id)
-editable = can_edit and sprint.status != "closed"
+editable = can_edit and status != sprints.CLOSED
 if not access.can(actor, "card.move"):
     st.info(t("board.readonly"))
 
@@ -174,6 +135,24 @@ def company_choices(query: str = "", include: tuple[int, ...] = ()) -> dict[int,
 
 company_names: dict[int, str] = {}
 
+consultant_names = {int(i): name for i, name in zip(cards["consultant_id"], cards["consultant"])}
+f1, f2, f3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+chosen = f1.selectbox(t("board.filter_consultant"), [0, *consultant_names], key="board_consultant",
+                      format_func=lambda c: consultant_names.get(c) or t("board.all_consultants"))
+# One search for every card's company picker (a search field on each card would cost each rerun).
+company_query = f2.text_input(t("board.find_company"), key="board_company_find", type="search",
+                              placeholder=t("board.find_company_placeholder")) if editable else ""
+swimlanes = f3.toggle(t("board.swimlanes"), key="board_swimlanes")
+offer = st.session_state.get("place_card")
+# The cards' companies and the one a secured card offers stay in the pickers whatever the search.
+board_companies = company_choices(company_query, include=tuple(
+    int(c) for c in cards["company_id"].dropna()) + ((offer["company_id"],)
+                                                     if offer and offer["company_id"] else ()))
+# Who has brought citizens already, for the next consultant the planning panel proposes.
+with_cards = {int(c) for c in cards["consultant_id"].dropna()}
+if chosen:
+    cards = cards[cards["consultant_id"] == chosen]
+
 if pending := st.session_state.get("park_card"):
     card_id, version, name = pending
     with st.form("park_form"):
@@ -196,27 +175,25 @@ if pending := st.session_state.get("park_card"):
                                           stage=stage_label["parked"])
             st.rerun()
 
-if offer := st.session_state.get("place_card"):
+if offer:
     card_id, name = offer["card_id"], offer["name"]
-    place_query = st.text_input(t("board.find_company"), key=f"place_find_{card_id}",
-                                type="search", placeholder=t("board.find_company_placeholder"))
-    place_choices = company_choices(place_query, include=(offer["company_id"],)
-                                    if offer["company_id"] else ())
-    company_ids = list(place_choices)
+    company_ids = list(board_companies)
     with st.form("place_form"):
         st.markdown(f"**:material/work: {t('board.place_title', citizen=name)}**")
         st.caption(t("board.place_caption"))
         c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
         company_id = c1.selectbox(
             t("board.place_company"), company_ids, key=f"place_company_{card_id}",
-            index=company_ids.index(offer["company_id"]) if offer["company_id"] in place_choices
-            else None, placeholder=t("board.place_pick_company"), format_func=place_choices.get)
+            index=company_ids.index(offer["company_id"]) if offer["company_id"] in board_companies
+            else None, placeholder=t("board.place_pick_company"), format_func=board_companies.get,
+            help=t("board.company_help"))
         kind = c2.selectbox(t("board.place_kind"), PLACEMENT_KINDS, key=f"place_kind_{card_id}",
                             format_func=lambda k: t(placements.KIND_KEYS[k]))
         start = c3.date_input(t("board.start"), value=clock.today(), format="DD-MM-YYYY",
                               key=f"place_start_{card_id}")
         hours = c4.number_input(t("board.place_hours"), value=None, min_value=0.5, step=0.5,
-                                key=f"place_hours_{card_id}")
+                                key=f"place_hours_{card_id}", help=t("board.place_hours_help"),
+                                placeholder=t("board.place_hours_default"))
         b1, b2, _ = st.columns([1, 1, 4])
         create = b1.form_submit_button(t("board.place_create"), type="primary",
                                        icon=":material/add_link:")
@@ -228,7 +205,8 @@ if offer := st.session_state.get("place_card"):
         try:
             placements.start_placement(engine, actor, citizen_id=offer["citizen_id"],
                                        company_id=company_id or 0, kind=kind, start_date=start,
-                                       hours_per_week=hours, card_id=card_id)
+                                       hours_per_week=placements.default_hours(kind)
+                                       if hours is None else hours, card_id=card_id)
         except UserError as error:
             ui.show_error(error)
         else:
@@ -236,18 +214,6 @@ if offer := st.session_state.get("place_card"):
             st.session_state["flash"] = t("board.place_created", citizen=name)
             st.rerun()
 
-consultant_names = {int(i): name for i, name in zip(cards["consultant_id"], cards["consultant"])}
-f1, f2, f3 = st.columns([2, 2, 1], vertical_alignment="bottom")
-chosen = f1.selectbox(t("board.filter_consultant"), [0, *consultant_names], key="board_consultant",
-                      format_func=lambda c: consultant_names.get(c) or t("board.all_consultants"))
-# One search for every card's company picker (a search field on each card would cost each rerun).
-company_query = f2.text_input(t("board.find_company"), key="board_company_find", type="search",
-                              placeholder=t("board.find_company_placeholder")) if editable else ""
-swimlanes = f3.toggle(t("board.swimlanes"), key="board_swimlanes")
-board_companies = company_choices(company_query, include=tuple(
-    int(c) for c in cards["company_id"].dropna()))
-if chosen:
-    cards = cards[cards["consultant_id"] == chosen]
 
 
 def card_view(card) -> None:
@@ -288,7 +254,7 @@ def card_view(card) -> None:
                              format_func=lambda c: board_companies.get(c) or t("board.no_company"),
                              on_change=set_company, args=(card.card_id, card.version, name),
                              help=t("board.company_help"))
-        if sprint.status != "closed" and card.stage in ("selected", "clarified", "dialogue"):
+        if status != sprints.CLOSED and card.stage in ("selected", "clarified", "dialogue"):
             matching_ui.card_popover(engine, actor, int(card.citizen_id),
                                      key=f"matches_{card.card_id}")
 
@@ -315,104 +281,16 @@ else:
     columns_view(cards, show_headers=True)
 
 if editable:
-    with st.expander(t("board.add_cards"), icon=":material/person_add:"):
-        staff_names = dict(zip(staff["id"], staff["name"]))
-        default_consultant = staff["id"].tolist().index(actor.staff_id) \
-            if actor.staff_id in staff_names else 0
-        existing, new = st.tabs([t("board.add_existing"), t("board.create_citizen")])
-        with existing:
-            query = st.text_input(t("board.search_citizen"), key="card_search")
-            try:
-                found = people.search_citizens(engine, actor, query) if query.strip() else None
-            except UserError as error:  # a search that looks like a CPR number is refused
-                ui.show_error(error)
-                found = None
-            if found is not None and not found.empty:
-                citizen_id = st.selectbox(
-                    t("board.citizen"), found["id"].tolist(), key="card_citizen",
-                    format_func=dict(zip(found["id"], found["first_name"] + " "
-                                         + found["last_name"] + " ("
-                                         + found["birth_year"].astype(str) + ")")).get)
-                consultant_id = st.selectbox(t("board.brought_by"), staff["id"].tolist(),
-                                             index=default_consultant, key="card_consultant",
-                                             format_func=staff_names.get)
-                if st.button(t("board.add"), key="card_add", type="primary"):
-                    try:
-                        sprints.add_card(engine, actor, sprint_id, citizen_id=citizen_id,
-                                         consultant_id=consultant_id)
-                    except UserError as error:
-                        ui.show_error(error)
-                    else:
-                        st.session_state["flash"] = t("board.added")
-                        st.rerun()
-        with new:
-            with st.form("new_citizen", clear_on_submit=True):
-                c1, c2, c3 = st.columns(3)
-                first = c1.text_input(t("board.first_name"), key="nc_first")
-                last = c2.text_input(t("board.last_name"), key="nc_last")
-                year = c3.number_input(t("board.birth_year"), min_value=1900, max_value=2100,
-                                       value=1990, step=1, key="nc_year")
-                target = st.text_input(t("board.target_group"), key="nc_target",
-                                       value="aktivitetsparat kontanthjælp")
-                consultant_id = st.selectbox(t("board.brought_by"), staff["id"].tolist(),
-                                             index=default_consultant, key="nc_consultant",
-                                             format_func=staff_names.get)
-                if st.form_submit_button(t("board.add"), type="primary"):
-                    try:
-                        sprints.add_new_citizen_card(
-                            engine, actor, sprint_id, consultant_id=consultant_id,
-                            first_name=first, last_name=last, birth_year=int(year),
-                            target_group=target)
-                    except UserError as error:
-                        ui.show_error(error)
-                    else:
-                        st.session_state["flash"] = t("board.added")
-                        st.rerun()
-        participants = sprints.consultants(engine, actor, sprint_id)
-        others = staff[~staff["id"].isin(participants["id"])]
-        if not others.empty:
-            c1, c2 = st.columns([3, 1])
-            staff_id = c1.selectbox(t("board.add_consultant"), others["id"].tolist(),
-                                    format_func=staff_names.get, key="add_consultant")
-            if c2.button(t("board.add_consultant_button"), key="add_consultant_button"):
-                sprints.add_consultant(engine, actor, sprint_id, staff_id)
-                st.rerun()
+    planning.add_citizens_panel(actor, sprint, staff, with_cards)
 
 st.divider()
 programme_col, chart_col = st.columns([2, 3])
 with programme_col:
     st.subheader(t("board.programme"))
     programme = sprints.agenda(engine, actor, sprint_id)
-    today = clock.today()
-    for day, items in programme.groupby("day", sort=True):
-        heading = f"**{i18n.weekday(day, lang).capitalize()} {i18n.format_date(day)}**"
-        if day == today:
-            heading += f" :blue-badge[{t('board.today')}]"
-        with st.container(border=day == today):
-            st.markdown(heading)
-            st.markdown("\n".join(f"- {item.part}: {item.title}" if item.part
-                                  else f"- {item.title}" for item in items.itertuples()))
+    planning.programme_view(programme)
     if editable:
-        with st.expander(t("board.programme_edit"), icon=":material/edit_calendar:"):
-            edited = st.data_editor(
-                programme.drop(columns=["id"]), num_rows="dynamic", key="agenda_editor",
-                hide_index=True, width="stretch",
-                column_config={
-                    "day": st.column_config.DateColumn(t("board.col_day"), format="DD-MM-YYYY",
-                                                       min_value=sprint.start_date,
-                                                       max_value=sprint.end_date),
-                    "part": st.column_config.TextColumn(t("board.col_part")),
-                    "title": st.column_config.TextColumn(t("board.col_title")),
-                    "note": st.column_config.TextColumn(t("board.col_note")),
-                })
-            if st.button(t("common.save"), key="agenda_save"):
-                try:
-                    sprints.save_agenda(engine, actor, sprint_id, edited)
-                except UserError as error:
-                    ui.show_error(error)
-                else:
-                    st.session_state["flash"] = t("board.programme_saved")
-                    st.rerun()
+        planning.programme_panel(actor, sprint, programme)
 
 with chart_col:
     st.subheader(t("board.burnup"))
@@ -446,31 +324,6 @@ with chart_col:
     st.plotly_chart(funnel_figure, width="stretch", key="funnel_chart")
     st.caption(t("board.funnel_caption"))
 
-def edit_sprint() -> None:
-    """The sprint's own form; a save names the version it was filled from."""
-    # The version the open form was filled from, so a colleague's save in between is refused;
-    # after a refusal the form is drawn anew (new keys) from the stored sprint.
-    seen_key, refill = f"sprint_version_{sprint_id}", st.session_state.get("sprint_refill", 0)
-    prefix = "edit" + (f"_{refill}" if refill else "")
-    if st.session_state.get(seen_key) is None or f"{prefix}_name" not in st.session_state:
-        st.session_state[seen_key] = sprint.version
-    fields = sprint_form(prefix, sprint)
-    if fields is not None:
-        fields.pop("consultant_ids")
-        try:
-            sprints.update_sprint(engine, actor, sprint_id,
-                                  expected_version=st.session_state[seen_key], **fields)
-        except UserError as error:
-            if isinstance(error, StaleVersion):
-                st.session_state.pop(seen_key)
-                st.session_state["sprint_refill"] = refill + 1
-            ui.show_error(error)
-        else:
-            st.session_state.pop(seen_key)
-            st.session_state["flash"] = t("board.saved")
-            st.rerun()
-
-
 if can_edit:
     st.divider()
     # The form is drawn only while the section is open: it is rarely needed and costs each rerun.
@@ -478,14 +331,12 @@ if can_edit:
                                key="sprint_edit_open", on_change="rerun")
     if edit_section.open:
         with edit_section:
-            edit_sprint()
-    if access.can(actor, "sprint.close"):
-        if sprint.status != "closed":
-            if st.button(t("board.close_confirm"), key="close_sprint", icon=":material/flag:"):
-                closed = sprints.close_sprint(engine, actor, sprint_id)
-                key = "board.result_reached" if closed.reached else "board.result_missed"
-                st.session_state["flash"] = t(key, secured=closed.secured, goal=closed.goal)
-                st.rerun()
-        elif st.button(t("board.reopen"), key="reopen_sprint"):
-            sprints.reopen_sprint(engine, actor, sprint_id)
-            st.rerun()
+            planning.edit_sprint_form(actor, sprint, staff)
+    if status in (sprints.PLANNED, sprints.RUNNING):
+        # Closing early is possible; an ended sprint offers it at the top with its result.
+        planning.close_button(actor, sprint, t("board.close_confirm"))
+    elif status == sprints.CLOSED and access.can(actor, "sprint.close") \
+            and st.button(t("board.reopen"), key="reopen_sprint"):
+        sprints.reopen_sprint(engine, actor, sprint_id)
+        st.session_state["open_sprint"] = sprint_id  # the chooser's label shows the new status
+        st.rerun()

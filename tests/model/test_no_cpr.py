@@ -172,6 +172,13 @@ CASES = {
         w.engine, w.admin, w.sprint, agenda(cpr, "note")),
     "sprints.save_agenda:items.part": lambda w, cpr: sprints.save_agenda(
         w.engine, w.admin, w.sprint, agenda(cpr, "part")),
+    "sprints.add_cards:new_citizens.last_name": lambda w, cpr: sprints.add_cards(
+        w.engine, w.admin, w.sprint, consultant_id=w.admin.staff_id,
+        new_citizens=[dict(first_name="Ny", last_name=cpr, birth_year=1991)]),
+    "sprints.repeat_sprint:name": lambda w, cpr: sprints.repeat_sprint(
+        w.engine, w.admin, w.sprint, name=f"Uge {cpr}", start=TODAY, end=TODAY),
+    "sprints.repeat_sprint:focus": lambda w, cpr: sprints.repeat_sprint(
+        w.engine, w.admin, w.sprint, name="Uge 2", start=TODAY, end=TODAY, focus=cpr),
     "companies.create_company:name": lambda w, cpr: companies.create_company(
         w.engine, w.admin, name=f"Firma {cpr}"),
     "companies.create_company:industry": lambda w, cpr: companies.create_company(
@@ -284,6 +291,7 @@ NOT_FREE_TEXT = {
     "outcomes.save_progression_sheet:sheet": "scores are numbers; the name column is not stored",
     "importing.commit_import:frame": "every column is checked: test_every_import_column_...",
     "privacy.erase_citizen:confirm_name": "compared with the stored name, never stored",
+    "sprints.save_agenda:expected_stamp": "a fingerprint the model made, compared, never stored",
     "auth.change_password:new_password": "stored only as an argon2 hash",
     "auth.change_password:confirmation": "stored only as an argon2 hash",
     "audit.log_refused:what": "written by the model, not typed by a user",

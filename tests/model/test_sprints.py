@@ -6,10 +6,12 @@ import pandas as pd
 import pytest
 from sqlmodel import Session, func, select
 
-from model import sprints
+from model import i18n, people, sprints
 from model.errors import AccessDenied, StaleVersion, ValidationError
+from model.tables import SECURED as SECURED_STAGE
 from model.tables import AuditLog, Citizen, SprintCard, StageChange
-from tests.conftest import demo_actor
+from tests.conftest import demo_actor, make_actor
+from tests.model.test_transactions import InjectedFailure, fail_audit_at, snapshot
 
 MONDAY = date(2026, 9, 21)
 
@@ -264,3 +266,306 @@ def test_the_running_sprint_is_the_teams_own_whose_dates_hold_today(engine, acto
     # After the last one ended, the latest is shown.
     assert sprints.running_sprint_id(engine, leader, today=date(2027, 2, 1)) is None
     assert sprints.current_sprint_id(engine, leader, today=date(2027, 2, 1)) == coming
+
+
+# --- Planning the week -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("today, week", [
+    (date(2027, 1, 1), (date(2026, 12, 28), date(2027, 1, 1))),    # Friday of ISO week 53
+    (date(2026, 12, 5), (date(2026, 12, 7), date(2026, 12, 11))),  # Saturday: next week
+    (date(2026, 12, 6), (date(2026, 12, 7), date(2026, 12, 11))),  # Sunday: next week
+    (date(2027, 9, 27), (date(2027, 9, 27), date(2027, 10, 1))),   # Monday of week 39
+    (date(2027, 9, 29), (date(2027, 9, 27), date(2027, 10, 1))),   # its Wednesday
+])
+def test_the_new_sprint_proposes_this_weeks_monday_to_friday(today, week):
+    assert sprints.proposed_week(today) == week
+
+
+def test_the_free_week_skips_weeks_that_already_have_a_sprint():
+    taken = [(date(2027, 9, 27), date(2027, 10, 1)), (date(2027, 10, 8), date(2027, 10, 8))]
+    # This week is taken, and a one-day session on Friday takes the next one too.
+    assert sprints.free_week(date(2027, 9, 28), taken) == (date(2027, 10, 11), date(2027, 10, 15))
+    assert sprints.free_week(date(2027, 9, 28), []) == (date(2027, 9, 27), date(2027, 10, 1))
+
+
+def test_the_next_free_week_counts_only_the_teams_own_sprints(engine, actor_factory):
+    leader, other = actor_factory("leader"), actor_factory("leader")
+    sprints.create_sprint(engine, leader, name="Uge 39", start=date(2027, 9, 27),
+                          end=date(2027, 10, 1), goal=16)
+    sprints.create_sprint(engine, other, name="Deres uge 40", start=date(2027, 10, 4),
+                          end=date(2027, 10, 8), goal=16)
+    assert sprints.next_free_week(engine, leader, team_id=leader.team_id,
+                                  today=date(2027, 9, 29)) == (date(2027, 10, 4), date(2027, 10, 8))
+    assert sprints.next_free_week(engine, other, team_id=other.team_id,
+                                  today=date(2027, 9, 29)) == (date(2027, 9, 27), date(2027, 10, 1))
+
+
+def test_the_template_lands_on_the_sprints_weekdays():
+    week = sprints.programme_from_template(date(2027, 9, 27), date(2027, 10, 1))
+    assert len(week) == len(sprints.PROGRAMME_TEMPLATE)
+    assert [day.weekday() for day, _, _ in week] == [n for n, _, _ in sprints.PROGRAMME_TEMPLATE]
+    assert week[0] == (date(2027, 9, 27), "formiddag", sprints.PROGRAMME_TEMPLATE[0][2])
+    # Friday to Tuesday across a weekend: Friday's, Monday's and Tuesday's items only.
+    short = sprints.programme_from_template(date(2027, 10, 1), date(2027, 10, 5))
+    assert [(day, part) for day, part, _ in short] == [
+        (date(2027, 10, 4), "formiddag"), (date(2027, 10, 4), "eftermiddag"),
+        (date(2027, 10, 5), "formiddag"), (date(2027, 10, 5), "eftermiddag"),
+        (date(2027, 10, 1), "formiddag"), (date(2027, 10, 1), "eftermiddag")]
+
+
+def test_applying_the_template_fills_an_empty_programme_and_asks_before_replacing(engine, week):
+    consultant, sprint_id, _ = week
+    assert sprints.apply_programme_template(engine, consultant, sprint_id) == 9
+    programme = sprints.agenda(engine, consultant, sprint_id)
+    assert sorted({d.weekday() for d in programme["day"]}) == [0, 1, 2, 3, 4]
+    assert programme["title"].iloc[-1] == "Fælles opsamling med sagsbehandlere og mentorer"
+
+    sprints.save_agenda(engine, consultant, sprint_id, programme.head(2))
+    with pytest.raises(ValidationError) as refused:
+        sprints.apply_programme_template(engine, consultant, sprint_id)
+    assert (refused.value.key, refused.value.params) == ("error.programme_exists", {"items": 2})
+    assert len(sprints.agenda(engine, consultant, sprint_id)) == 2
+    assert sprints.apply_programme_template(engine, consultant, sprint_id, replace=True) == 9
+    assert len(sprints.agenda(engine, consultant, sprint_id)) == 9
+
+
+def test_applying_the_template_is_one_transaction(engine, week, monkeypatch):
+    consultant, sprint_id, _ = week
+    kept = pd.DataFrame([{"day": MONDAY, "part": "", "title": "Vores eget program", "note": ""}])
+    sprints.save_agenda(engine, consultant, sprint_id, kept)
+    fail_audit_at(monkeypatch, "template", "agenda_item")
+    with pytest.raises(InjectedFailure):
+        sprints.apply_programme_template(engine, consultant, sprint_id, replace=True)
+    assert sprints.agenda(engine, consultant, sprint_id)["title"].tolist() == ["Vores eget program"]
+
+
+@pytest.mark.parametrize("day", [
+    "2026-09-22",                      # an empty editor's date column hands back ISO text
+    "2026-09-22T00:00:00",
+    "22-09-2026",
+    pd.Timestamp("2026-09-22"),
+    datetime(2026, 9, 22, 0, 0),
+    date(2026, 9, 22),
+])
+def test_save_agenda_takes_the_day_as_the_editor_hands_it_back(engine, week, day):
+    consultant, sprint_id, _ = week
+    items = pd.DataFrame([{"day": day, "part": "formiddag", "title": "Sparring", "note": None},
+                          {"day": None, "part": None, "title": None, "note": None},
+                          # A new row the editor added with its default day, left empty.
+                          {"day": "2026-09-21", "part": "", "title": None, "note": None}])
+    sprints.save_agenda(engine, consultant, sprint_id, items)
+    saved = sprints.agenda(engine, consultant, sprint_id)
+    assert saved[["day", "part", "title", "note"]].values.tolist() == [
+        [date(2026, 9, 22), "formiddag", "Sparring", ""]]
+
+
+@pytest.mark.parametrize("day", ["tirsdag", "2026-13-01", "2026-10-05"])
+def test_save_agenda_refuses_a_day_it_cannot_read_or_outside_the_sprint(engine, week, day):
+    consultant, sprint_id, _ = week
+    items = pd.DataFrame([{"day": day, "part": "", "title": "Sparring", "note": ""}])
+    with pytest.raises(ValidationError) as refused:
+        sprints.save_agenda(engine, consultant, sprint_id, items)
+    assert refused.value.key == "error.agenda_day_outside"
+    assert sprints.agenda(engine, consultant, sprint_id).empty
+
+
+def test_save_agenda_refuses_a_programme_a_colleague_saved_in_between(engine, week):
+    consultant, sprint_id, _ = week
+    sprints.apply_programme_template(engine, consultant, sprint_id)
+    mine = sprints.agenda(engine, consultant, sprint_id)
+    stamp = sprints.programme_stamp(mine)
+    theirs = mine.copy()
+    theirs.loc[0, "title"] = "Kollegaens rettelse"
+    sprints.save_agenda(engine, consultant, sprint_id, theirs, expected_stamp=stamp)
+    with pytest.raises(StaleVersion):
+        sprints.save_agenda(engine, consultant, sprint_id, mine.head(1), expected_stamp=stamp)
+    saved = sprints.agenda(engine, consultant, sprint_id)
+    assert len(saved) == 9 and saved["title"].iloc[0] == "Kollegaens rettelse"
+    # Saved from what is stored now, it goes through.
+    sprints.save_agenda(engine, consultant, sprint_id, saved.head(1),
+                        expected_stamp=sprints.programme_stamp(saved))
+    assert len(sprints.agenda(engine, consultant, sprint_id)) == 1
+
+
+@pytest.fixture
+def team(engine, actor_factory):
+    """A team with a leader, two consultants with three citizens each, and this week's sprint."""
+    leader = actor_factory("leader")
+    consultants = [make_actor(engine, "consultant", team_id=leader.team_id, name=name)
+                   for name in ("Anne Holm", "Bent Krog")]
+    citizens = {
+        c.staff_id: [people.create_citizen(engine, leader, first_name=first, last_name=last,
+                                           birth_year=1988 + i, consultant_id=c.staff_id,
+                                           team_id=leader.team_id)
+                     for i, (first, last) in enumerate(names)]
+        for c, names in zip(consultants, [
+            [("Ali", "Berg"), ("Dorte", "Lund"), ("Emil", "Sand")],
+            [("Fatima", "Dam"), ("Gert", "Mose"), ("Hiba", "Skov")]])}
+    sprint_id = sprints.create_sprint(engine, leader, name="Uge 39", start=date(2027, 9, 27),
+                                      end=date(2027, 10, 1), goal=4)
+    return leader, consultants, citizens, sprint_id
+
+
+def card_rows(engine, sprint_id) -> list[tuple]:
+    with Session(engine) as session:
+        return sorted(session.exec(select(SprintCard.citizen_id, SprintCard.consultant_id,
+                                          SprintCard.stage)
+                                   .where(SprintCard.sprint_id == sprint_id)).all())
+
+
+def test_a_consultant_joins_with_three_citizens_in_one_step(engine, team):
+    leader, (anne, bent), citizens, sprint_id = team
+    cards = sprints.add_cards(engine, leader, sprint_id, consultant_id=anne.staff_id,
+                              citizen_ids=citizens[anne.staff_id])
+    assert len(cards) == 3
+    # "Medbragt af" is the citizen's own consultant; the consultant now takes part.
+    assert card_rows(engine, sprint_id) == [(c, anne.staff_id, "selected")
+                                            for c in citizens[anne.staff_id]]
+    assert sprints.consultants(engine, leader, sprint_id)["id"].tolist() == [anne.staff_id]
+    annes = sprints.consultant_citizens(engine, leader, sprint_id, consultant_id=anne.staff_id)
+    bents = sprints.consultant_citizens(engine, leader, sprint_id, consultant_id=bent.staff_id)
+    assert annes["on_sprint"].tolist() == [True] * 3
+    assert bents["on_sprint"].tolist() == [False] * 3
+    assert bents["first_name"].tolist() == ["Fatima", "Gert", "Hiba"]
+
+
+def test_bringing_citizens_can_create_new_ones_and_name_who_brought_them(engine, team):
+    leader, (anne, bent), citizens, sprint_id = team
+    sprints.add_cards(engine, leader, sprint_id, consultant_id=bent.staff_id,
+                      citizen_ids=citizens[bent.staff_id][:1],
+                      new_citizens=[dict(first_name="Ida", last_name="Nør", birth_year=1995)],
+                      brought_by=anne.staff_id)
+    with Session(engine) as session:
+        ida = session.exec(select(Citizen).where(Citizen.first_name == "Ida")).one()
+    assert (ida.consultant_id, ida.team_id) == (bent.staff_id, leader.team_id)
+    assert card_rows(engine, sprint_id) == sorted([
+        (citizens[bent.staff_id][0], anne.staff_id, "selected"),
+        (ida.id, anne.staff_id, "selected")])
+    assert set(sprints.consultants(engine, leader, sprint_id)["id"]) == {anne.staff_id,
+                                                                         bent.staff_id}
+
+
+def test_bringing_a_citizen_already_on_the_sprint_writes_nothing(engine, team):
+    leader, (anne, _), citizens, sprint_id = team
+    first, *rest = citizens[anne.staff_id]
+    sprints.add_card(engine, leader, sprint_id, citizen_id=first, consultant_id=anne.staff_id)
+    before = snapshot(engine)
+    with pytest.raises(ValidationError) as refused:
+        sprints.add_cards(engine, leader, sprint_id, consultant_id=anne.staff_id,
+                          citizen_ids=[*rest, first],
+                          new_citizens=[dict(first_name="Ida", last_name="Nør", birth_year=1995)])
+    assert refused.value.key == "error.citizen_on_board_named"
+    assert refused.value.params == {"name": "Ali Berg"}
+    assert i18n.t(refused.value.key, "da", **refused.value.params) == (
+        "Ali Berg er allerede på tavlen i denne sprint. Intet er gemt.")
+    assert snapshot(engine) == before
+
+
+def test_bringing_citizens_is_one_transaction(engine, team, monkeypatch):
+    leader, (anne, _), citizens, sprint_id = team
+    before = snapshot(engine)
+    fail_audit_at(monkeypatch, "create", "sprint_card", nth=3)
+    with pytest.raises(InjectedFailure):
+        sprints.add_cards(engine, leader, sprint_id, consultant_id=anne.staff_id,
+                          citizen_ids=citizens[anne.staff_id])
+    assert snapshot(engine) == before
+
+
+def test_bringing_citizens_keeps_the_role_and_team_checks(engine, team, actor_factory):
+    leader, (anne, _), citizens, sprint_id = team
+    with pytest.raises(AccessDenied):
+        sprints.add_cards(engine, actor_factory("caseworker", team_id=leader.team_id), sprint_id,
+                          consultant_id=anne.staff_id, citizen_ids=citizens[anne.staff_id])
+    outsider = actor_factory("consultant")
+    own_sprint = sprints.create_sprint(engine, outsider, name="Deres uge", start=MONDAY,
+                                       end=date(2026, 9, 25), goal=3)
+    with pytest.raises(ValidationError) as refused:
+        sprints.add_cards(engine, outsider, own_sprint, consultant_id=outsider.staff_id,
+                          citizen_ids=citizens[anne.staff_id][:1])
+    assert refused.value.key == "error.not_found"
+    with pytest.raises(ValidationError) as nothing:
+        sprints.add_cards(engine, leader, sprint_id, consultant_id=anne.staff_id)
+    assert nothing.value.key == "error.no_citizens_chosen"
+    assert card_rows(engine, sprint_id) == [] and card_rows(engine, own_sprint) == []
+
+
+def closed_week(engine, team):
+    """Uge 39 planned and closed: both consultants' citizens on it, two secured, one parked."""
+    leader, (anne, bent), citizens, sprint_id = team
+    for consultant in (anne, bent):
+        sprints.add_cards(engine, leader, sprint_id, consultant_id=consultant.staff_id,
+                          citizen_ids=citizens[consultant.staff_id])
+    sprints.apply_programme_template(engine, leader, sprint_id)
+    board = sprints.board(engine, leader, sprint_id).set_index("citizen_id")
+    for citizen_id, stage in [(citizens[anne.staff_id][0], "secured"),
+                              (citizens[bent.staff_id][0], "secured")]:
+        sprints.move_card(engine, leader, int(board.loc[citizen_id, "card_id"]), stage,
+                          expected_version=1)
+    sprints.move_card(engine, leader, int(board.loc[citizens[bent.staff_id][1], "card_id"]),
+                      "parked", expected_version=1, park_reason="Syg")
+    sprints.close_sprint(engine, leader, sprint_id)
+    return leader, anne, bent, citizens, sprint_id
+
+
+def test_repeating_a_closed_sprint_copies_consultants_programme_and_goal(engine, team):
+    leader, anne, bent, citizens, old = closed_week(engine, team)
+    offered = sprints.repeatable_cards(engine, leader, old)
+    assert len(offered) == 4 and SECURED_STAGE not in set(offered["stage"])
+    bring = [citizens[anne.staff_id][1], citizens[bent.staff_id][1]]
+    new = sprints.repeat_sprint(engine, leader, old, name="Uge 12 – fastholdelse",
+                                start=date(2028, 3, 20), end=date(2028, 3, 24),
+                                focus="fastholdelse", citizen_ids=bring)
+    sprint = sprints.get_sprint(engine, leader, new)
+    assert (sprint.name, sprint.focus, sprint.goal_count, sprint.kind, sprint.team_id) == (
+        "Uge 12 – fastholdelse", "fastholdelse", 4, "intensive_week", leader.team_id)
+    assert set(sprints.consultants(engine, leader, new)["id"]) == {anne.staff_id, bent.staff_id}
+    before = sprints.agenda(engine, leader, old)
+    after = sprints.agenda(engine, leader, new)
+    assert after["title"].tolist() == before["title"].tolist()
+    assert [d.weekday() for d in after["day"]] == [d.weekday() for d in before["day"]]
+    assert after["day"].min() == date(2028, 3, 20) and after["day"].max() == date(2028, 3, 24)
+    assert card_rows(engine, new) == sorted([(bring[0], anne.staff_id, "selected"),
+                                             (bring[1], bent.staff_id, "selected")])
+    # The old sprint is untouched.
+    assert len(card_rows(engine, old)) == 6
+
+
+def test_repeating_needs_a_closed_sprint_and_open_citizens(engine, team):
+    leader, _, citizens, open_sprint = team
+    fields = dict(name="Igen", start=date(2028, 3, 20), end=date(2028, 3, 24))
+    with pytest.raises(ValidationError) as not_closed:
+        sprints.repeat_sprint(engine, leader, open_sprint, **fields)
+    assert not_closed.value.key == "error.repeat_needs_closed"
+    leader, anne, _, citizens, old = closed_week(engine, team)
+    before = snapshot(engine)
+    with pytest.raises(ValidationError) as secured:
+        sprints.repeat_sprint(engine, leader, old, citizen_ids=[citizens[anne.staff_id][0]],
+                              **fields)
+    assert secured.value.key == "error.repeat_citizen_not_open"
+    with pytest.raises(ValidationError):
+        sprints.repeat_sprint(engine, leader, old, **fields | {"name": " "})
+    assert snapshot(engine) == before
+
+
+def test_repeating_a_sprint_is_one_transaction(engine, team, monkeypatch):
+    leader, anne, _, citizens, old = closed_week(engine, team)
+    before = snapshot(engine)
+    fail_audit_at(monkeypatch, "create", "sprint_card", nth=2)
+    with pytest.raises(InjectedFailure):
+        sprints.repeat_sprint(engine, leader, old, name="Igen", start=date(2028, 3, 20),
+                              end=date(2028, 3, 24), citizen_ids=citizens[anne.staff_id][1:])
+    assert snapshot(engine) == before
+
+
+def test_a_repeated_programme_keeps_its_weekdays_when_the_old_week_began_on_a_weekend(
+        engine, actor_factory):
+    leader = actor_factory("leader")
+    old = sprints.create_sprint(engine, leader, name="Lør-ons", start=date(2027, 9, 25),
+                                end=date(2027, 9, 29), goal=2)
+    sprints.apply_programme_template(engine, leader, old)
+    sprints.close_sprint(engine, leader, old)
+    new = sprints.repeat_sprint(engine, leader, old, name="Igen", start=date(2028, 3, 20),
+                                end=date(2028, 3, 24))
+    days = sprints.agenda(engine, leader, new)["day"].tolist()
+    assert sorted(set(days)) == [date(2028, 3, 20), date(2028, 3, 21), date(2028, 3, 22)]
+    assert len(days) == 6

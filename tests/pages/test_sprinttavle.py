@@ -1,14 +1,16 @@
 """Sprinttavle: create a sprint, move cards, refusals, programme, closing."""
 
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
 
-from model import sprints
+from model import clock, companies, i18n, people, placements, sprints
 from model.tables import FollowUp, Placement, SprintCard, StageChange
 from tests import demo_week
-from tests.conftest import app_as, demo_actor, page_text
+from tests.conftest import app_as, demo_actor, make_actor, page_text
 
 BOARD = "pages/sprinttavle.py"
 
@@ -255,3 +257,286 @@ def test_the_cards_company_pickers_follow_the_boards_company_search(app_db):
     # The search's match and the companies already on the board (so they stay chosen).
     assert after == {"Ingen virksomhed endnu", "Strandens Bageri ApS"} | on_board
     assert before - after and at.selectbox(key=picker).value == card.company_id
+
+
+# --- Planning the week (own data, dates from the clock) ---------------------------------------
+
+def own_sprint(engine, *, start=None, end=None, goal=3, name="Planlægningsuge") -> int:
+    """A sprint of the demo leader's team, this week's Monday to Friday unless told."""
+    week_start, week_end = sprints.proposed_week(clock.today())
+    return sprints.create_sprint(engine, demo_actor(engine, "leder"), name=name,
+                                 start=start or week_start, end=end or week_end, goal=goal)
+
+
+def board_of(engine, username: str, sprint_id: int):
+    at = app_as(engine, username, BOARD)
+    at.selectbox(key="sprint_id").select(sprint_id).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def consultant_with_citizens(engine, name: str = "Aase Aagaard", n: int = 4):
+    """A consultant of the demo leader's team with `n` citizens of their own."""
+    leader = demo_actor(engine, "leder")
+    consultant = make_actor(engine, "consultant", team_id=leader.team_id, name=name)
+    first_names = ["Asta", "Bjørn", "Cecilie", "Dennis", "Ebba"][:n]
+    ids = [people.create_citizen(engine, leader, first_name=first, last_name="Aagaard",
+                                 birth_year=1990, consultant_id=consultant.staff_id,
+                                 team_id=leader.team_id) for first in first_names]
+    return consultant, ids
+
+
+def cards_of(engine, sprint_id: int) -> list[tuple[int, int, str]]:
+    with Session(engine) as session:
+        return sorted(session.exec(select(SprintCard.citizen_id, SprintCard.consultant_id,
+                                          SprintCard.stage)
+                                   .where(SprintCard.sprint_id == sprint_id)).all())
+
+
+@pytest.mark.parametrize("today, start, end", [
+    ("2027-01-01", date(2026, 12, 28), date(2027, 1, 1)),   # Friday of ISO week 53
+    ("2026-12-05", date(2026, 12, 7), date(2026, 12, 11)),  # Saturday: next week
+    ("2027-09-27", date(2027, 9, 27), date(2027, 10, 1)),   # Monday of week 39
+])
+def test_the_new_sprint_form_proposes_this_weeks_monday_to_friday(app_db, monkeypatch, today,
+                                                                  start, end):
+    monkeypatch.setenv("JOBTAVLEN_TODAY", today)
+    at = app_as(app_db, "leder", BOARD)
+    assert (at.date_input(key="new_start").value, at.date_input(key="new_end").value) == (
+        start, end)
+    at.text_input(key="new_name").input("Uge med forslag")
+    at.button(key="FormSubmitter:new_form-Gem").click().run()
+    assert not at.exception
+    created = sprints.get_sprint(app_db, demo_actor(app_db, "leder"), at.selectbox(
+        key="sprint_id").value)
+    assert (created.name, created.start_date, created.end_date) == ("Uge med forslag", start, end)
+
+
+def test_an_empty_programme_offers_the_template_and_replacing_it_is_asked_first(app_db):
+    sprint_id = own_sprint(app_db)
+    at = board_of(app_db, "leder", sprint_id)
+    assert "Sprinten har intet program endnu." in page_text(at)
+    at.button(key="agenda_template").click().run()
+    assert not at.exception
+    text = page_text(at)
+    assert "Ugeprogrammet er lagt ind (9 punkter). Ret det i tabellen." in text
+    assert "Fælles opsamling med sagsbehandlere og mentorer" in text
+    leader = demo_actor(app_db, "leder")
+    assert len(sprints.agenda(app_db, leader, sprint_id)) == 9
+
+    # Now the template sits in the editor's panel and asks before it replaces anything.
+    sprints.save_agenda(app_db, leader, sprint_id,
+                        sprints.agenda(app_db, leader, sprint_id).head(2))
+    at.run()
+    at.button(key="agenda_template").click().run()
+    assert "Sprinten har allerede et program med 2 punkter" in at.warning[0].value
+    assert len(sprints.agenda(app_db, leader, sprint_id)) == 2
+    at.button(key="agenda_template_replace").click().run()
+    assert not at.exception
+    assert len(sprints.agenda(app_db, leader, sprint_id)) == 9
+
+
+def test_an_empty_programme_saves_rows_whose_days_come_back_as_text(app_db):
+    sprint_id = own_sprint(app_db)
+    start, _ = sprints.proposed_week(clock.today())
+    at = board_of(app_db, "leder", sprint_id)
+    at.session_state["agenda_editor"] = {
+        "edited_rows": {},
+        "added_rows": [{"day": start.isoformat(), "part": "formiddag", "title": "Sparring"},
+                       {"day": f"{start.isoformat()}T00:00:00", "title": "Frokost"}],
+        "deleted_rows": []}
+    at.button(key="agenda_save").click().run()
+    assert not at.exception
+    assert "Programmet er gemt." in page_text(at)
+    saved = sprints.agenda(app_db, demo_actor(app_db, "leder"), sprint_id)
+    assert saved[["day", "part", "title", "note"]].values.tolist() == [
+        [start, "formiddag", "Sparring", ""], [start, "", "Frokost", ""]]
+
+
+def test_a_programme_a_colleague_saved_meanwhile_is_not_overwritten(app_db):
+    sprint_id = own_sprint(app_db)
+    leader = demo_actor(app_db, "leder")
+    sprints.apply_programme_template(app_db, leader, sprint_id)
+    at = board_of(app_db, "leder", sprint_id)
+    colleague = sprints.agenda(app_db, leader, sprint_id)
+    colleague.loc[0, "title"] = "Kollegaens opstart"
+    sprints.save_agenda(app_db, leader, sprint_id, colleague)
+    at.session_state["agenda_editor"] = {"edited_rows": {1: {"title": "Min rettelse"}},
+                                         "added_rows": [], "deleted_rows": []}
+    at.button(key="agenda_save").click().run()
+    assert "En anden har gemt programmet" in at.error[0].value
+    titles = sprints.agenda(app_db, leader, sprint_id)["title"].tolist()
+    assert titles[0] == "Kollegaens opstart" and "Min rettelse" not in titles
+
+
+def test_todays_programme_item_stands_out_on_the_board(app_db, monkeypatch):
+    monkeypatch.setenv("JOBTAVLEN_TODAY", "2027-09-27")
+    sprint_id = own_sprint(app_db, start=date(2027, 9, 27), end=date(2027, 10, 1))
+    sprints.apply_programme_template(app_db, demo_actor(app_db, "leder"), sprint_id)
+    at = board_of(app_db, "konsulent", sprint_id)
+    markdown = [str(m.value) for m in at.markdown]
+    assert "**Mandag 27-09-2027** :blue-badge[:material/today: I dag]" in markdown
+    assert any(m.startswith("- **formiddag: Opstart") for m in markdown)
+    assert "- formiddag: Brug af virksomhedscentre og behovet for nye samarbejdsaftaler" in \
+        "\n".join(markdown)
+
+
+def test_a_consultant_brings_three_citizens_and_a_new_one_in_one_submit(app_db):
+    sprint_id = own_sprint(app_db)
+    consultant, citizen_ids = consultant_with_citizens(app_db)
+    at = board_of(app_db, "leder", sprint_id)
+    at.selectbox(key="bring_consultant").select(consultant.staff_id).run()
+    picker = at.multiselect(key=f"bring_citizens_{consultant.staff_id}")
+    assert picker.options == ["Asta Aagaard (1990)", "Bjørn Aagaard (1990)",
+                              "Cecilie Aagaard (1990)", "Dennis Aagaard (1990)"]
+    for citizen_id in citizen_ids[:2]:
+        picker.select(citizen_id)
+    at.text_input(key="bring_first_0").input("Frida")
+    at.text_input(key="bring_last_0").input("Nygaard")
+    at.number_input(key="bring_year_0").set_value(1996)
+    at.button(key="bring_add").click().run()
+    assert not at.exception
+    assert "3 borgere fra Aase Aagaard er sat på tavlen." in page_text(at)
+    cards = cards_of(app_db, sprint_id)
+    assert len(cards) == 3 and {c for _, c, _ in cards} == {consultant.staff_id}
+    assert {c for c, _, _ in cards} >= set(citizen_ids[:2])
+    assert consultant.staff_id in set(sprints.consultants(app_db, demo_actor(app_db, "leder"),
+                                                          sprint_id)["id"])
+    # The panel moves on to the next consultant without cards.
+    assert at.selectbox(key="bring_consultant").value != consultant.staff_id
+    assert "**Frida Nygaard**" in page_text(at)
+
+
+def test_bringing_a_citizen_already_on_the_board_is_refused_and_writes_nothing(app_db):
+    sprint_id = own_sprint(app_db)
+    consultant, citizen_ids = consultant_with_citizens(app_db, name="Aase Aabel")
+    at = board_of(app_db, "leder", sprint_id)
+    at.selectbox(key="bring_consultant").select(consultant.staff_id).run()
+    picker = at.multiselect(key=f"bring_citizens_{consultant.staff_id}")
+    for citizen_id in citizen_ids[:3]:
+        picker.select(citizen_id)
+    sprints.add_card(app_db, demo_actor(app_db, "konsulent"), sprint_id,
+                     citizen_id=citizen_ids[1], consultant_id=consultant.staff_id)
+    at.button(key="bring_add").click().run()
+    # Still offered (marked as on the board), so the refusal names who it was.
+    assert at.error[0].value == "Bjørn Aagaard er allerede på tavlen i denne sprint. Intet er gemt."
+    assert cards_of(app_db, sprint_id) == [(citizen_ids[1], consultant.staff_id, "selected")]
+    at.run()
+    assert "Bjørn Aagaard (1990) · på tavlen" in at.multiselect(
+        key=f"bring_citizens_{consultant.staff_id}").options
+
+
+def test_bringing_more_than_three_at_once_is_refused(app_db):
+    sprint_id = own_sprint(app_db)
+    consultant, citizen_ids = consultant_with_citizens(app_db, name="Aase Aaby")
+    at = board_of(app_db, "leder", sprint_id)
+    at.selectbox(key="bring_consultant").select(consultant.staff_id).run()
+    picker = at.multiselect(key=f"bring_citizens_{consultant.staff_id}")
+    for citizen_id in citizen_ids:
+        picker.select(citizen_id)
+    at.button(key="bring_add").click().run()
+    assert at.error[0].value == "Vælg højst 3 borgere ad gangen; intet er gemt."
+    assert cards_of(app_db, sprint_id) == []
+
+
+def ended_sprint(engine) -> int:
+    """A sprint of the leader's team that ended two weeks ago, with one of two cards secured."""
+    monday, _ = sprints.proposed_week(clock.today())
+    two_weeks_ago = monday - timedelta(weeks=2)
+    sprint_id = own_sprint(engine, start=two_weeks_ago, end=two_weeks_ago + timedelta(days=4),
+                           goal=2, name="Forrige uge")
+    consultant, citizen_ids = consultant_with_citizens(engine, name="Aase Ended", n=2)
+    leader = demo_actor(engine, "leder")
+    cards = sprints.add_cards(engine, leader, sprint_id, consultant_id=consultant.staff_id,
+                              citizen_ids=citizen_ids)
+    sprints.move_card(engine, leader, cards[0], "secured", expected_version=1)
+    return sprint_id
+
+
+def test_an_ended_sprint_offers_the_leader_to_close_it_with_its_result(app_db):
+    sprint_id = ended_sprint(app_db)
+    at = board_of(app_db, "leder", sprint_id)
+    assert "venter på at blive afsluttet: 1 af 2 – mål ikke nået." in at.warning[0].value
+    close = at.button(key="close_sprint")
+    assert close.label == "Afslut sprinten"
+    close.click().run()
+    assert not at.exception
+    assert "1 af 2 – mål ikke nået" in at.success[0].value
+    assert sprints.get_sprint(app_db, demo_actor(app_db, "leder"), sprint_id).status == "closed"
+    assert any("Sprinten er afsluttet." in str(w.value) for w in at.warning)
+
+
+@pytest.mark.parametrize("username", ["sagsbehandler", "mentor"])
+def test_an_ended_sprint_shows_others_its_result_without_the_close_button(app_db, username):
+    sprint_id = ended_sprint(app_db)
+    at = board_of(app_db, username, sprint_id)
+    assert "1 af 2 – mål ikke nået" in at.warning[0].value
+    assert not [b for b in at.button if b.key == "close_sprint"]
+
+
+def test_a_closed_sprint_is_repeated_with_its_citizens_not_yet_secured(app_db):
+    old = ended_sprint(app_db)
+    leader = demo_actor(app_db, "leder")
+    sprints.apply_programme_template(app_db, leader, old)
+    sprints.close_sprint(app_db, leader, old)
+    at = board_of(app_db, "leder", old)
+    at.session_state["repeat_open"] = True
+    at.run()
+    start, end = sprints.next_free_week(app_db, leader, team_id=leader.team_id)
+    assert (at.date_input(key="repeat_start").value, at.date_input(key="repeat_end").value) == (
+        start, end)
+    ticked = [c for c in at.checkbox if str(c.key).startswith(f"repeat_bring_{old}_")]
+    assert len(ticked) == 1 and ticked[0].value is True
+    at.text_input(key="repeat_name").input("Uge igen – fastholdelse")
+    at.text_input(key="repeat_focus").input("fastholdelse")
+    at.button(key="repeat_create").click().run()
+    assert not at.exception
+    assert "Den nye sprint er oprettet med 1 borgere fra den forrige." in page_text(at)
+    new = at.selectbox(key="sprint_id").value
+    sprint = sprints.get_sprint(app_db, leader, new)
+    assert (sprint.name, sprint.focus, sprint.goal_count, sprint.start_date) == (
+        "Uge igen – fastholdelse", "fastholdelse", 2, start)
+    assert len(cards_of(app_db, new)) == 1
+    assert len(sprints.agenda(app_db, leader, new)) == 9
+
+
+def test_securing_a_card_offers_one_company_field_and_saves_the_kinds_usual_hours(app_db):
+    sprint_id = own_sprint(app_db)
+    consultant, citizen_ids = consultant_with_citizens(app_db, name="Aase Sikret", n=1)
+    card_id, = sprints.add_cards(app_db, demo_actor(app_db, "leder"), sprint_id,
+                                 consultant_id=consultant.staff_id, citizen_ids=citizen_ids)
+    at = board_of(app_db, "konsulent", sprint_id)
+    at.selectbox(key=f"move_{card_id}_1").select("secured").run()
+    assert offer_title(at)
+    assert not [i for i in at.text_input if str(i.key).startswith("place_find")]
+    first_company = companies.company_choice_page(app_db, demo_actor(app_db, "leder"),
+                                                  limit=1).rows["id"].iloc[0]
+    at.selectbox(key=f"place_company_{card_id}").select(int(first_company))
+    at.selectbox(key=f"place_kind_{card_id}").select("virksomhedspraktik")
+    at.button(key="FormSubmitter:place_form-Opret forløb").click().run()
+    assert not at.exception
+    with Session(app_db) as session:
+        placement = session.get(Placement, session.get(SprintCard, card_id).placement_id)
+    assert (placement.kind, placement.hours_per_week) == (
+        "virksomhedspraktik", placements.default_hours("virksomhedspraktik"))
+    # The job consultant is the citizen's, not the colleague who typed it in.
+    assert placement.consultant_id == consultant.staff_id
+
+
+def test_no_running_sprint_for_the_team_is_said_and_the_next_planned_is_offered(app_db):
+    today = clock.today()
+    team_leader = make_actor(app_db, "leader", name="Lone Leder")
+    planned = sprints.create_sprint(app_db, team_leader, name="Næste uges sprint",
+                                    start=today + timedelta(days=10),
+                                    end=today + timedelta(days=14), goal=5)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"),
+                           default_timeout=30)
+    at.session_state["user_id"] = team_leader.user_id
+    at.run()
+    at.switch_page(BOARD)
+    at.run()
+    assert not at.exception
+    start = i18n.format_date(today + timedelta(days=10))
+    assert (f"Der kører ingen sprint for dit team lige nu. Den næste er «Næste uges sprint», "
+            f"som starter {start}.") in [i.value for i in at.info]
+    assert at.selectbox(key="sprint_id").value == planned
