@@ -76,7 +76,8 @@ def create_form() -> None:
         st.caption(t("admin.create_intro") if len(labels) > 1 else t("admin.create_no_staff"))
         left, middle, right = st.columns(3)
         username = left.text_input(t("admin.username"), key="admin_new_username")
-        roles = [None, *(r for r in ROLES if r in ALL_ROLES)]
+        # "" stands for the staff member's role (a None option would show as unchosen).
+        roles = ["", *(r for r in ROLES if r in ALL_ROLES)]
         role = middle.selectbox(t("admin.role"), roles,
                                 format_func=lambda r: t(f"role.{r}") if r else t("admin.role_of_staff"),
                                 key="admin_new_role")
@@ -85,8 +86,9 @@ def create_form() -> None:
         oidc_sub = st.text_input(t("admin.oidc_sub"), key="admin_new_sub")
         if st.form_submit_button(t("admin.create_submit"), type="primary"):
             try:
-                password = admin.create_account(engine, actor, username=username, role=role,
-                                                staff_id=staff_id, oidc_sub=oidc_sub)
+                password = admin.create_account(engine, actor, username=username,
+                                                role=role or None, staff_id=staff_id,
+                                                oidc_sub=oidc_sub)
             except UserError as error:
                 ui.show_error(error)
             else:

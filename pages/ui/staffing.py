@@ -101,7 +101,9 @@ def _staff_fields(prefix: str, actor: Actor, team_names: dict, member=None) -> d
         team_index = teams.index(member.team_id) if member.team_id in teams else 0
     else:
         team_index = 1 if len(teams) > 1 else 0  # an admin's first team rather than none
-    team_id = c4.selectbox(t("staffing.team"), teams, key=f"{prefix}_team", index=team_index,
+    # Keyed by the number of teams: a new team draws a new picker, on the first team by default.
+    team_id = c4.selectbox(t("staffing.team"), teams, key=f"{prefix}_team_{len(teams)}",
+                           index=team_index,
                            format_func=lambda i: team_names.get(i) or t("staffing.no_team"))
     active = c5.checkbox(t("staffing.active"), value=member.active if member else True,
                          key=f"{prefix}_active")

@@ -161,9 +161,9 @@ def test_exporting_a_list_shows_it_and_offers_csv_and_excel(app_db):
 
 # --- Staff members and initiatives -----------------------------------------------------------------
 
-STAFF = ("Navn;Initialer;Rolle;Team;Aktiv\n"
-         "Karen Vestergaard;;jobkonsulent;Jobteam Nord;ja\n"
-         "Lars Bech;;jobkonsulent;Jobteam Nord;\n").encode()
+STAFF = (b"Navn;Initialer;Rolle;Team;Aktiv\n"
+         b"Karen Vestergaard;;jobkonsulent;Jobteam Nord;ja\n"
+         b"Lars Bech;;jobkonsulent;Jobteam Nord;\n")
 
 
 def staff_named(engine, *names):
