@@ -567,7 +567,7 @@ def test_placements_need_a_way_to_find_the_citizen_and_the_company(engine, leade
 
 def test_an_unknown_kind_of_import_is_refused(engine, leader):
     with pytest.raises(ValidationError, match="error.unknown_kind"):
-        importing.dry_run(engine, leader, "staff", table(CITIZENS_DA))
+        importing.dry_run(engine, leader, "sprints", table(CITIZENS_DA))
 
 
 def test_a_large_file_is_checked_and_written_in_one_go(engine, leader):

@@ -1,6 +1,8 @@
-"""Brugere og log: admins create, deactivate, reset and unlock accounts; admins and leaders
+"""Brugere og log: admins create, deactivate, reset and unlock accounts and set up teams, staff
+members and initiatives (leaders their own team's staff, and initiatives); admins and leaders
 filter the log and draw a reproducible sample; leaders only read."""
 
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
@@ -272,7 +274,7 @@ def test_initiatives_are_created_and_edited(app_db):
     at.selectbox(key="initiative_edit_id").select(initiative_id).run()
     prefix = f"initiative_edit_{initiative_id}_0"
     at.date_input(key=f"{prefix}_start").set_value(clock.today())
-    at.date_input(key=f"{prefix}_end").set_value(clock.today().replace(year=clock.today().year - 1))
+    at.date_input(key=f"{prefix}_end").set_value(clock.today() - timedelta(days=1))
     at.button(key=f"FormSubmitter:initiative_edit_form_{initiative_id}-Gem").click().run()
     assert "Indsatsens slutdato ligger før dens startdato." in [e.value for e in at.error]
     at.date_input(key=f"{prefix}_end").set_value(None)
