@@ -44,6 +44,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "partnership.read": STAFF_ROLES,
     "partnership.write": frozenset({"admin", "leader"}),
     "account.admin": frozenset({"admin"}),
+    "team.edit": frozenset({"admin"}),
+    # Leaders only for their own team's consultants, caseworkers and mentors (model/staffing.py).
+    "staff.edit": frozenset({"admin", "leader"}),
+    "initiative.edit": frozenset({"admin", "leader"}),
     "audit.read": frozenset({"admin", "leader"}),
     "retention.read": frozenset({"admin", "leader"}),
     "retention.write": frozenset({"admin"}),

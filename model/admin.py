@@ -61,14 +61,18 @@ def list_accounts(engine: Engine, actor: Actor, *, now: datetime | None = None) 
 
 
 def staff_choices(engine: Engine, actor: Actor) -> pd.DataFrame:
-    """Active staff members an account can be linked to, with their team (the account's team)."""
+    """Active staff members an account can be linked to, with their role (the account's role),
+    their team (the account's team) and how many active accounts they have already."""
     require(actor, "account.admin")
-    stmt = (select(Staff.id, Staff.name, Staff.role, Team.name)
+    accounts = (select(AppUser.staff_id, func.count(AppUser.id).label("n")).where(AppUser.active)
+                .group_by(AppUser.staff_id).subquery())
+    stmt = (select(Staff.id, Staff.name, Staff.role, Team.name, func.coalesce(accounts.c.n, 0))
             .outerjoin(Team, Team.id == Staff.team_id)
+            .outerjoin(accounts, accounts.c.staff_id == Staff.id)
             .where(Staff.active).order_by(Staff.name))
     with Session(engine) as session:
         rows = session.execute(stmt).all()
-    return pd.DataFrame(rows, columns=["id", "name", "role", "team"])
+    return pd.DataFrame(rows, columns=["id", "name", "role", "team", "accounts"])
 
 
 def _clean_username(username: str) -> str:
@@ -79,26 +83,40 @@ def _clean_username(username: str) -> str:
     return name
 
 
-def create_account(engine: Engine, actor: Actor, *, username: str, role: str,
+def create_account(engine: Engine, actor: Actor, *, username: str, role: str | None = None,
                    staff_id: int | None = None, oidc_sub: str | None = None) -> str | None:
     """Create an account; a local one gets a generated password, returned once (to be shown once)
-    and to be changed at first login. With `oidc_sub` the account signs in through the provider."""
+    and to be changed at first login. With `oidc_sub` the account signs in through the provider.
+
+    An account for a staff member takes the staff member's role (and, through the staff row, the
+    team): `role` may be left out, and a different one is refused. An account of no staff member
+    (the meeting screen, an outside administrator) needs its role.
+    """
     require(actor, "account.admin")
     name = _clean_username(username)
-    if role not in ALL_ROLES:
+    if role is not None and role not in ALL_ROLES:
         raise ValidationError("error.unknown_role", role=role)
     sub = (oidc_sub or "").strip() or None
     check_free_text(sub)
     if sub is not None and len(sub) > MAX_OIDC_SUB:
         raise ValidationError("error.oidc_sub_invalid")
+    if staff_id is None and role is None:
+        raise ValidationError("error.account_role_required")
     password = None if sub else auth.generate_password()
     with write_session(engine) as session:
         if session.scalar(select(AppUser.id).where(AppUser.username == name)) is not None:
             raise ValidationError("error.username_taken")
         if sub and session.scalar(select(AppUser.id).where(AppUser.oidc_sub == sub)) is not None:
             raise ValidationError("error.oidc_sub_taken")
-        if staff_id is not None and session.get(Staff, staff_id) is None:
-            raise ValidationError("error.not_found")
+        if staff_id is not None:
+            staff = session.get(Staff, staff_id)
+            if staff is None:
+                raise ValidationError("error.not_found")
+            if not staff.active:
+                raise ValidationError("error.account_staff_inactive", name=staff.name)
+            if role is not None and role != staff.role:
+                raise ValidationError("error.account_role_not_staff", name=staff.name)
+            role = staff.role
         user = auth.create_user(session, username=name, role=role, password=password,
                                 staff_id=staff_id, oidc_sub=sub,
                                 must_change_password=password is not None)
@@ -116,12 +134,17 @@ def _account(session: Session, user_id: int) -> AppUser:
 
 
 def set_active(engine: Engine, actor: Actor, user_id: int, *, active: bool) -> None:
-    """Deactivate or reactivate an account; a deactivated one loses access at its next click."""
+    """Deactivate or reactivate an account; a deactivated one loses access at its next click.
+    An account of an inactive staff member stays inactive until the staff member is active."""
     require(actor, "account.admin")
     if user_id == actor.user_id and not active:
         raise ValidationError("error.account_self")
     with write_session(engine) as session:
         user = _account(session, user_id)
+        staff = session.get(Staff, user.staff_id) if user.staff_id else None
+        if active and staff is not None and not staff.active:
+            # The staff member has left (model/staffing.py deactivated both): them first.
+            raise ValidationError("error.account_staff_inactive", name=staff.name)
         user.active = active
         audit.log(session, actor, "reactivate" if active else "deactivate", "app_user", user_id)
         session.commit()

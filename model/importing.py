@@ -1,4 +1,5 @@
-"""Import of citizens, companies and placements from CSV and Excel, with a dry run that writes nothing.
+"""Import of citizens, companies, placements, comparison groups, staff members and initiatives from
+CSV and Excel, with a dry run that writes nothing.
 
 A file is read into text cells (`read_table`), every row is checked against the rules the forms
 use (`dry_run`), and only a file without a single bad row is written, in one transaction
@@ -25,10 +26,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from model import audit, companies, i18n, placements, results, validation
-from model.access import Actor, require
+from model import audit, companies, i18n, placements, results, staffing, validation
+from model.access import Actor, can, require
 from model.db import write_session
-from model.errors import ValidationError
+from model.errors import AccessDenied, ValidationError
 from model.exporting import CODE_KEYS, COLUMN_KEYS
 from model.people import (
     MAX_NAME,
@@ -40,11 +41,24 @@ from model.people import (
     validate_birth_year,
     visible_citizens,
 )
-from model.tables import Citizen, Company, ComparisonGroup, FollowUp, HousingArea, Initiative, Placement
+from model.tables import (
+    Citizen,
+    Company,
+    ComparisonGroup,
+    FollowUp,
+    HousingArea,
+    Initiative,
+    Placement,
+    Staff,
+    Team,
+)
 
-KINDS = ("citizens", "companies", "placements", "comparison_groups")
+KINDS = ("citizens", "companies", "placements", "comparison_groups", "staff", "initiatives")
 TABLES = {"citizens": "citizen", "companies": "company", "placements": "placement",
-          "comparison_groups": "comparison_group"}
+          "comparison_groups": "comparison_group", "staff": "staff", "initiatives": "initiative"}
+# Beside data.import, what each kind's rows need (the same as the forms that make them).
+KIND_PERMISSIONS = {"comparison_groups": "comparison.write", "staff": "staff.edit",
+                    "initiatives": "initiative.edit"}
 FILE_TYPES = ("csv", "xlsx")
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_IMPORT_ROWS = 50_000
@@ -132,6 +146,24 @@ COLUMNS: dict[str, tuple[ImportColumn, ...]] = {
         ImportColumn("reached", True, ("i job eller uddannelse",), key="results.comparison_reached"),
         ImportColumn("source", aliases=("kilde",), key="results.col_source"),
     ),
+    # Medarbejdere: the team by its name (blank: the importing user's own team).
+    "staff": (
+        ImportColumn("name", True, ("navn", "medarbejder", "full name"), key="data.col_staff_name"),
+        ImportColumn("initials", aliases=("init",), key="data.col_initials"),
+        ImportColumn("role", True, ("stilling",), key="data.col_role"),
+        ImportColumn("team", aliases=("teamnavn",), key="data.col_team"),
+        ImportColumn("active", aliases=("aktiv",), key="data.col_active"),
+    ),
+    # Indsatser.
+    "initiatives": (
+        ImportColumn("name", True, ("navn", "indsats", "projekt", "initiative"),
+                     key="data.col_initiative_name"),
+        ImportColumn("start_date", aliases=("start", "startdato")),
+        ImportColumn("end_date", aliases=("end", "slut", "slutdato"), key="data.col_end_date"),
+        ImportColumn("funder", aliases=("finansiering", "bevillingsgiver", "funded by"),
+                     key="data.col_funder"),
+        ImportColumn("description", aliases=("beskrivelse",), key="data.col_description"),
+    ),
 }
 # A placement names its citizen by case reference or by name and birth year, and its company
 # by CVR number or exact name: one group of each pair must be among the columns.
@@ -157,6 +189,10 @@ PLACEMENT_WORDS = {
     "pocket_money_job": "lommepengejob", "job_interview_training": "jobsamtaletraening",
     "company_visit": "virksomhedsbesoeg", **_names_of("kind"),
 }
+# A staff member's role by its code or its name in either language ("jobkonsulent", "leder").
+ROLE_WORDS = {"konsulent": "consultant", "administrator": "admin",
+              **{code(i18n.CATALOGUE[lang][f"role.{role}"]): role
+                 for role in staffing.STAFF_MEMBER_ROLES for lang in i18n.LANGUAGES}}
 YES = {"ja", "j", "yes", "y", "true", "sand", "1", "x"}
 NO = {"nej", "n", "no", "false", "falsk", "0"}
 
@@ -188,6 +224,12 @@ def template(kind: str, lang: str = "da") -> pd.DataFrame:
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ValidationError("error.unknown_kind")
+
+
+def may_import(actor: Actor | None, kind: str) -> bool:
+    """Whether the actor may import this kind (the Data page offers only these)."""
+    return can(actor, "data.import") and (kind not in KIND_PERMISSIONS
+                                          or can(actor, KIND_PERMISSIONS[kind]))
 
 
 # --- Reading files -----------------------------------------------------------------------------
@@ -451,8 +493,10 @@ class _Checker:
 
     table: type
 
-    def __init__(self, session: Session, actor: Actor, rows: list[_Row], columns: set[str]) -> None:
+    def __init__(self, session: Session, actor: Actor, rows: list[_Row], columns: set[str], *,
+                 create_teams: bool = False) -> None:
         self.session, self.actor, self.rows, self.columns = session, actor, rows, columns
+        self.create_teams = create_teams
 
     def cells(self, column: str) -> set[str]:
         return {row.cells[column] for row in self.rows if row.cells.get(column)}
@@ -462,6 +506,10 @@ class _Checker:
 
     def check(self, row: _Row) -> dict | None:
         raise NotImplementedError
+
+    def build(self, fields: dict):
+        """The new row for the checked values of one data row."""
+        return self.table(**fields)
 
     def added(self, rows: list) -> None:
         """Called with each flushed batch of new rows (which now have ids)."""
@@ -743,9 +791,152 @@ class _ComparisonChecker(_Checker):
         return None
 
 
+def _role(text: str) -> str:
+    return staffing.check_staff_role(ROLE_WORDS.get(code(text), code(text)))
+
+
+def _one_line(limit: int, too_long: str) -> Callable[[str], str]:
+    return lambda text: validation.clean_line(text, limit, too_long=too_long)
+
+
+class _StaffChecker(_Checker):
+    """Medarbejdere. A team is named as it is called; an unknown one is refused, or created when
+    the importing admin asked for it (`create_teams`). Blank initials are suggested from the name,
+    never the same as another's in the team (in the database or in the file)."""
+
+    table = Staff
+
+    def prepare(self) -> None:
+        require(self.actor, "staff.edit")
+        if self.create_teams:
+            require(self.actor, "team.edit")
+        staffing.lock_staff(self.session)
+        self.teams = _CitizenChecker._ids_by_name(self, Team.id, Team.name)
+        self.initials: dict[object, dict[str, str]] = {}
+        self.names: set[tuple[object, str]] = set()
+        for team_id, initials, name in self.session.exec(
+                select(Staff.team_id, Staff.initials, Staff.name)).all():
+            self.initials.setdefault(team_id, {})[initials.upper()] = name
+            self.names.add((team_id, name.strip().casefold()))
+        # Initials typed in the file are kept free of the suggestions for blank ones.
+        self.typed: dict[object, dict[str, int]] = {}
+        for row in self.rows:
+            typed = row.cells.get("initials", "").strip().upper()
+            if typed:
+                self.typed.setdefault(self._team_key(row.cells.get("team", "")), {}).setdefault(
+                    typed, row.number)
+        self.names_in_file: dict[tuple[object, str], int] = {}
+        self.new_teams: dict[str, Team] = {}
+
+    def _team_key(self, text: str):
+        """The team's id, ("new", name) for one to be created, or the importing user's team."""
+        name = text.strip().casefold()
+        if not name:
+            return self.actor.team_id
+        ids = self.teams.get(name, [])
+        return ids[0] if len(ids) == 1 else ("new", name)
+
+    def _team(self, row: _Row):
+        text = row.value("team", lambda text: staffing.clean_team_name(text))
+        if row.failed("team"):
+            return None
+        key = self._team_key(text or "")
+        if isinstance(key, tuple) and not self.create_teams:
+            row.fail("team", "data.error_unknown_team", value=_show(text))
+            return None
+        return key
+
+    def check(self, row: _Row) -> dict | None:
+        name = row.value("name", staffing.clean_staff_name, required=True)
+        typed = row.value("initials", staffing.clean_initials)
+        role = row.value("role", _role, required=True)
+        active = row.value("active", parse_yes_no)
+        team = self._team(row)
+        if row.errors:
+            return None
+        try:
+            if not isinstance(team, tuple):
+                staffing.check_leader_scope(self.actor, team_id=team, role=role)
+        except AccessDenied as refusal:
+            row.fail("role" if refusal.key == "error.staff_role_admin_only" else "team",
+                     refusal.key, **{k: v for k, v in refusal.params.items() if k != "permission"})
+            return None
+        person = (team, name.casefold())
+        if person in self.names:
+            row.fail("name", "data.error_staff_exists", value=_show(name))
+            return None
+        if person in self.names_in_file:
+            row.fail("name", "data.error_duplicate_in_file", first=self.names_in_file[person])
+            return None
+        taken = self.initials.setdefault(team, {})
+        typed_here = self.typed.get(team, {})
+        if typed:
+            if typed_here.get(typed, row.number) != row.number:
+                row.fail("initials", "data.error_duplicate_in_file", first=typed_here[typed])
+                return None
+            if typed in taken:
+                row.fail("initials", "error.initials_taken", initials=typed, name=taken[typed],
+                         suggestion=staffing.suggest_initials(name, {*taken, *typed_here}) or "-")
+                return None
+            chosen = typed
+        else:
+            chosen = staffing.suggest_initials(name, {*taken, *typed_here})
+            if not chosen:
+                row.fail("initials", "error.initials_required")
+                return None
+        taken[chosen] = name
+        self.names_in_file[person] = row.number
+        return dict(name=name, initials=chosen, role=role, team=team,
+                    active=True if active is None else active)
+
+    def build(self, fields: dict):
+        team = fields.pop("team")
+        if isinstance(team, tuple):
+            if team[1] not in self.new_teams:
+                shown = next(row.cells["team"].strip() for row in self.rows
+                             if row.cells.get("team", "").strip().casefold() == team[1])
+                self.new_teams[team[1]] = staffing.add_team(self.session, self.actor, shown)
+            team = self.new_teams[team[1]].id
+        return Staff(**fields, team_id=team)
+
+
+INITIATIVE_RULE_COLUMNS = {"error.initiative_end_before_start": "end_date"}
+
+
+class _InitiativeChecker(_Checker):
+    table = Initiative
+
+    def prepare(self) -> None:
+        require(self.actor, "initiative.edit")
+        self.existing = {name.strip().casefold() for name in self.session.exec(select(Initiative.name))}
+        self.in_file: dict[str, int] = {}
+
+    def check(self, row: _Row) -> dict | None:
+        name = row.value("name", _one_line(staffing.MAX_INITIATIVE_NAME,
+                                           "error.initiative_name_too_long"), required=True)
+        start = row.value("start_date", parse_plausible_date)
+        end = row.value("end_date", parse_plausible_date)
+        funder = row.value("funder", _one_line(staffing.MAX_FUNDER, "error.funder_too_long"))
+        description = row.value("description", lambda text: validation.clean_text(
+            text, staffing.MAX_DESCRIPTION))
+        if name and name.casefold() in self.existing:
+            row.fail("name", "data.error_initiative_exists", value=_show(name))
+        elif name and name.casefold() in self.in_file:
+            row.fail("name", "data.error_duplicate_in_file", first=self.in_file[name.casefold()])
+        if row.errors:
+            return None
+        fields = row.rule(lambda: staffing.clean_initiative_fields(
+            name=name, start_date=start, end_date=end, funder=funder or "",
+            description=description or ""), INITIATIVE_RULE_COLUMNS, "name")
+        if fields is not None:
+            self.in_file[name.casefold()] = row.number
+        return fields
+
+
 CHECKERS: dict[str, type[_Checker]] = {"citizens": _CitizenChecker, "companies": _CompanyChecker,
                                        "placements": _PlacementChecker,
-                                       "comparison_groups": _ComparisonChecker}
+                                       "comparison_groups": _ComparisonChecker,
+                                       "staff": _StaffChecker, "initiatives": _InitiativeChecker}
 
 
 def _column_map(kind: str, frame: pd.DataFrame) -> tuple[dict[str, str], list[tuple[str, str, dict]],
@@ -781,7 +972,7 @@ def _errors_frame(errors: list[tuple[int, str, str, dict]]) -> pd.DataFrame:
 
 
 def _check(session: Session, actor: Actor, kind: str, frame: pd.DataFrame, progress: Progress | None,
-           *, steps: int = 1) -> tuple[ImportReport, list[dict], _Checker | None]:
+           *, steps: int = 1, create_teams: bool = False) -> tuple[ImportReport, list[dict], _Checker | None]:
     """Check every row; return the report, the values of the rows to write, and the checker."""
     _check_kind(kind)
     total = len(frame)
@@ -805,7 +996,7 @@ def _check(session: Session, actor: Actor, kind: str, frame: pd.DataFrame, progr
             except ValidationError as error:
                 row.fail(field_of.get(header, header), error.key, **error.params)
         rows.append(row)
-    checker = CHECKERS[kind](session, actor, rows, set(mapping))
+    checker = CHECKERS[kind](session, actor, rows, set(mapping), create_teams=create_teams)
     checker.prepare()
     errors, values = [], []
     for done, row in enumerate(rows, start=1):
@@ -822,16 +1013,18 @@ def _check(session: Session, actor: Actor, kind: str, frame: pd.DataFrame, progr
 
 
 def dry_run(engine: Engine, actor: Actor, kind: str, frame: pd.DataFrame, *,
-            progress: Progress | None = None) -> ImportReport:
-    """Check a file without writing anything: every bad row with its column and reason."""
+            progress: Progress | None = None, create_teams: bool = False) -> ImportReport:
+    """Check a file without writing anything: every bad row with its column and reason.
+    `create_teams` (staff, admins): a team the file names that does not exist is to be created."""
     require(actor, "data.import")
     with Session(engine) as session:
-        report, _values, _checker = _check(session, actor, kind, frame, progress)
+        report, _values, _checker = _check(session, actor, kind, frame, progress,
+                                           create_teams=create_teams)
     return report
 
 
 def commit_import(engine: Engine, actor: Actor, kind: str, frame: pd.DataFrame, *,
-                  progress: Progress | None = None) -> int:
+                  progress: Progress | None = None, create_teams: bool = False) -> int:
     """Check again and write every row in one transaction, or nothing; returns the count.
 
     Refused (ValidationError) when the file has no rows or a single bad row. The import is
@@ -844,13 +1037,14 @@ def commit_import(engine: Engine, actor: Actor, kind: str, frame: pd.DataFrame, 
     total = len(frame)
     with write_session(engine) as session:
         # The check runs in the writing transaction, so nobody adds the same CVR number in between.
-        report, values, checker = _check(session, actor, kind, frame, progress, steps=2)
+        report, values, checker = _check(session, actor, kind, frame, progress, steps=2,
+                                         create_teams=create_teams)
         if not report.can_commit:
             raise ValidationError("data.error_not_clean", bad=report.bad_rows)
         try:
             batch = []
             for done, fields in enumerate(values, start=1):
-                batch.append(checker.table(**fields))
+                batch.append(checker.build(fields))
                 if done % PROGRESS_EVERY == 0 or done == len(values):
                     session.add_all(batch)
                     session.flush()

@@ -1,4 +1,5 @@
-"""Brugere og log: accounts (admins change them) and the audit log (admins and leaders read it)."""
+"""Brugere og log: accounts (admins change them), teams, staff members and initiatives (set up
+here from an empty database), and the audit log (admins and leaders read it)."""
 
 import secrets
 from datetime import timedelta
@@ -12,6 +13,7 @@ from model.clock import LOCAL_TZ
 from model.errors import UserError
 from model.tables import ROLES
 from pages import ui
+from pages.ui import staffing as staffing_ui
 
 actor = ui.guard("administration")
 engine = ui.engine()
@@ -20,8 +22,9 @@ may_change = access.can(actor, "account.admin")
 today = clock.today()
 
 st.title(t("admin.title"))
-accounts_tab, log_tab, sample_tab = st.tabs([t("admin.tab_accounts"), t("admin.tab_log"),
-                                             t("admin.tab_sample")])
+accounts_tab, staff_tab, initiatives_tab, log_tab, sample_tab = st.tabs(
+    [t("admin.tab_accounts"), t("admin.tab_staff"), t("admin.tab_initiatives"), t("admin.tab_log"),
+     t("admin.tab_sample")])
 
 
 def local_times(frame, *columns):
@@ -64,22 +67,28 @@ def account_list(accounts) -> None:
 def create_form() -> None:
     staff = admin.staff_choices(engine, actor)
     labels = {None: t("admin.no_staff")} | {
-        int(row.id): t("admin.staff_option", name=row.name, team=row.team or "-")
+        int(row.id): t("admin.staff_option", name=row.name, role=t(f"role.{row.role}"),
+                       team=row.team or "-")
+        + (t("admin.staff_has_account") if row.accounts else "")
         for row in staff.itertuples()}
     with st.form("admin_create", clear_on_submit=True):
         st.subheader(t("admin.create_header"))
+        st.caption(t("admin.create_intro") if len(labels) > 1 else t("admin.create_no_staff"))
         left, middle, right = st.columns(3)
         username = left.text_input(t("admin.username"), key="admin_new_username")
-        roles = [r for r in ROLES if r in ALL_ROLES]
-        role = middle.selectbox(t("admin.role"), roles, index=roles.index("consultant"),
-                                format_func=lambda r: t(f"role.{r}"), key="admin_new_role")
+        # "" stands for the staff member's role (a None option would show as unchosen).
+        roles = ["", *(r for r in ROLES if r in ALL_ROLES)]
+        role = middle.selectbox(t("admin.role"), roles,
+                                format_func=lambda r: t(f"role.{r}") if r else t("admin.role_of_staff"),
+                                key="admin_new_role")
         staff_id = right.selectbox(t("admin.staff"), list(labels), format_func=labels.get,
                                    key="admin_new_staff")
         oidc_sub = st.text_input(t("admin.oidc_sub"), key="admin_new_sub")
         if st.form_submit_button(t("admin.create_submit"), type="primary"):
             try:
-                password = admin.create_account(engine, actor, username=username, role=role,
-                                                staff_id=staff_id, oidc_sub=oidc_sub)
+                password = admin.create_account(engine, actor, username=username,
+                                                role=role or None, staff_id=staff_id,
+                                                oidc_sub=oidc_sub)
             except UserError as error:
                 ui.show_error(error)
             else:
@@ -137,6 +146,13 @@ with accounts_tab:
         manage_form(accounts)
     else:
         st.info(t("admin.leader_read_only"))
+
+
+with staff_tab:
+    staffing_ui.staff_tab(engine, actor)
+
+with initiatives_tab:
+    staffing_ui.initiatives_tab(engine, actor)
 
 
 def period(key: str):

@@ -22,7 +22,10 @@ LIST_KEYS = {
     "follow_ups": "data.list_follow_ups",
     "sprint_cards": "data.list_sprint_cards",
     "comparison_groups": "results.import_comparison_groups",
+    "staff": "data.list_staff",
+    "initiatives": "data.list_initiatives",
 }
+HINTS = {"staff": "data.staff_hint", "initiatives": "data.initiatives_hint"}
 # Files with at least this many rows show a progress bar while they are checked and written.
 PROGRESS_FROM_ROWS = 200
 PREVIEW_ROWS = 500
@@ -90,7 +93,8 @@ def show_report(report: importing.ImportReport) -> None:
 
 def import_section() -> None:
     st.caption(t("data.import_intro"))
-    kind = st.radio(t("data.import_kind"), importing.KINDS, horizontal=True, key="import_kind",
+    kinds = [kind for kind in importing.KINDS if importing.may_import(actor, kind)]
+    kind = st.radio(t("data.import_kind"), kinds, horizontal=True, key="import_kind",
                     format_func=list_label)
     columns = ", ".join(column.header(lang) + ("*" if column.required else "")
                         for column in importing.COLUMNS[kind])
@@ -99,6 +103,8 @@ def import_section() -> None:
         kinds = ", ".join(str(exporting.label(k, exporting.CODE_KEYS["kind"], lang)).lower()
                           for k in PLACEMENT_KINDS)
         st.caption(t("data.placements_hint", kinds=kinds))
+    if kind in HINTS:
+        st.caption(t(HINTS[kind]))
     st.caption(t("data.formats"))
     template = importing.template(kind)  # Danish headers, whatever the UI language
     name = t("data.template_name", what=importing.code(list_label(kind)))
@@ -118,6 +124,8 @@ def import_section() -> None:
         t("data.upload"), type=list(importing.FILE_TYPES),
         key=f"import_file_{st.session_state.setdefault('import_round', 0)}",
         help=t("data.upload_help", limit=importing.MAX_IMPORT_BYTES // 1024 // 1024))
+    create_teams = kind == "staff" and access.can(actor, "team.edit") and st.checkbox(
+        t("data.create_teams"), key="import_create_teams", help=t("data.create_teams_help"))
     if upload is None:
         return
     try:
@@ -129,12 +137,13 @@ def import_section() -> None:
         st.info(t("data.no_rows"))
         return
 
-    checked_for = (kind, upload.file_id, lang)
+    checked_for = (kind, upload.file_id, lang, create_teams)
     cached = st.session_state.get("import_report")
     if cached is None or cached[0] != checked_for:
         bar, update = progress_bar(len(frame), "data.checking")
         try:
-            report = importing.dry_run(engine, actor, kind, frame, progress=update)
+            report = importing.dry_run(engine, actor, kind, frame, progress=update,
+                                       create_teams=create_teams)
         except UserError as error:
             ui.show_error(error)
             return
@@ -149,7 +158,8 @@ def import_section() -> None:
                  help=None if report.can_commit else t("data.commit_disabled")):
         bar, update = progress_bar(len(frame), "data.writing")
         try:
-            count = importing.commit_import(engine, actor, kind, frame, progress=update)
+            count = importing.commit_import(engine, actor, kind, frame, progress=update,
+                                            create_teams=create_teams)
         except UserError as error:
             if bar is not None:
                 bar.empty()

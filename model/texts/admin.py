@@ -1,4 +1,4 @@
-"""Texts of Administration: accounts, audit log."""
+"""Texts of Administration: accounts, teams, staff members, initiatives, audit log."""
 
 DA: dict[str, str] = {
     # Login: lockout and the forced password change
@@ -22,6 +22,104 @@ DA: dict[str, str] = {
     "error.account_self": "Du kan ikke deaktivere din egen konto.",
     "error.log_period": "Periodens start skal ligge før dens slutning.",
     "error.sample_size": "Stikprøven skal have mellem 1 og {max} poster.",
+    # Accounts of staff members
+    "error.account_role_required": "Vælg en rolle: kontoen er ikke knyttet til en medarbejder.",
+    "error.account_role_not_staff": "En konto får sin medarbejders rolle. Vælg «Medarbejderens "
+                                    "rolle», eller ret {name}s rolle under Teams og medarbejdere.",
+    "error.account_staff_inactive": "{name} er ikke aktiv som medarbejder. Gør medarbejderen aktiv "
+                                    "under Teams og medarbejdere først.",
+    # Errors of teams, staff members and initiatives
+    "error.initials_invalid": "Initialer skal være 2-4 bogstaver.",
+    "error.initials_required": "Skriv initialerne: navnet giver ingen ledige initialer i teamet.",
+    "error.initials_taken": "Initialerne {initials} bruges allerede af {name} i teamet. "
+                           "Ledigt forslag: {suggestion}.",
+    "error.team_name_required": "Teamet skal have et navn.",
+    "error.team_name_too_long": "Teamets navn må højst have {max} tegn.",
+    "error.team_name_taken": "Der findes allerede et team, der hedder «{name}».",
+    "error.stale_team": "En anden har ændret teamet imens. Se det nye navn, og prøv igen.",
+    "error.staff_name_required": "Medarbejderen skal have et navn.",
+    "error.staff_name_too_long": "Navnet må højst have {max} tegn.",
+    "error.staff_role_unknown": "Vælg en af rollerne jobkonsulent, sagsbehandler, mentor, leder "
+                                "eller administrator.",
+    "error.staff_own_team_only": "Som leder kan du kun oprette og rette medarbejdere i dit eget "
+                                 "team.",
+    "error.staff_role_admin_only": "Kun en administrator kan give, ændre eller fjerne rollerne "
+                                   "leder og administrator.",
+    "error.staff_self": "Du kan ikke ændre din egen rolle eller gøre dig selv inaktiv.",
+    "error.stale_staff": "En anden har ændret medarbejderen imens. Formularen viser nu det gemte; "
+                         "ret igen.",
+    "error.initiative_name_required": "Indsatsen skal have et navn.",
+    "error.initiative_name_too_long": "Indsatsens navn må højst have {max} tegn.",
+    "error.initiative_name_taken": "Der findes allerede en indsats, der hedder «{name}».",
+    "error.initiative_end_before_start": "Indsatsens slutdato ligger før dens startdato.",
+    "error.funder_too_long": "Finansieringen må højst fylde {max} tegn.",
+    "error.stale_initiative": "En anden har ændret indsatsen imens. Formularen viser nu det gemte; "
+                              "ret igen.",
+    "admin.tab_staff": "Teams og medarbejdere",
+    "admin.tab_initiatives": "Indsatser",
+    "admin.role_of_staff": "Medarbejderens rolle",
+    "admin.staff_has_account": " – har allerede en konto",
+    "admin.create_intro": "En konto for en medarbejder får medarbejderens rolle og team. En konto "
+                          "uden medarbejder (fx mødeskærmen) skal have en rolle.",
+    "admin.create_no_staff": "Der er endnu ingen medarbejdere. Opret teams og medarbejdere under "
+                             "fanen Teams og medarbejdere, og opret så deres konti her.",
+    # Teams, staff members and initiatives (pages/ui/staffing.py)
+    "staffing.intro": "Et team bestemmer, hvilke borgere og sprints dets medarbejdere ser. "
+                      "Medarbejdernes initialer vises på tavlen og mødeskærmen.",
+    "staffing.teams_header": "Teams",
+    "staffing.no_teams": "Der er endnu ingen teams.",
+    "staffing.col_team": "Team",
+    "staffing.col_staff_count": "Aktive medarbejdere",
+    "staffing.col_citizen_count": "Borgere",
+    "staffing.col_accounts": "Konti",
+    "staffing.team_create_header": "Opret team",
+    "staffing.team_name": "Teamets navn",
+    "staffing.team_create_submit": "Opret team",
+    "staffing.team_created": "Teamet {name} er oprettet.",
+    "staffing.team_rename_header": "Omdøb et team",
+    "staffing.team_new_name": "Nyt navn",
+    "staffing.team_renamed": "Teamet hedder nu {name}.",
+    "staffing.staff_header": "Medarbejdere",
+    "staffing.no_staff": "Der er endnu ingen medarbejdere.",
+    "staffing.create_team_first": "Opret et team først, så medarbejderne kan høre til det.",
+    "staffing.leader_scope": "Som leder opretter og retter du jobkonsulenter, sagsbehandlere og "
+                             "mentorer i dit eget team.",
+    "staffing.leader_without_team": "Du hører ikke til et team, så du kan ikke oprette "
+                                    "medarbejdere. Bed en administrator om at sætte dig på et team.",
+    "staffing.staff_create_header": "Opret medarbejder",
+    "staffing.staff_create_submit": "Opret medarbejder",
+    "staffing.staff_created": "{name} er oprettet med initialerne {initials}.",
+    "staffing.staff_edit_header": "Ret en medarbejder",
+    "staffing.staff_member": "Medarbejder",
+    "staffing.name": "Navn",
+    "staffing.initials": "Initialer",
+    "staffing.initials_help": "2-4 bogstaver, forskellige fra de andres i teamet. Tomt felt: "
+                              "foreslås ud fra navnet (fx SI for Sanne Ibsen).",
+    "staffing.role": "Rolle",
+    "staffing.team": "Team",
+    "staffing.no_team": "Intet team",
+    "staffing.active": "Aktiv",
+    "staffing.account_follows": "Kontoen {accounts} følger medarbejderen: gøres medarbejderen "
+                                "inaktiv, deaktiveres kontoen også, og en ny rolle bliver også "
+                                "kontoens.",
+    "staffing.staff_saved": "{name} er gemt.",
+    "staffing.accounts_deactivated": "Kontoen {accounts} er deaktiveret; en administrator kan "
+                                     "genaktivere den under Brugere, når medarbejderen er aktiv igen.",
+    "staffing.accounts_new_role": "Kontoen {accounts} har nu rollen {role}.",
+    "staffing.initiatives_intro": "Indsatser (projekter) som STV, Lommepengejob eller Jobløft: "
+                                  "borgere, mål og resultater kan knyttes til dem.",
+    "staffing.no_initiatives": "Der er endnu ingen indsatser.",
+    "staffing.initiative": "Indsats",
+    "staffing.initiative_name": "Navn",
+    "staffing.initiative_start": "Startdato",
+    "staffing.initiative_end": "Slutdato",
+    "staffing.initiative_funder": "Finansieret af",
+    "staffing.initiative_description": "Beskrivelse",
+    "staffing.initiative_create_header": "Opret indsats",
+    "staffing.initiative_create_submit": "Opret indsats",
+    "staffing.initiative_created": "Indsatsen {name} er oprettet.",
+    "staffing.initiative_edit_header": "Ret en indsats",
+    "staffing.initiative_saved": "Indsatsen {name} ({period}) er gemt.",
     # The page
     "admin.title": "Brugere og log",
     "admin.tab_accounts": "Brugere",
@@ -59,7 +157,7 @@ DA: dict[str, str] = {
     "admin.deactivated": "Kontoen {username} er deaktiveret og mister adgang ved næste klik.",
     "admin.reactivated": "Kontoen {username} er aktiv igen.",
     "admin.unlocked": "Kontoen {username} er låst op.",
-    "admin.staff_option": "{name} ({team})",
+    "admin.staff_option": "{name} ({role}, {team})",
     "admin.log_intro": "Alle opslag, søgninger, ændringer, eksporter, logins og afviste forsøg "
                        "logges med tid, bruger og række. Loggen kan ikke ændres eller slettes "
                        "her; den slettes automatisk efter opbevaringsperioden.",
@@ -109,6 +207,104 @@ EN: dict[str, str] = {
     "error.account_self": "You cannot deactivate your own account.",
     "error.log_period": "The period must start before it ends.",
     "error.sample_size": "The sample must have between 1 and {max} entries.",
+    "error.account_role_required": "Choose a role: the account is not linked to a staff member.",
+    "error.account_role_not_staff": "An account takes its staff member's role. Choose \"Staff "
+                                    "member's role\", or change {name}'s role under Teams and "
+                                    "staff.",
+    "error.account_staff_inactive": "{name} is not active as a staff member. Make them active "
+                                    "under Teams and staff first.",
+    "error.initials_invalid": "Initials must be 2-4 letters.",
+    "error.initials_required": "Type the initials: the name gives no free initials in the team.",
+    "error.initials_taken": "{name} in the team already has the initials {initials}. Free "
+                           "suggestion: {suggestion}.",
+    "error.team_name_required": "The team needs a name.",
+    "error.team_name_too_long": "The team's name may have at most {max} characters.",
+    "error.team_name_taken": "There is already a team called \"{name}\".",
+    "error.stale_team": "Someone else changed the team meanwhile. See the new name and try again.",
+    "error.staff_name_required": "The staff member needs a name.",
+    "error.staff_name_too_long": "The name may have at most {max} characters.",
+    "error.staff_role_unknown": "Choose one of the roles job consultant, caseworker, mentor, "
+                                "leader or administrator.",
+    "error.staff_own_team_only": "As a leader you can only create and change staff members of "
+                                 "your own team.",
+    "error.staff_role_admin_only": "Only an administrator can give, change or remove the leader "
+                                   "and administrator roles.",
+    "error.staff_self": "You cannot change your own role or make yourself inactive.",
+    "error.stale_staff": "Someone else changed the staff member meanwhile. The form now shows "
+                         "what is saved; make your change again.",
+    "error.initiative_name_required": "The initiative needs a name.",
+    "error.initiative_name_too_long": "The initiative's name may have at most {max} characters.",
+    "error.initiative_name_taken": "There is already an initiative called \"{name}\".",
+    "error.initiative_end_before_start": "The initiative's end date is before its start date.",
+    "error.funder_too_long": "The funder may have at most {max} characters.",
+    "error.stale_initiative": "Someone else changed the initiative meanwhile. The form now shows "
+                              "what is saved; make your change again.",
+    "admin.tab_staff": "Teams and staff",
+    "admin.tab_initiatives": "Initiatives",
+    "admin.role_of_staff": "Staff member's role",
+    "admin.staff_has_account": " – has an account already",
+    "admin.create_intro": "An account of a staff member takes the staff member's role and team. "
+                          "An account without a staff member (the meeting screen, say) needs a "
+                          "role.",
+    "admin.create_no_staff": "There are no staff members yet. Create teams and staff members "
+                             "under the Teams and staff tab, then create their accounts here.",
+    "staffing.intro": "A team decides which citizens and sprints its staff see. The staff's "
+                      "initials are shown on the board and the meeting screen.",
+    "staffing.teams_header": "Teams",
+    "staffing.no_teams": "There are no teams yet.",
+    "staffing.col_team": "Team",
+    "staffing.col_staff_count": "Active staff",
+    "staffing.col_citizen_count": "Citizens",
+    "staffing.col_accounts": "Accounts",
+    "staffing.team_create_header": "Create team",
+    "staffing.team_name": "Team name",
+    "staffing.team_create_submit": "Create team",
+    "staffing.team_created": "The team {name} is created.",
+    "staffing.team_rename_header": "Rename a team",
+    "staffing.team_new_name": "New name",
+    "staffing.team_renamed": "The team is now called {name}.",
+    "staffing.staff_header": "Staff",
+    "staffing.no_staff": "There are no staff members yet.",
+    "staffing.create_team_first": "Create a team first, so the staff can belong to it.",
+    "staffing.leader_scope": "As a leader you create and change job consultants, caseworkers and "
+                             "mentors of your own team.",
+    "staffing.leader_without_team": "You do not belong to a team, so you cannot create staff "
+                                    "members. Ask an administrator to put you on a team.",
+    "staffing.staff_create_header": "Create staff member",
+    "staffing.staff_create_submit": "Create staff member",
+    "staffing.staff_created": "{name} is created with the initials {initials}.",
+    "staffing.staff_edit_header": "Change a staff member",
+    "staffing.staff_member": "Staff member",
+    "staffing.name": "Name",
+    "staffing.initials": "Initials",
+    "staffing.initials_help": "2-4 letters, different from the others' in the team. Left empty: "
+                              "suggested from the name (SI for Sanne Ibsen, say).",
+    "staffing.role": "Role",
+    "staffing.team": "Team",
+    "staffing.no_team": "No team",
+    "staffing.active": "Active",
+    "staffing.account_follows": "The account {accounts} follows the staff member: making them "
+                                "inactive deactivates the account too, and a new role becomes "
+                                "the account's as well.",
+    "staffing.staff_saved": "{name} is saved.",
+    "staffing.accounts_deactivated": "The account {accounts} is deactivated; an administrator can "
+                                     "reactivate it under Users once the staff member is active "
+                                     "again.",
+    "staffing.accounts_new_role": "The account {accounts} now has the role {role}.",
+    "staffing.initiatives_intro": "Initiatives (projects) such as STV, pocket-money jobs or "
+                                  "Jobløft: citizens, goals and results can be linked to them.",
+    "staffing.no_initiatives": "There are no initiatives yet.",
+    "staffing.initiative": "Initiative",
+    "staffing.initiative_name": "Name",
+    "staffing.initiative_start": "Start date",
+    "staffing.initiative_end": "End date",
+    "staffing.initiative_funder": "Funded by",
+    "staffing.initiative_description": "Description",
+    "staffing.initiative_create_header": "Create initiative",
+    "staffing.initiative_create_submit": "Create initiative",
+    "staffing.initiative_created": "The initiative {name} is created.",
+    "staffing.initiative_edit_header": "Change an initiative",
+    "staffing.initiative_saved": "The initiative {name} ({period}) is saved.",
     "admin.title": "Users and log",
     "admin.tab_accounts": "Users",
     "admin.tab_log": "Log",
@@ -146,7 +342,7 @@ EN: dict[str, str] = {
     "admin.deactivated": "The account {username} is deactivated and loses access at its next click.",
     "admin.reactivated": "The account {username} is active again.",
     "admin.unlocked": "The account {username} is unlocked.",
-    "admin.staff_option": "{name} ({team})",
+    "admin.staff_option": "{name} ({role}, {team})",
     "admin.log_intro": "Every view, search, change, export, login and refused attempt is logged "
                        "with time, user and row. The log cannot be changed or deleted here; it is "
                        "deleted automatically after the retention period.",

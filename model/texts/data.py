@@ -7,8 +7,32 @@ DA = {
     "data.list_contacts": "Opsøgende kontakter",
     "data.list_follow_ups": "Opfølgninger",
     "data.list_sprint_cards": "Sprintkort",
+    "data.list_staff": "Medarbejdere",
+    "data.list_initiatives": "Indsatser",
+    "data.staff_hint": "Rolle: jobkonsulent, sagsbehandler, mentor, leder eller administrator. "
+                       "Team: teamets navn (tomt: dit eget team). Initialer: 2-4 bogstaver, "
+                       "forskellige i teamet (tomme: foreslås ud fra navnet). Aktiv: ja eller nej "
+                       "(tomt: ja).",
+    "data.initiatives_hint": "Navnet skal være nyt. Start- og slutdato og finansiering kan stå tomme.",
+    "data.create_teams": "Opret manglende teams",
+    "data.create_teams_help": "Uden flueben afvises en række, hvis teamet ikke findes. Med flueben "
+                              "oprettes de teams, filen nævner, sammen med medarbejderne.",
+    "data.error_unknown_team": "Teamet «{value}» findes ikke. Opret det under Administration, "
+                               "eller sæt flueben i «Opret manglende teams».",
+    "data.error_staff_exists": "Der er allerede en medarbejder, der hedder «{value}», i teamet. "
+                               "Er det en anden person, så opret vedkommende under Administration.",
+    "data.error_initiative_exists": "Indsatsen «{value}» findes allerede.",
+    "data.col_staff_name": "Navn",
+    "data.col_initials": "Initialer",
+    "data.col_role": "Rolle",
+    "data.col_team": "Team",
+    "data.col_active": "Aktiv",
+    "data.col_initiative_name": "Navn",
+    "data.col_end_date": "Slutdato",
+    "data.col_funder": "Finansieret af",
+    "data.col_description": "Beskrivelse",
     "data.import_title": "Importér",
-    "data.import_intro": "Indlæs borgere, virksomheder eller forløb fra en CSV- eller Excel-fil. Filen kontrolleres først, uden at noget gemmes; den kan først importeres, når ingen rækker har fejl.",
+    "data.import_intro": "Indlæs borgere, virksomheder, forløb, medarbejdere eller indsatser fra en CSV- eller Excel-fil. Filen kontrolleres først, uden at noget gemmes; den kan først importeres, når ingen rækker har fejl.",
     "data.import_leaders_only": "Import kræver rollen leder eller administrator.",
     "data.import_kind": "Hvad vil du importere?",
     "data.columns": "Kolonner (overskrifter på dansk eller engelsk; * skal udfyldes): {columns}.",
@@ -132,8 +156,32 @@ EN = {
     "data.list_contacts": "Outreach contacts",
     "data.list_follow_ups": "Follow-ups",
     "data.list_sprint_cards": "Sprint cards",
+    "data.list_staff": "Staff",
+    "data.list_initiatives": "Initiatives",
+    "data.staff_hint": "Role: job consultant, caseworker, mentor, leader or administrator. Team: "
+                       "the team's name (empty: your own team). Initials: 2-4 letters, different "
+                       "within the team (empty: suggested from the name). Active: yes or no "
+                       "(empty: yes).",
+    "data.initiatives_hint": "The name must be new. Start and end date and funder may be empty.",
+    "data.create_teams": "Create missing teams",
+    "data.create_teams_help": "Unticked, a row is refused when its team does not exist. Ticked, "
+                              "the teams the file names are created along with the staff.",
+    "data.error_unknown_team": "The team \"{value}\" does not exist. Create it under "
+                               "Administration, or tick \"Create missing teams\".",
+    "data.error_staff_exists": "The team already has a staff member called \"{value}\". If it "
+                               "is another person, create them under Administration.",
+    "data.error_initiative_exists": "The initiative \"{value}\" exists already.",
+    "data.col_staff_name": "Name",
+    "data.col_initials": "Initials",
+    "data.col_role": "Role",
+    "data.col_team": "Team",
+    "data.col_active": "Active",
+    "data.col_initiative_name": "Name",
+    "data.col_end_date": "End date",
+    "data.col_funder": "Funded by",
+    "data.col_description": "Description",
     "data.import_title": "Import",
-    "data.import_intro": "Load citizens, companies or placements from a CSV or Excel file. The file is checked first, without saving anything; it can only be imported when no row has an error.",
+    "data.import_intro": "Load citizens, companies, placements, staff or initiatives from a CSV or Excel file. The file is checked first, without saving anything; it can only be imported when no row has an error.",
     "data.import_leaders_only": "Importing requires the leader or administrator role.",
     "data.import_kind": "What do you want to import?",
     "data.columns": "Columns (headers in Danish or English; * must be filled in): {columns}.",

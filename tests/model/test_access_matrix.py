@@ -31,6 +31,7 @@ from model import (
     results,
     retention,
     sprints,
+    staffing,
     timeline,
 )
 from model.errors import AccessDenied, UserError, ValidationError
@@ -71,6 +72,9 @@ event.write           x     x       x          .        .      .
 partnership.read      x     x       x          x        x      .
 partnership.write     x     x       .          .        .      .
 account.admin         x     .       .          .        .      .
+team.edit             x     .       .          .        .      .
+staff.edit            x     x       .          .        .      .
+initiative.edit       x     x       .          .        .      .
 audit.read            x     x       .          .        .      .
 retention.read        x     x       .          .        .      .
 retention.write       x     .       .          .        .      .
@@ -165,6 +169,10 @@ ACTIONS = {
     "partnership.read": lambda e, a: partnerships.list_partnerships(e, a),
     "partnership.write": lambda e, a: partnerships.create_partnership(e, a, name=""),
     "account.admin": lambda e, a: admin.staff_choices(e, a),
+    "team.edit": lambda e, a: staffing.create_team(e, a, name=""),
+    "staff.edit": lambda e, a: staffing.create_staff(e, a, name="", role="consultant",
+                                                     team_id=a.team_id),
+    "initiative.edit": lambda e, a: staffing.create_initiative(e, a, name=""),
     "audit.read": lambda e, a: admin.log_choices(e, a),
     "retention.read": lambda e, a: retention.policy(e, a),
     "retention.write": lambda e, a: retention.set_period(e, a, category="nonsense", months=0),

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, func, select
 
-from model import clock, exporting, importing
+from model import clock, exporting, importing, staffing
 from model.errors import AccessDenied, ValidationError
 from model.tables import (
     AuditLog,
@@ -19,6 +19,8 @@ from model.tables import (
     HousingArea,
     Initiative,
     Placement,
+    Staff,
+    Team,
 )
 
 THIS_YEAR = clock.today().year
@@ -565,7 +567,7 @@ def test_placements_need_a_way_to_find_the_citizen_and_the_company(engine, leade
 
 def test_an_unknown_kind_of_import_is_refused(engine, leader):
     with pytest.raises(ValidationError, match="error.unknown_kind"):
-        importing.dry_run(engine, leader, "staff", table(CITIZENS_DA))
+        importing.dry_run(engine, leader, "sprints", table(CITIZENS_DA))
 
 
 def test_a_large_file_is_checked_and_written_in_one_go(engine, leader):
@@ -626,3 +628,160 @@ def test_an_exported_company_list_reads_back_with_its_agreements(engine, leader,
         bakery = session.exec(select(Company).where(Company.cvr == CVR_A)).one()
     assert (bakery.agreement_kind, bakery.agreement_since, bakery.housing_supplier) == \
         ("samarbejdsaftale", date(2025, 3, 1), True)
+
+
+# --- staff members and initiatives --------------------------------------------------------------
+
+STAFF_DA = ["Navn", "Initialer", "Rolle", "Team", "Aktiv"]
+
+
+@pytest.fixture
+def admin_actor(actor_factory):
+    return actor_factory("admin")
+
+
+def staff_rows(engine) -> list[tuple]:
+    with Session(engine) as session:
+        return session.exec(select(Staff.name, Staff.initials, Staff.role, Team.name, Staff.active)
+                            .outerjoin(Team, Team.id == Staff.team_id)
+                            .where(Staff.name.not_like("Test %")).order_by(Staff.id)).all()
+
+
+def test_staff_are_imported_into_their_teams_with_suggested_initials(engine, admin_actor):
+    add(engine, Team(name="Jobteam Nord"))
+    frame = table([STAFF_DA,
+                   ["Sanne Ibsen", "", "jobkonsulent", "jobteam nord", ""],
+                   ["Søren Iversen", "", "Konsulent", "Jobteam Nord", "ja"],
+                   ["Simon Isaksen", "si", "consultant", "Jobteam Nord", ""],
+                   ["Mette Kjær", "", "sagsbehandler", "Jobteam Nord", "nej"],
+                   ["Jens Berg", "", "leder", "", ""]])
+    own_team = staffing.list_teams(engine, admin_actor).set_index("id").loc[admin_actor.team_id, "name"]
+    report = importing.dry_run(engine, admin_actor, "staff", frame)
+    assert (report.can_commit, report.total_rows) == (True, 5)
+    assert importing.commit_import(engine, admin_actor, "staff", frame) == 5
+    # Typed initials ("SI") are kept free of the suggestions for the rows around them; a blank
+    # team is the importing admin's own.
+    assert staff_rows(engine) == [
+        ("Sanne Ibsen", "SAI", "consultant", "Jobteam Nord", True),
+        ("Søren Iversen", "SØI", "consultant", "Jobteam Nord", True),
+        ("Simon Isaksen", "SI", "consultant", "Jobteam Nord", True),
+        ("Mette Kjær", "MK", "caseworker", "Jobteam Nord", False),
+        ("Jens Berg", "JB", "leader", own_team, True),
+    ]
+    assert imports_logged(engine) == ["count=5"]
+
+
+def test_a_bad_staff_file_lists_every_row_and_writes_nothing(engine, admin_actor):
+    add(engine, Team(name="Jobteam Nord"))
+    staffing.create_staff(engine, admin_actor, name="Sanne Ibsen", role="consultant",
+                          team_id=staffing.list_teams(engine, admin_actor)
+                          .set_index("name").loc["Jobteam Nord", "id"].item())
+    frame = table([STAFF_DA,
+                   ["Bo Holm", "", "jobkonsulent", "Jobteam Nord", ""],        # good
+                   ["Sanne Ibsen", "", "jobkonsulent", "Jobteam Nord", ""],    # already there
+                   ["Simon Isaksen", "SI", "jobkonsulent", "Jobteam Nord", ""],  # SI is Sanne's
+                   ["Ida Lund", "IL1", "mentor", "Jobteam Nord", ""],          # not letters
+                   ["Ib Lund", "BL", "mentor", "Jobteam Nord", ""],            # BL is typed twice
+                   ["Bent Lind", "BL", "mentor", "Jobteam Nord", ""],
+                   ["Ole Dam", "", "mødeskærm", "Jobteam Nord", ""],           # not a staff role
+                   ["Eva Holm", "", "mentor", "Jobteam Syd", ""],              # no such team
+                   ["Per Ravn", "", "mentor", "Jobteam Nord", "måske"],        # not yes or no
+                   ["", "", "", "", ""],                                       # blank: left out
+                   ["Bo Holm", "", "mentor", "jobteam nord", ""]])             # twice in the file
+    report = importing.dry_run(engine, admin_actor, "staff", frame)
+    assert errors_of(report) == [
+        (3, "Navn", "data.error_staff_exists"),
+        (4, "Initialer", "error.initials_taken"),
+        (5, "Initialer", "error.initials_invalid"),
+        (7, "Initialer", "data.error_duplicate_in_file"),
+        (8, "Rolle", "error.staff_role_unknown"),
+        (9, "Team", "data.error_unknown_team"),
+        (10, "Aktiv", "data.error_yes_no"),
+        (12, "Navn", "data.error_duplicate_in_file"),
+    ]
+    assert report.errors.loc[1, "params"] == {"initials": "SI", "name": "Sanne Ibsen",
+                                              "suggestion": "SII"}
+    with pytest.raises(ValidationError):
+        importing.commit_import(engine, admin_actor, "staff", frame)
+    assert [row[0] for row in staff_rows(engine)] == ["Sanne Ibsen"]
+    assert imports_logged(engine) == []
+
+
+def test_missing_teams_are_created_only_when_asked_and_only_by_an_admin(engine, admin_actor,
+                                                                          actor_factory):
+    frame = table([STAFF_DA, ["Sanne Ibsen", "", "jobkonsulent", "Jobteam Nord", ""],
+                   ["Bo Holm", "", "jobkonsulent", "JOBTEAM NORD", ""],
+                   ["Ida Lund", "", "mentor", "Jobteam Syd", ""]])
+    assert errors_of(importing.dry_run(engine, admin_actor, "staff", frame)) == [
+        (2, "Team", "data.error_unknown_team"), (3, "Team", "data.error_unknown_team"),
+        (4, "Team", "data.error_unknown_team")]
+    with pytest.raises(AccessDenied):
+        importing.dry_run(engine, actor_factory("leader"), "staff", frame, create_teams=True)
+    assert importing.dry_run(engine, admin_actor, "staff", frame, create_teams=True).can_commit
+    assert importing.commit_import(engine, admin_actor, "staff", frame, create_teams=True) == 3
+    assert staff_rows(engine) == [("Sanne Ibsen", "SI", "consultant", "Jobteam Nord", True),
+                                  ("Bo Holm", "BH", "consultant", "Jobteam Nord", True),
+                                  ("Ida Lund", "IL", "mentor", "Jobteam Syd", True)]
+    with Session(engine) as session:
+        created = session.exec(select(AuditLog.detail).where(
+            AuditLog.table_name == "team", AuditLog.action == "create")).all()
+    assert created == ["Jobteam Nord", "Jobteam Syd"]
+
+
+def test_a_leader_imports_staff_of_their_own_team_only(engine, admin_actor, actor_factory):
+    north, south = add(engine, Team(name="Nord"), Team(name="Syd"))
+    leader = actor_factory("leader", team_id=north)
+    frame = table([STAFF_DA, ["Sanne Ibsen", "", "jobkonsulent", "", ""],
+                   ["Bo Holm", "", "mentor", "Nord", ""],
+                   ["Ida Lund", "", "mentor", "Syd", ""],
+                   ["Jens Berg", "", "leder", "Nord", ""]])
+    assert errors_of(importing.dry_run(engine, leader, "staff", frame)) == [
+        (4, "Team", "error.staff_own_team_only"), (5, "Rolle", "error.staff_role_admin_only")]
+    good = table([STAFF_DA, ["Sanne Ibsen", "", "jobkonsulent", "", ""],
+                  ["Bo Holm", "", "mentor", "Nord", ""]])
+    assert importing.commit_import(engine, leader, "staff", good) == 2
+    assert {row[3] for row in staff_rows(engine)} == {"Nord"}
+    assert "Syd" not in {row[3] for row in staff_rows(engine)} and south
+
+
+def test_initiatives_are_imported_with_dates_and_funder(engine, leader):
+    frame = table([["Navn", "Startdato", "Slutdato", "Finansieret af"],
+                   ["STV Nord", "01-01-2026", "31-12-2027", "STAR"],
+                   ["Jobløft", "2026-03-01", "", ""]])
+    assert importing.commit_import(engine, leader, "initiatives", frame) == 2
+    with Session(engine) as session:
+        rows = session.exec(select(Initiative.name, Initiative.start_date, Initiative.end_date,
+                                   Initiative.funder).order_by(Initiative.id)).all()
+    assert rows == [("STV Nord", date(2026, 1, 1), date(2027, 12, 31), "STAR"),
+                    ("Jobløft", date(2026, 3, 1), None, "")]
+    assert imports_logged(engine) == ["count=2"]
+
+
+def test_a_bad_initiatives_file_lists_every_row_and_writes_nothing(engine, leader):
+    add(engine, Initiative(name="STV"))
+    frame = table([["Name", "Start", "End", "Funded by"],
+                   ["Jobløft", "01-01-2026", "", ""],             # good
+                   ["stv", "", "", ""],                           # exists already
+                   ["Energi", "01-01-2027", "01-01-2026", ""],    # ends before it starts
+                   ["Splejs", "snart", "", ""],                   # not a date
+                   ["Lommepenge", "", "", "=1+1"],                # a formula
+                   ["Jobløft", "", "", ""]])                      # twice in the file
+    report = importing.dry_run(engine, leader, "initiatives", frame)
+    assert errors_of(report) == [(3, "Name", "data.error_initiative_exists"),
+                                 (4, "End", "error.initiative_end_before_start"),
+                                 (5, "Start", "data.error_date"),
+                                 (6, "Funded by", "error.text_formula"),
+                                 (7, "Name", "data.error_duplicate_in_file")]
+    with pytest.raises(ValidationError):
+        importing.commit_import(engine, leader, "initiatives", frame)
+    assert count(engine, Initiative) == 1
+
+
+@pytest.mark.parametrize("kind", ["staff", "initiatives"])
+@pytest.mark.parametrize("role", ["consultant", "caseworker", "mentor"])
+def test_only_admins_and_leaders_import_staff_and_initiatives(engine, actor_factory, kind, role):
+    frame = importing.template(kind)
+    with pytest.raises(AccessDenied):
+        importing.dry_run(engine, actor_factory(role), kind, frame)
+    assert not importing.may_import(actor_factory(role), kind)
+    assert importing.may_import(actor_factory("leader"), kind)

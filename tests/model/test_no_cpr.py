@@ -35,6 +35,7 @@ from model import (
     quick,
     results,
     sprints,
+    staffing,
 )
 from model.db import make_engine, migrate
 from model.errors import ValidationError
@@ -257,6 +258,26 @@ CASES = {
         w.engine, w.admin, username=cpr, role="consultant"),
     "admin.create_account:oidc_sub": lambda w, cpr: admin.create_account(
         w.engine, w.admin, username="ny.bruger", role="consultant", oidc_sub=cpr),
+    "staffing.create_team:name": lambda w, cpr: staffing.create_team(w.engine, w.admin, name=cpr),
+    "staffing.rename_team:name": lambda w, cpr: staffing.rename_team(
+        w.engine, w.admin, w.admin.team_id, expected_name="", name=f"Team {cpr}"),
+    "staffing.create_staff:name": lambda w, cpr: staffing.create_staff(
+        w.engine, w.admin, name=cpr, role="consultant", team_id=w.admin.team_id),
+    "staffing.update_staff:name": lambda w, cpr: staffing.update_staff(
+        w.engine, w.admin, w.admin.staff_id, name=f"Ad {cpr}", initials="AD", role="admin",
+        team_id=w.admin.team_id, active=True,
+        expected=staffing.get_staff(w.engine, w.admin, w.admin.staff_id)),
+    "staffing.create_initiative:name": lambda w, cpr: staffing.create_initiative(
+        w.engine, w.admin, name=cpr),
+    "staffing.create_initiative:funder": lambda w, cpr: staffing.create_initiative(
+        w.engine, w.admin, name="Jobløft", funder=cpr),
+    "staffing.create_initiative:description": lambda w, cpr: staffing.create_initiative(
+        w.engine, w.admin, name="Jobløft", description=f"Kontakt {cpr}"),
+    **{f"staffing.update_initiative:{field}": lambda w, cpr, field=field: staffing.update_initiative(
+        w.engine, w.admin, w.initiative, **{"name": "STV", "start_date": None, "end_date": None,
+                                            "funder": "", "description": "", field: cpr},
+        expected=staffing.get_initiative(w.engine, w.admin, w.initiative))
+       for field in ("name", "funder", "description")},
 }
 
 # Text parameters that need no CPR check, with the reason.
@@ -278,7 +299,11 @@ NOT_FREE_TEXT = {
         "outcomes.record_outcome:status", "retention.set_period:category",
         "exporting.export_list:name", "exporting.export_list:lang",
         "exporting.export_preview:name", "exporting.export_preview:lang", "report.build:lang",
-        "timeline.timeline:lang", "importing.commit_import:kind"], "a code from a fixed list"),
+        "timeline.timeline:lang", "importing.commit_import:kind", "staffing.create_staff:role",
+        "staffing.update_staff:role"], "a code from a fixed list"),
+    **dict.fromkeys(["staffing.create_staff:initials", "staffing.update_staff:initials"],
+                    "initials: 2-4 letters, never a digit"),
+    "staffing.rename_team:expected_name": "compared with the stored name, never stored",
     # A filter the page offers from the values already stored (checked when they were stored).
     **dict.fromkeys([
         "companies.list_companies:industry", "companies.list_companies:municipality",
@@ -363,6 +388,10 @@ VALID_ROWS = {
                    "planned_end_date": "", "hours_per_week": "20", "hourly_wage": ""},
     "comparison_groups": {"initiative": "STV", "label": "Normal indsats", "month": "6",
                           "n": "120", "reached": "41", "source": "Jobindsats.dk"},
+    "staff": {"name": "Sanne Ibsen", "initials": "SI", "role": "jobkonsulent", "team": "",
+              "active": "ja"},
+    "initiatives": {"name": "Jobløft", "start_date": "01-03-2026", "end_date": "",
+                    "funder": "Boligselskabet", "description": "Småjob"},
 }
 EXTRA = "Bemærkning"  # a column the import does not use is checked too
 IMPORT_CASES = [(kind, column.field) for kind, columns in importing.COLUMNS.items()

@@ -1,11 +1,13 @@
-"""Brugere og log: admins create, deactivate, reset and unlock accounts; admins and leaders
+"""Brugere og log: admins create, deactivate, reset and unlock accounts and set up teams, staff
+members and initiatives (leaders their own team's staff, and initiatives); admins and leaders
 filter the log and draw a reproducible sample; leaders only read."""
 
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
 from model import auth, clock
-from model.tables import AppUser, AuditLog
+from model.tables import AppUser, AuditLog, Initiative, Staff, Team
 from tests.conftest import app_as, demo_actor, page_text
 
 PAGE = "pages/administration.py"
@@ -128,3 +130,163 @@ def test_the_sample_shows_its_seed_and_repeats_with_it(app_db):
         details = session.exec(select(AuditLog.detail).where(AuditLog.action == "sample")).all()
     assert [("seed=1234" in d, "seed=4321" in d) for d in details] == [
         (True, False), (True, False), (False, True)]
+
+
+# --- Teams, staff members and initiatives --------------------------------------------------------
+
+
+def table_with(at, column: str):
+    """The shown table that has `column` (AppTest does not expose a dataframe's key)."""
+    return next(frame.value for frame in at.dataframe if column in frame.value.columns)
+
+
+def staff_row(engine, name: str) -> Staff:
+    with Session(engine) as session:
+        return session.exec(select(Staff).where(Staff.name == name)).one()
+
+
+def team_picker(at):
+    """The new staff member's team (its key counts the teams, so a new team redraws it)."""
+    return next(box for box in at.selectbox if str(box.key).startswith("staff_new_team_"))
+
+
+def row_id(engine, table, name: str) -> int:
+    with Session(engine) as session:
+        return session.exec(select(table.id).where(table.name == name)).one()
+
+
+def test_admin_sets_up_a_team_and_a_consultant_and_gives_them_an_account(app_db):
+    at = app_as(app_db, "admin", PAGE)
+    assert [tab.label for tab in at.tabs] == ["Brugere", "Teams og medarbejdere", "Indsatser",
+                                              "Log", "Stikprøve"]
+    at.text_input(key="team_new_name").input("Jobteam Nord")
+    at.button(key="FormSubmitter:team_create-Opret team").click().run()
+    assert not at.exception
+    assert "Teamet Jobteam Nord er oprettet." in page_text(at)
+    assert "Jobteam Nord" in set(table_with(at, "citizens")["name"])
+
+    team_id = row_id(app_db, Team, "Jobteam Nord")
+    at.text_input(key="staff_new_name").input("Karen Vestergaard")
+    team_picker(at).select(team_id)
+    at.button(key="FormSubmitter:staff_create-Opret medarbejder").click().run()
+    assert not at.exception
+    assert "Karen Vestergaard er oprettet med initialerne KV." in page_text(at)
+    listed = table_with(at, "initials").set_index("name")
+    assert listed.loc["Karen Vestergaard", ["initials", "role", "team", "active"]].tolist() == [
+        "KV", "jobkonsulent", "Jobteam Nord", True]
+
+    # The account form offers her, and the account takes her role and team.
+    karen = staff_row(app_db, "Karen Vestergaard")
+    assert at.selectbox(key="admin_new_role").value == ""  # "Medarbejderens rolle"
+    at.text_input(key="admin_new_username").input("karen")
+    at.selectbox(key="admin_new_staff").select(karen.id)
+    at.button(key="FormSubmitter:admin_create-Opret konto").click().run()
+    assert "Kontoen karen er oprettet." in page_text(at)
+    actor = auth.authenticate(app_db, "karen", shown_password(at))
+    assert (actor.role, actor.team_id, actor.must_change_password) == (
+        "consultant", karen.team_id, True)
+
+
+def test_admin_refused_team_and_initials_get_danish_reasons(app_db):
+    at = app_as(app_db, "admin", PAGE)
+    at.text_input(key="team_new_name").input("stv-teamet, jobcenter brøndby")
+    at.button(key="FormSubmitter:team_create-Opret team").click().run()
+    assert "Der findes allerede et team, der hedder «stv-teamet, jobcenter brøndby»." in \
+        [e.value for e in at.error]
+    brondby = staff_row(app_db, "Maja Rosendahl").team_id
+    at.text_input(key="staff_new_name").input("Mads Rasmussen")
+    at.text_input(key="staff_new_initials").input("mr")  # Maja Rosendahl's
+    team_picker(at).select(brondby)
+    at.button(key="FormSubmitter:staff_create-Opret medarbejder").click().run()
+    assert "Initialerne MR bruges allerede af Maja Rosendahl i teamet. Ledigt forslag: MAR." in \
+        [e.value for e in at.error]
+
+
+def test_deactivating_a_staff_member_says_their_account_goes_too(app_db):
+    mentor = demo_actor(app_db, "mentor")  # Ole Svendsen, with the account "mentor"
+    at = app_as(app_db, "admin", PAGE)
+    at.selectbox(key="staff_edit_id").select(mentor.staff_id).run()
+    assert "Kontoen mentor følger medarbejderen" in page_text(at)
+    at.checkbox(key=f"staff_edit_{mentor.staff_id}_0_active").uncheck()
+    at.button(key=f"FormSubmitter:staff_edit_form_{mentor.staff_id}-Gem").click().run()
+    assert not at.exception
+    assert "Ole Svendsen er gemt. Kontoen mentor er deaktiveret" in page_text(at)
+    assert auth.actor_for_user(app_db, mentor.user_id) is None
+    assert not table_with(at, "initials").set_index("name").loc["Ole Svendsen", "active"]
+
+
+def test_an_edit_saved_by_someone_else_first_is_refused_and_the_form_refilled(app_db):
+    from model import staffing
+
+    mentor = demo_actor(app_db, "mentor")
+    at = app_as(app_db, "admin", PAGE)
+    at.selectbox(key="staff_edit_id").select(mentor.staff_id).run()
+    colleague = demo_actor(app_db, "admin")
+    seen = staffing.get_staff(app_db, colleague, mentor.staff_id)
+    staffing.update_staff(app_db, colleague, mentor.staff_id, expected=seen, name="Ole Svendsen",
+                          initials="OLS", role="mentor", team_id=seen.team_id, active=True)
+    at.text_input(key=f"staff_edit_{mentor.staff_id}_0_name").input("Ole Sven")
+    at.button(key=f"FormSubmitter:staff_edit_form_{mentor.staff_id}-Gem").click().run()
+    assert any("En anden har ændret medarbejderen imens" in e.value for e in at.error)
+    assert staff_row(app_db, "Ole Svendsen").initials == "OLS"
+    at.run()
+    assert at.text_input(key=f"staff_edit_{mentor.staff_id}_1_initials").value == "OLS"
+
+
+def test_a_leader_manages_only_their_own_teams_consultants_caseworkers_and_mentors(app_db):
+    leader = demo_actor(app_db, "leder")
+    at = app_as(app_db, "leder", PAGE)
+    assert not at.exception
+    assert not [w for w in at.text_input if w.key == "team_new_name"]
+    assert "Som leder opretter og retter du jobkonsulenter" in page_text(at)
+    assert at.selectbox(key="staff_new_role").options == ["jobkonsulent", "sagsbehandler", "mentor"]
+    assert len(team_picker(at).options) == 1
+    members = table_with(at, "initials")
+    own = {name for name, team, role in zip(members["name"], members["team"], members["role"])
+           if role in ("jobkonsulent", "sagsbehandler", "mentor")
+           and team == "STV-teamet, Jobcenter Brøndby"}
+    offered = at.selectbox(key="staff_edit_id").options
+    assert len(offered) == len(own) > 0
+    assert not any("Maja Rosendahl" in option for option in offered)  # a leader, herself
+    at.text_input(key="staff_new_name").input("Karen Vestergaard")
+    at.selectbox(key="staff_new_role").select("mentor")
+    at.button(key="FormSubmitter:staff_create-Opret medarbejder").click().run()
+    assert "Karen Vestergaard er oprettet med initialerne KV." in page_text(at)
+    karen = staff_row(app_db, "Karen Vestergaard")
+    assert (karen.role, karen.team_id) == ("mentor", leader.team_id)
+
+
+def test_initiatives_are_created_and_edited(app_db):
+    at = app_as(app_db, "leder", PAGE)
+    at.text_input(key="initiative_new_name").input("Jobløft Nord")
+    at.text_input(key="initiative_new_funder").input("Boligselskabet Strandparken")
+    at.button(key="FormSubmitter:initiative_create-Opret indsats").click().run()
+    assert not at.exception
+    assert "Indsatsen Jobløft Nord er oprettet." in page_text(at)
+    listed = table_with(at, "funder").set_index("name")
+    assert listed.loc["Jobløft Nord", "funder"] == "Boligselskabet Strandparken"
+
+    at.text_input(key="initiative_new_name").input("stv")
+    at.button(key="FormSubmitter:initiative_create-Opret indsats").click().run()
+    assert "Der findes allerede en indsats, der hedder «stv»." in [e.value for e in at.error]
+
+    initiative_id = row_id(app_db, Initiative, "Jobløft Nord")
+    at.selectbox(key="initiative_edit_id").select(initiative_id).run()
+    prefix = f"initiative_edit_{initiative_id}_0"
+    at.date_input(key=f"{prefix}_start").set_value(clock.today())
+    at.date_input(key=f"{prefix}_end").set_value(clock.today() - timedelta(days=1))
+    at.button(key=f"FormSubmitter:initiative_edit_form_{initiative_id}-Gem").click().run()
+    assert "Indsatsens slutdato ligger før dens startdato." in [e.value for e in at.error]
+    at.date_input(key=f"{prefix}_end").set_value(None)
+    at.button(key=f"FormSubmitter:initiative_edit_form_{initiative_id}-Gem").click().run()
+    assert f"Indsatsen Jobløft Nord ({clock.today():%d-%m-%Y} – …) er gemt." in page_text(at)
+
+
+def test_the_set_up_sections_read_in_english(app_db):
+    at = app_as(app_db, "admin")
+    at.session_state["lang"] = "en"
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert [tab.label for tab in at.tabs][1:3] == ["Teams and staff", "Initiatives"]
+    assert "Create staff member" in page_text(at)

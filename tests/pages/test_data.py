@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from sqlmodel import Session, func, select
 
 from model import importing
-from model.tables import AuditLog, Citizen, Company
+from model.tables import AuditLog, Citizen, Company, Initiative
 from tests.conftest import app_as, page_text
 
 DATA = "pages/data.py"
@@ -157,3 +157,59 @@ def test_exporting_a_list_shows_it_and_offers_csv_and_excel(app_db):
     with Session(app_db) as session:
         logged = session.exec(select(AuditLog.table_name).where(AuditLog.action == "export")).all()
     assert logged == ["company"]
+
+
+# --- Staff members and initiatives -----------------------------------------------------------------
+
+STAFF = (b"Navn;Initialer;Rolle;Team;Aktiv\n"
+         b"Karen Vestergaard;;jobkonsulent;Jobteam Nord;ja\n"
+         b"Lars Bech;;jobkonsulent;Jobteam Nord;\n")
+
+
+def staff_named(engine, *names):
+    from model.tables import Staff, Team
+
+    with Session(engine) as session:
+        return session.exec(select(Staff.name, Staff.initials, Team.name)
+                            .join(Team, Team.id == Staff.team_id)
+                            .where(Staff.name.in_(names)).order_by(Staff.name)).all()
+
+
+def test_an_admin_imports_staff_into_a_new_team_only_when_ticked(app_db):
+    at = app_as(app_db, "admin", DATA)
+    at.radio(key="import_kind").set_value("staff").run()
+    assert "Navn*, Initialer, Rolle*, Team, Aktiv" in page_text(at)
+    assert "Team: teamets navn (tomt: dit eget team)" in page_text(at)
+    at = upload(at, "medarbejdere.csv", STAFF)
+    assert errors_table(at) == [
+        [2, "Team", "Teamet «Jobteam Nord» findes ikke. Opret det under Administration, eller "
+                    "sæt flueben i «Opret manglende teams»."],
+        [3, "Team", "Teamet «Jobteam Nord» findes ikke. Opret det under Administration, eller "
+                    "sæt flueben i «Opret manglende teams»."]]
+    assert at.button(key="import_commit").disabled
+    at.checkbox(key="import_create_teams").check().run()
+    assert "Alle 2 rækker er i orden og kan importeres." in page_text(at)
+    at.button(key="import_commit").click().run()
+    assert not at.exception
+    assert "Importen er gemt: 2 rækker (medarbejdere)." in page_text(at)
+    assert staff_named(app_db, "Karen Vestergaard", "Lars Bech") == [
+        ("Karen Vestergaard", "KV", "Jobteam Nord"), ("Lars Bech", "LB", "Jobteam Nord")]
+
+
+def test_a_leader_imports_initiatives_and_sees_no_team_creation(app_db):
+    at = app_as(app_db, "leder", DATA)
+    at.radio(key="import_kind").set_value("staff").run()
+    assert not [c for c in at.checkbox if c.key == "import_create_teams"]
+    at.radio(key="import_kind").set_value("initiatives").run()
+    assert "Navn*, Startdato, Slutdato, Finansieret af, Beskrivelse" in page_text(at)
+    at = upload(at, "indsatser.csv", "Navn;Startdato;Slutdato;Finansieret af\n"
+                                     "Jobløft Nord;01-03-2026;28-02-2028;Boligselskabet\n"
+                                     "STV;;;\n".encode())
+    assert errors_table(at) == [[3, "Navn", "Indsatsen «STV» findes allerede."]]
+    assert count(app_db, Initiative, Initiative.name == "Jobløft Nord") == 0
+
+
+def test_the_import_offers_only_what_the_role_may_import(app_db):
+    at = app_as(app_db, "leder", DATA)
+    assert list(at.radio(key="import_kind").options) == [
+        "Borgere", "Virksomheder", "Forløb", "Sammenligningsgrupper", "Medarbejdere", "Indsatser"]
