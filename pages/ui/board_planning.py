@@ -342,12 +342,14 @@ def add_citizens_panel(actor: Actor, sprint: Sprint, staff: pd.DataFrame,
     # Its open state lives in the session from the first draw on (a changing `expanded` would
     # close it under the hands of someone adding the second consultant's citizens).
     st.session_state.setdefault("add_cards_open", not with_cards)
-    with st.expander(t("board.add_cards"), icon=":material/person_add:", key="add_cards_open",
-                     on_change="rerun"):
+    panel = st.expander(t("board.add_cards"), icon=":material/person_add:", key="add_cards_open",
+                        on_change="rerun")
+    with panel:
         bring, existing, new = st.tabs([t("board.bring_tab"), t("board.add_existing"),
                                         t("board.create_citizen")])
         with bring:
-            bring_citizens(actor, sprint, staff, with_cards)
+            if panel.open:  # the citizen list is read (and its view logged) only when shown
+                bring_citizens(actor, sprint, staff, with_cards)
         with existing:
             _add_one_existing(actor, sprint.id, staff, default)
         with new:
