@@ -63,14 +63,19 @@ def teams_section(engine, actor: Actor, teams) -> None:
         names = dict(zip(teams["id"].astype(int), teams["name"]))
         team_id = st.selectbox(t("staffing.team"), list(names), format_func=names.get,
                                key="team_rename_id")
+        refill = st.session_state.get("team_refill", 0)
+        widget = f"team_rename_name_{team_id}_{refill}"
+        if widget not in st.session_state:
+            st.session_state["team_seen"] = names[team_id]  # the name the form is filled from
         with st.form("team_rename"):
-            new_name = st.text_input(t("staffing.team_new_name"), value=names[team_id],
-                                     key=f"team_rename_name_{team_id}")
+            new_name = st.text_input(t("staffing.team_new_name"), value=names[team_id], key=widget)
             if st.form_submit_button(t("common.save")):
                 try:
-                    staffing.rename_team(engine, actor, team_id, expected_name=names[team_id],
-                                         name=new_name)
+                    staffing.rename_team(engine, actor, team_id,
+                                         expected_name=st.session_state["team_seen"], name=new_name)
                 except UserError as error:
+                    if isinstance(error, StaleVersion):
+                        st.session_state["team_refill"] = refill + 1
                     ui.show_error(error)
                 else:
                     st.session_state["staffing_notice"] = t("staffing.team_renamed",

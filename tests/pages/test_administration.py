@@ -290,3 +290,21 @@ def test_the_set_up_sections_read_in_english(app_db):
     assert not at.exception
     assert [tab.label for tab in at.tabs][1:3] == ["Teams and staff", "Initiatives"]
     assert "Create staff member" in page_text(at)
+
+
+def test_a_team_renamed_by_someone_else_first_is_not_renamed_again(app_db):
+    from model import staffing
+
+    team_id = row_id(app_db, Team, "STV-teamet, Jobcenter Brøndby")
+    at = app_as(app_db, "admin", PAGE)
+    at.selectbox(key="team_rename_id").select(team_id).run()
+    staffing.rename_team(app_db, demo_actor(app_db, "admin"), team_id,
+                         expected_name="STV-teamet, Jobcenter Brøndby", name="STV Brøndby")
+    at.text_input(key=f"team_rename_name_{team_id}_0").input("Jobcenter Brøndby")
+    at.button(key="FormSubmitter:team_rename-Gem").click().run()
+    assert "En anden har ændret teamet imens. Se det nye navn, og prøv igen." in \
+        [e.value for e in at.error]
+    with Session(app_db) as session:
+        assert session.get(Team, team_id).name == "STV Brøndby"
+    at.run()
+    assert at.text_input(key=f"team_rename_name_{team_id}_1").value == "STV Brøndby"
