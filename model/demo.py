@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
-from model import audit, auth, clock, sprints
+from model import audit, auth, clock, goals, sprints
 from model.clock import LOCAL_TZ
 from model.db import write_session
 from model.tables import (
@@ -1607,10 +1607,11 @@ def _goals(world: _World) -> None:
 
     started = (select(func.count(Placement.id)).join(Citizen, Citizen.id == Placement.citizen_id)
                .where(Placement.start_date >= first, Placement.start_date <= anchor))
-    secured = count(select(func.count(Placement.id))
-                    .join(Citizen, Citizen.id == Placement.citizen_id)
-                    .where(Citizen.team_id == energi_team.id, Placement.sprint_id.is_not(None),
-                           Placement.created_at >= since, Placement.created_at < until))
+    # Counted as Mål counts it: the day a card reached "Forløb sikret", never when a row was written.
+    done = goals.secured_placements(first=first, last=anchor)
+    secured = count(select(func.count()).select_from(done)
+                    .join(Citizen, Citizen.id == done.c.citizen_id)
+                    .where(Citizen.team_id == energi_team.id))
     energi_started = count(started.where(Citizen.initiative_id == energi.id))
     stv_started = count(started.where(Citizen.team_id == stv_team.id))
     contacts = count(select(func.count(Contact.id)).join(Staff, Staff.id == Contact.staff_id)
