@@ -48,8 +48,8 @@ def account_list(accounts) -> None:
     frame["role"] = [t(f"role.{role}") for role in frame["role"]]
     frame["login"] = [t(f"admin.login_{kind}") for kind in frame["login"]]
     local_times(frame, "locked_until", "last_login_at")
-    st.dataframe(
-        frame.drop(columns=["id", "locked"]), hide_index=True, key="admin_accounts",
+    ui.table(
+        frame.drop(columns=["id", "locked"]), key="admin_accounts", lang=ui.lang(),
         column_config={
             "username": t("admin.col_username"), "role": t("admin.col_role"),
             "staff": t("admin.col_staff"), "team": t("admin.col_team"),
@@ -78,11 +78,11 @@ def create_form() -> None:
         username = left.text_input(t("admin.username"), key="admin_new_username")
         # "" stands for the staff member's role (a None option would show as unchosen).
         roles = ["", *(r for r in ROLES if r in ALL_ROLES)]
-        role = middle.selectbox(t("admin.role"), roles,
-                                format_func=lambda r: t(f"role.{r}") if r else t("admin.role_of_staff"),
-                                key="admin_new_role")
-        staff_id = right.selectbox(t("admin.staff"), list(labels), format_func=labels.get,
-                                   key="admin_new_staff")
+        role = ui.selectbox(t("admin.role"), roles,
+                            format_func=lambda r: t(f"role.{r}") if r else t("admin.role_of_staff"),
+                            key="admin_new_role", where=middle)
+        staff_id = ui.selectbox(t("admin.staff"), list(labels), format_func=labels.get,
+                                key="admin_new_staff", where=right)
         oidc_sub = st.text_input(t("admin.oidc_sub"), key="admin_new_sub")
         if st.form_submit_button(t("admin.create_submit"), type="primary"):
             try:
@@ -102,7 +102,7 @@ def create_form() -> None:
 def manage_form(accounts) -> None:
     st.subheader(t("admin.manage_header"))
     names = dict(zip(accounts["id"].astype(int), accounts["username"]))
-    user_id = st.selectbox(t("admin.account"), list(names), format_func=names.get,
+    user_id = ui.selectbox(t("admin.account"), list(names), format_func=names.get,
                            key="admin_account")
     if user_id is None:
         return
@@ -156,18 +156,18 @@ with initiatives_tab:
 
 
 def period(key: str):
-    chosen = st.date_input(t("admin.period"), (today - timedelta(days=30), today),
-                           format="DD-MM-YYYY", key=key)
+    chosen = ui.date_input(t("admin.period"), (today - timedelta(days=30), today), key=key)
     return (chosen[0], chosen[1]) if len(chosen) == 2 else (chosen[0], chosen[0])
 
 
-def log_table(frame) -> None:
-    st.dataframe(
-        local_times(frame.drop(columns=["id"]), "at"), hide_index=True,
+def log_table(frame, key: str) -> None:
+    ui.table(
+        local_times(frame.drop(columns=["id"]), "at"), key=key, lang=ui.lang(),
         column_config={
             "at": st.column_config.DatetimeColumn(t("admin.col_at"), format="DD-MM-YYYY HH:mm:ss"),
             "username": t("admin.col_user"), "action": t("admin.col_action"),
-            "table_name": t("admin.col_table"), "row_id": t("admin.col_row"),
+            "table_name": t("admin.col_table"),
+            "row_id": st.column_config.NumberColumn(t("admin.col_row"), format="%d"),
             "detail": t("admin.col_detail"),
         })
 
@@ -180,14 +180,15 @@ with log_tab:
         first_row = st.columns([2, 1, 1])
         with first_row[0]:
             start, end = period("log_period")
-        user_id = first_row[1].selectbox(t("admin.user"), list(users), format_func=users.get,
-                                         key="log_user")
-        action = first_row[2].selectbox(t("admin.action"), [None, *choices["actions"]],
-                                        format_func=lambda a: a or t("admin.all"), key="log_action")
+        user_id = ui.selectbox(t("admin.user"), list(users), format_func=users.get,
+                               key="log_user", where=first_row[1])
+        action = ui.selectbox(t("admin.action"), [None, *choices["actions"]],
+                              format_func=lambda a: a or t("admin.all"), key="log_action",
+                              where=first_row[2])
         second_row = st.columns([1, 1, 1])
-        table_name = second_row[0].selectbox(t("admin.table"), [None, *choices["tables"]],
-                                             format_func=lambda a: a or t("admin.all"),
-                                             key="log_table")
+        table_name = ui.selectbox(t("admin.table"), [None, *choices["tables"]],
+                                  format_func=lambda a: a or t("admin.all"),
+                                  key="log_table", where=second_row[0])
         row_id = second_row[1].number_input(t("admin.row_id"), min_value=1, step=1, value=None,
                                             key="log_row")
         page = second_row[2].number_input(t("admin.page"), min_value=1, step=1, value=1,
@@ -204,7 +205,7 @@ with log_tab:
         else:
             first = (int(page) - 1) * admin.PAGE_SIZE + 1
             st.caption(t("admin.showing", first=first, last=first + len(entries) - 1, total=total))
-            log_table(entries)
+            log_table(entries, "admin_log")
             st.download_button(
                 t("admin.download"),
                 data=lambda: exporting.to_csv_bytes(admin.export_log(engine, actor, criteria)),
@@ -232,4 +233,4 @@ with sample_tab:
         else:
             st.success(t("admin.sample_result", seed=int(seed), n=len(sample),
                          start=i18n.format_date(start), end=i18n.format_date(end)))
-            log_table(sample)
+            log_table(sample, "admin_sample")

@@ -1,6 +1,5 @@
 """Data: import from CSV and Excel with a dry run; export of every list to CSV and Excel."""
 
-from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -29,6 +28,8 @@ HINTS = {"staff": "data.staff_hint", "initiatives": "data.initiatives_hint"}
 # Files with at least this many rows show a progress bar while they are checked and written.
 PROGRESS_FROM_ROWS = 200
 PREVIEW_ROWS = 500
+# Columns of numbers that are names, not amounts: no thousands mark.
+PLAIN_COLUMNS = ("id", "birth_year", "cvr", "placement_id")
 
 
 def list_label(name: str) -> str:
@@ -49,17 +50,11 @@ def progress_bar(rows: int, text_key: str):
     return bar, update
 
 
-def date_columns(frame: pd.DataFrame) -> dict:
-    """Dates and moments shown as dd-mm-åååå in a table."""
-    config = {}
-    for column in frame.columns:
-        values = frame[column].dropna()
-        first = values.iloc[0] if len(values) else None
-        if isinstance(first, datetime):
-            config[column] = st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm")
-        elif isinstance(first, date):
-            config[column] = st.column_config.DateColumn(format="DD-MM-YYYY")
-    return config
+def plain_numbers(frame: pd.DataFrame) -> dict:
+    """Ids and years shown as plain digits (1985, not 1.985) in a table."""
+    headers = {i18n.t(exporting.COLUMN_KEYS[column], lang) for column in PLAIN_COLUMNS}
+    return {column: st.column_config.NumberColumn(format="%d") for column in frame.columns
+            if column in headers and pd.api.types.is_numeric_dtype(frame[column])}
 
 
 def show_report(report: importing.ImportReport) -> None:
@@ -77,15 +72,15 @@ def show_report(report: importing.ImportReport) -> None:
         st.error(t("data.header_bad"))
     else:
         st.error(t("data.some_bad", bad=report.bad_rows, total=report.total_rows))
-    st.dataframe(
+    ui.table(
         pd.DataFrame({
             t("data.error_row"): report.errors["row"],
             t("data.error_column"): report.errors["column"],
             t("data.error_reason"): [t(key, **params) for key, params
                                      in zip(report.errors["key"], report.errors["params"])],
         }),
-        hide_index=True, key="import_errors",
-        column_config={t("data.error_row"): st.column_config.NumberColumn(width="small"),
+        key="import_errors", lang=lang,
+        column_config={t("data.error_row"): st.column_config.NumberColumn(width="small", format="%d"),
                        t("data.error_column"): st.column_config.TextColumn(width="medium"),
                        t("data.error_reason"): st.column_config.TextColumn(width="large")},
     )
@@ -175,7 +170,7 @@ def import_section() -> None:
 
 def export_section() -> None:
     st.caption(t("data.export_intro"))
-    name = st.selectbox(t("data.export_list"), list(exporting.EXPORTS), index=None, key="export_list",
+    name = ui.selectbox(t("data.export_list"), list(exporting.EXPORTS), index=None, key="export_list",
                         placeholder=t("data.export_choose"), format_func=list_label)
     if name is None:
         return
@@ -189,8 +184,7 @@ def export_section() -> None:
     if frame.empty:
         st.info(t("data.export_empty"))
         return
-    st.dataframe(frame, hide_index=True, key="export_preview", column_config=date_columns(frame),
-                 placeholder="")
+    ui.table(frame, key="export_preview", lang=lang, column_config=plain_numbers(frame))
     file_name = f"{importing.code(list_label(name))}-{i18n.format_date(clock.today())}"
     ui.download_buttons(lambda: exporting.export_list(engine, actor, name, lang=lang), file_name,
                         key="export")

@@ -75,8 +75,8 @@ def due_section() -> None:
         return t("placement.due_mine") if staff_id == actor.staff_id else names[staff_id]
 
     f1, m1, m2 = st.columns([2, 1, 1])
-    chosen = f1.selectbox(t("placement.due_for"), options, index=options.index(mine),
-                          key="due_for", format_func=whose)
+    chosen = ui.selectbox(t("placement.due_for"), options, index=options.index(mine),
+                          key="due_for", format_func=whose, where=f1)
     counts = placements.follow_up_counts(engine, actor, today=today, consultant_id=chosen or None)
     due = placements.due_follow_ups(engine, actor, today=today, consultant_id=chosen or None,
                                     limit=DUE_SHOWN)
@@ -132,19 +132,20 @@ def edit_form(placement, version: int) -> None:
     prefix = f"pl_edit_{placement.id}"
     with st.form(prefix):
         c1, c2 = st.columns(2)
-        kind = c1.selectbox(t("placement.kind"), PLACEMENT_KINDS, key=f"{prefix}_kind",
-                            index=PLACEMENT_KINDS.index(placement.kind), format_func=kind_label)
+        kind = ui.selectbox(t("placement.kind"), PLACEMENT_KINDS, key=f"{prefix}_kind",
+                            index=PLACEMENT_KINDS.index(placement.kind), format_func=kind_label,
+                            where=c1)
         ids = list(company_names)
-        company_id = c2.selectbox(t("placement.company"), ids, key=f"{prefix}_company",
+        company_id = ui.selectbox(t("placement.company"), ids, key=f"{prefix}_company",
                                   index=ids.index(placement.company_id)
                                   if placement.company_id in company_names else None,
                                   placeholder=t("placement.company_placeholder"),
-                                  format_func=company_names.get)
+                                  format_func=company_names.get, where=c2)
         c3, c4, c5, c6 = st.columns(4)
-        start = c3.date_input(t("placement.start"), value=placement.start_date,
-                              format="DD-MM-YYYY", key=f"{prefix}_start")
-        planned_end = c4.date_input(t("placement.planned_end"), value=placement.planned_end_date,
-                                    format="DD-MM-YYYY", key=f"{prefix}_planned_end")
+        start = ui.date_input(t("placement.start"), value=placement.start_date,
+                              key=f"{prefix}_start", where=c3)
+        planned_end = ui.date_input(t("placement.planned_end"), value=placement.planned_end_date,
+                                    key=f"{prefix}_planned_end", where=c4)
         hours = c5.number_input(t("placement.hours"), value=placement.hours_per_week,
                                 min_value=0.5, step=0.5, key=f"{prefix}_hours")
         wage = c6.number_input(t("placement.wage"), value=placement.hourly_wage, min_value=0.0,
@@ -170,11 +171,11 @@ def end_form(placement, version: int) -> None:
     prefix = f"pl_end_{placement.id}"
     with st.form(prefix):
         c1, c2 = st.columns(2)
-        end = c1.date_input(t("placement.end_date"), value=today, max_value=today,
-                            format="DD-MM-YYYY", key=f"{prefix}_date")
-        result = c2.selectbox(t("placement.result"), placements.RESULTS, index=None,
+        end = ui.date_input(t("placement.end_date"), value=today, max_value=today,
+                            key=f"{prefix}_date", where=c1)
+        result = ui.selectbox(t("placement.result"), placements.RESULTS, index=None,
                               key=f"{prefix}_result", format_func=result_label,
-                              placeholder=t("placement.result_placeholder"))
+                              placeholder=t("placement.result_placeholder"), where=c2)
         broken_off = st.checkbox(t("placement.broken_off"), key=f"{prefix}_broken_off")
         ended = st.form_submit_button(t("placement.end_submit"), type="primary",
                                       icon=":material/flag:")
@@ -216,15 +217,14 @@ def placement_detail(row) -> None:
             if plan.empty:
                 st.caption(t("placement.plan_empty"))
             else:
-                st.dataframe(pd.DataFrame({
-                    t("placement.col_due"): plan["due_date"].map(i18n.format_date),
+                ui.table(pd.DataFrame({
+                    t("placement.col_due"): plan["due_date"],
                     t("placement.col_state"): plan["state"].map(lambda s: t(STATE_KEYS[s])),
                     t("placement.col_done_at"): plan["done_at"].map(
-                        lambda at: i18n.format_date(at) if pd.notna(at) else ""),
-                    t("placement.col_done_by"): plan["done_by_name"].fillna(""),
+                        lambda at: i18n.local_date(at) if pd.notna(at) else None),
+                    t("placement.col_done_by"): plan["done_by_name"],
                     t("placement.col_note"): plan["note"],
-                }), hide_index=True, width="stretch", key=f"pl_plan_{placement.id}",
-                    placeholder="")
+                }), key=f"pl_plan_{placement.id}", lang=ui.lang(), width="stretch")
         with right:
             if can_tick:
                 with st.form(f"pl_record_{placement.id}", clear_on_submit=True):
@@ -256,12 +256,14 @@ def list_section() -> None:
             st.session_state.pop(key, None)
         st.session_state["pl_pick"] = pick
     f1, f2, f3 = st.columns(3)
-    status = f1.selectbox(t("placement.col_status"), ["", *placements.STATUSES], key="pl_status",
-                          format_func=lambda s: status_label(s) if s else t("placement.all"))
-    kind = f2.selectbox(t("placement.col_kind"), ["", *PLACEMENT_KINDS], key="pl_kind",
-                        format_func=lambda k: kind_label(k) if k else t("placement.all"))
-    consultant = f3.selectbox(t("placement.col_consultant"), [0, *names], key="pl_consultant",
-                              format_func=lambda c: names.get(c) or t("placement.all"))
+    status = ui.selectbox(t("placement.col_status"), ["", *placements.STATUSES], key="pl_status",
+                          format_func=lambda s: status_label(s) if s else t("placement.all"),
+                          where=f1)
+    kind = ui.selectbox(t("placement.col_kind"), ["", *PLACEMENT_KINDS], key="pl_kind",
+                        format_func=lambda k: kind_label(k) if k else t("placement.all"),
+                        where=f2)
+    consultant = ui.selectbox(t("placement.col_consultant"), [0, *names], key="pl_consultant",
+                              format_func=lambda c: names.get(c) or t("placement.all"), where=f3)
     filters = dict(status=status or None, kind=kind or None, consultant_id=consultant or None)
     # A page of its own per filter, so a new filter starts on the first page.
     page_key = f"pl_page_{status}_{kind}_{consultant or ''}"
@@ -269,10 +271,7 @@ def list_section() -> None:
                                      offset=ui.page_offset(page_key, LIST_PAGE))
     frame = page.rows
     table = placement_table(frame)
-    dates = [t("placement.col_start"), t("placement.col_planned_end"), t("placement.col_end"),
-             t("placement.col_next")]
-    st.dataframe(table, hide_index=True, width="stretch", key="pl_table", placeholder="",
-                 column_config={c: st.column_config.DateColumn(format="DD-MM-YYYY") for c in dates})
+    ui.table(table, key="pl_table", lang=ui.lang(), width="stretch")
     st.caption(ui.shown_of(page) if page.partial
                else t("placement.count", n=i18n.format_number(page.total, ui.lang())))
     ui.pager(page.total, LIST_PAGE, key=page_key)
@@ -283,7 +282,7 @@ def list_section() -> None:
                          f"({i18n.format_date(r.start_date)})" for r in frame.itertuples()}
     if st.session_state.get("pl_pick") not in labels:
         st.session_state.pop("pl_pick", None)
-    picked = st.selectbox(t("placement.pick"), list(labels), index=None, key="pl_pick",
+    picked = ui.selectbox(t("placement.pick"), list(labels), index=None, key="pl_pick",
                           placeholder=t("placement.pick_placeholder"), format_func=labels.get)
     if picked:
         placement_detail(frame[frame["id"] == picked].iloc[0])
@@ -307,8 +306,8 @@ def new_section() -> None:
             else:
                 citizen_names = {int(r.id): f"{r.first_name} {r.last_name} ({r.birth_year})"
                                  for r in found.itertuples()}
-                citizen_id = left.selectbox(t("placement.citizen"), list(citizen_names),
-                                            key="new_citizen", format_func=citizen_names.get)
+                citizen_id = ui.selectbox(t("placement.citizen"), list(citizen_names), where=left,
+                                          key="new_citizen", format_func=citizen_names.get)
     company_query = right.text_input(t("placement.search_company"), key="new_company_query",
                                      type="search", live="300ms",
                                      placeholder=t("placement.search_company_placeholder"))
@@ -324,13 +323,14 @@ def new_section() -> None:
             else:
                 company_names = {int(r.id): f"{r.name} ({r.cvr})" if r.cvr else r.name
                                  for r in hits.itertuples()}
-                company_id = right.selectbox(t("placement.company"), list(company_names),
-                                             key="new_company", format_func=company_names.get)
+                company_id = ui.selectbox(t("placement.company"), list(company_names), where=right,
+                                          key="new_company", format_func=company_names.get)
     c1, c2, c3, c4, c5 = st.columns(5)
-    kind = c1.selectbox(t("placement.kind"), PLACEMENT_KINDS, key="new_kind", format_func=kind_label)
-    start = c2.date_input(t("placement.start"), value=today, format="DD-MM-YYYY", key="new_start")
-    planned_end = c3.date_input(t("placement.planned_end"), value=None, format="DD-MM-YYYY",
-                                key="new_planned_end")
+    kind = ui.selectbox(t("placement.kind"), PLACEMENT_KINDS, key="new_kind", format_func=kind_label,
+                        where=c1)
+    start = ui.date_input(t("placement.start"), value=today, key="new_start", where=c2)
+    planned_end = ui.date_input(t("placement.planned_end"), value=None, key="new_planned_end",
+                                where=c3)
     hours = c4.number_input(t("placement.hours"), value=None, min_value=0.5, step=0.5,
                             key="new_hours", placeholder=t("placement.hours_placeholder"))
     wage = c5.number_input(t("placement.wage"), value=None, min_value=0.0, step=1.0,
@@ -340,7 +340,7 @@ def new_section() -> None:
     consultants = list(staff_names)
     defaults = placements.placement_defaults(engine, actor, citizen_id=citizen_id)
     # Keyed by the citizen, so picking another citizen proposes their consultant.
-    consultant_id = st.selectbox(t("placement.col_consultant"), consultants,
+    consultant_id = ui.selectbox(t("placement.col_consultant"), consultants,
                                  key=f"new_consultant_{citizen_id}",
                                  index=consultants.index(defaults.consultant_id)
                                  if defaults.consultant_id in staff_names else None,
@@ -383,13 +383,13 @@ def cadence_section() -> None:
     """The follow-up cadence per kind (leaders and administrators)."""
     st.caption(t("placement.cadence_intro"))
     table = placements.cadence_table(engine)
-    st.dataframe(pd.DataFrame({
+    ui.table(pd.DataFrame({
         t("placement.col_kind"): table["kind"].map(cadence_kind_label),
         t("placement.cadence_days"): table["days"].map(lambda days: ", ".join(map(str, days))),
         t("placement.cadence_source"): table["own"].map(
             lambda own: t("placement.cadence_own") if own else t("placement.cadence_follows")),
-    }), hide_index=True, width="stretch", key="cadence_table")
-    kind = st.selectbox(t("placement.cadence_kind"), placements.CADENCE_KINDS, key="cadence_kind",
+    }), key="cadence_table", lang=ui.lang(), width="stretch")
+    kind = ui.selectbox(t("placement.cadence_kind"), placements.CADENCE_KINDS, key="cadence_kind",
                         format_func=cadence_kind_label)
     row = table[table["kind"] == kind].iloc[0]
     with st.form("cadence_form"):

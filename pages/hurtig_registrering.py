@@ -63,7 +63,7 @@ def done(message: str) -> None:
 def picker(label: str, options: dict, key: str, optional: bool = False):
     """A searchable selectbox: type to filter, Enter to choose."""
     ids = list(options)
-    return st.selectbox(label, ids, index=None, key=key, format_func=options.get,
+    return ui.selectbox(label, ids, index=None, key=key, format_func=options.get,
                         placeholder=t("quick.optional" if optional else "quick.type_to_search"))
 
 
@@ -84,14 +84,14 @@ with left, st.container(border=True):
     with st.form("quick_placement", clear_on_submit=True, border=False):
         company_id = picker(t("quick.company"), company_label, "qp_company")
         c1, c2, c3 = st.columns([2, 1, 1])
-        kind = c1.selectbox(t("quick.kind"), PLACEMENT_KINDS, key="qp_kind",
-                            format_func=lambda k: t(f"placement.kind.{k}"))
-        start = c2.date_input(t("quick.start"), value=clock.today(), format="DD-MM-YYYY",
-                              key="qp_start")
+        kind = ui.selectbox(t("quick.kind"), PLACEMENT_KINDS, key="qp_kind",
+                            format_func=lambda k: t(f"placement.kind.{k}"), where=c1)
+        start = ui.date_input(t("quick.start"), value=clock.today(),
+                              key="qp_start", where=c2)
         hours = c3.number_input(t("quick.hours"), min_value=1, max_value=37, value=15, step=1,
                                 key="qp_hours")
         consultant_ids = list(consultant_names)
-        consultant_id = st.selectbox(
+        consultant_id = ui.selectbox(
             t("quick.consultant"), consultant_ids, key=f"qp_consultant_{citizen_id}",
             index=consultant_ids.index(defaults.consultant_id)
             if defaults.consultant_id in consultant_names else None,
@@ -131,16 +131,16 @@ with right, st.container(border=True):
     with st.form("quick_contact", clear_on_submit=True, border=False):
         company_id = picker(t("quick.company"), company_label, "qc_company")
         c1, c2 = st.columns(2)
-        channel = c1.selectbox(t("quick.channel"), companies.CHANNELS, key="qc_channel",
-                               format_func=lambda c: t(f"company.channel_{c}"))
-        outcome = c2.selectbox(t("quick.outcome"), companies.CONTACT_OUTCOMES, key="qc_outcome",
-                               format_func=lambda o: t(f"company.outcome_{o}"))
+        channel = ui.selectbox(t("quick.channel"), companies.CHANNELS, key="qc_channel",
+                               format_func=lambda c: t(f"company.channel_{c}"), where=c1)
+        outcome = ui.selectbox(t("quick.outcome"), companies.CONTACT_OUTCOMES, key="qc_outcome",
+                               format_func=lambda o: t(f"company.outcome_{o}"), where=c2)
         about = picker(t("quick.about_citizen"), citizen_label, "qc_citizen", optional=True)
         note = st.text_input(t("quick.note"), key="qc_note")
         c3, c4 = st.columns([2, 1])
         next_step = c3.text_input(t("quick.next_step"), key="qc_next_step")
-        next_date = c4.date_input(t("quick.next_step_date"), value=None, format="DD-MM-YYYY",
-                                  key="qc_next_date")
+        next_date = ui.date_input(t("quick.next_step_date"), value=None,
+                                  key="qc_next_date", where=c4)
         if st.form_submit_button(t("quick.contact_submit"), type="primary",
                                  icon=":material/call:"):
             if company_id is None:
@@ -202,8 +202,8 @@ with right, st.container(border=True):
         with st.form("quick_card", clear_on_submit=True, border=False):
             card_id = picker(t("quick.card"), card_label, "qk_card")
             c1, c2 = st.columns(2)
-            to_stage = c1.selectbox(t("quick.to_stage"), STAGES, index=STAGES.index("secured"),
-                                    key="qk_stage", format_func=stage_label.get)
+            to_stage = ui.selectbox(t("quick.to_stage"), STAGES, index=STAGES.index("secured"),
+                                    key="qk_stage", format_func=stage_label.get, where=c1)
             reason = c2.text_input(t("board.park_reason"), key="qk_reason")
             if st.form_submit_button(t("quick.card_submit"), type="primary",
                                      icon=":material/move_item:"):

@@ -111,14 +111,14 @@ if access.can(actor, "placement.read"):
 
 st.subheader(t("overview.sprints"))
 summary = sprints.sprint_summaries(engine, actor)
-st.dataframe(
+ui.table(
     summary.assign(
         period=[f"{i18n.format_date(s)} – {i18n.format_date(e)}"
                 for s, e in zip(summary["start_date"], summary["end_date"])],
         status=[t(f"status.{s}") for s in summary["status"]],
         result=[f"{s} / {g}" for s, g in zip(summary["secured"], summary["goal_count"])],
     )[["name", "period", "status", "result"]],
-    hide_index=True, width="stretch",
+    key="overview_sprints", lang=lang, width="stretch",
     column_config={"name": t("overview.col_name"), "period": t("overview.col_period"),
                    "status": t("overview.col_status"), "result": t("overview.col_result")},
 )

@@ -50,7 +50,7 @@ if st.session_state.get("sprint_id") not in sprint_ids:
     st.session_state["sprint_id"] = running_id or next_id or sprints.current_sprint_id(engine, actor)
 planning.running_notice(actor, running_id, next_id)
 labels = {row.id: f"{row.name} ({t(f'status.{row.status}')})" for row in all_sprints.itertuples()}
-sprint_id = st.selectbox(t("board.choose_sprint"), sprint_ids, key="sprint_id",
+sprint_id = ui.selectbox(t("board.choose_sprint"), sprint_ids, key="sprint_id",
                          format_func=labels.get, placeholder=t("board.pick_sprint"))
 if sprint_id is None:
     st.stop()
@@ -137,8 +137,9 @@ company_names: dict[int, str] = {}
 
 consultant_names = {int(i): name for i, name in zip(cards["consultant_id"], cards["consultant"])}
 f1, f2, f3 = st.columns([2, 2, 1], vertical_alignment="bottom")
-chosen = f1.selectbox(t("board.filter_consultant"), [0, *consultant_names], key="board_consultant",
-                      format_func=lambda c: consultant_names.get(c) or t("board.all_consultants"))
+chosen = ui.selectbox(t("board.filter_consultant"), [0, *consultant_names], key="board_consultant",
+                      format_func=lambda c: consultant_names.get(c) or t("board.all_consultants"),
+                      where=f1)
 # One search for every card's company picker (a search field on each card would cost each rerun).
 company_query = f2.text_input(t("board.find_company"), key="board_company_find", type="search",
                               placeholder=t("board.find_company_placeholder")) if editable else ""
@@ -182,15 +183,15 @@ if offer:
         st.markdown(f"**:material/work: {t('board.place_title', citizen=name)}**")
         st.caption(t("board.place_caption"))
         c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
-        company_id = c1.selectbox(
+        company_id = ui.selectbox(
             t("board.place_company"), company_ids, key=f"place_company_{card_id}",
             index=company_ids.index(offer["company_id"]) if offer["company_id"] in board_companies
             else None, placeholder=t("board.place_pick_company"), format_func=board_companies.get,
-            help=t("board.company_help"))
-        kind = c2.selectbox(t("board.place_kind"), PLACEMENT_KINDS, key=f"place_kind_{card_id}",
-                            format_func=lambda k: t(placements.KIND_KEYS[k]))
-        start = c3.date_input(t("board.start"), value=clock.today(), format="DD-MM-YYYY",
-                              key=f"place_start_{card_id}")
+            help=t("board.company_help"), where=c1)
+        kind = ui.selectbox(t("board.place_kind"), PLACEMENT_KINDS, key=f"place_kind_{card_id}",
+                            format_func=lambda k: t(placements.KIND_KEYS[k]), where=c2)
+        start = ui.date_input(t("board.start"), value=clock.today(),
+                              key=f"place_start_{card_id}", where=c3)
         hours = c4.number_input(t("board.place_hours"), value=None, min_value=0.5, step=0.5,
                                 key=f"place_hours_{card_id}", help=t("board.place_hours_help"),
                                 placeholder=t("board.place_hours_default"))
@@ -236,7 +237,7 @@ def card_view(card) -> None:
         if card.stale:
             st.markdown(f":orange[:material/schedule: {t('board.stale', days=card.days_in_stage)}]")
         if editable:
-            st.selectbox(t("board.move_to"), STAGES, index=STAGES.index(card.stage),
+            ui.selectbox(t("board.move_to"), STAGES, index=STAGES.index(card.stage),
                          key=f"move_{card.card_id}_{card.version}",
                          format_func=stage_label.get, label_visibility="collapsed",
                          on_change=move, args=(card.card_id, card.version, name,
@@ -249,7 +250,7 @@ def card_view(card) -> None:
             with st.popover(t("board.set_company"), icon=":material/business:", width="stretch"):
                 ids = [0, *board_companies]
                 current = ids.index(card.company_id) if card.company_id in board_companies else 0
-                st.selectbox(t("board.company"), ids, index=current,
+                ui.selectbox(t("board.company"), ids, index=current,
                              key=f"company_{card.card_id}_{card.version}",
                              format_func=lambda c: board_companies.get(c) or t("board.no_company"),
                              on_change=set_company, args=(card.card_id, card.version, name),

@@ -10,7 +10,7 @@ from model import access, clock, i18n, people, sprints
 from model.access import Actor
 from model.errors import StaleVersion, UserError
 from model.tables import SPRINT_KINDS, STAGES, Sprint
-from pages.ui import engine, lang, show_error, t
+from pages.ui import date_input, editor, engine, lang, multiselect, selectbox, show_error, t
 
 # A consultant brings three citizens to the intensive week (the Brøndby story).
 CITIZENS_AT_ONCE = 3
@@ -42,10 +42,10 @@ def sprint_form(prefix: str, staff: pd.DataFrame, sprint: Sprint | None = None) 
         name = st.text_input(t("board.name"), value=sprint.name if sprint else "",
                              key=f"{prefix}_name")
         c1, c2, c3 = st.columns(3)
-        start = c1.date_input(t("board.start"), format="DD-MM-YYYY", key=f"{prefix}_start",
-                              value=sprint.start_date if sprint else proposed_start)
-        end = c2.date_input(t("board.end"), format="DD-MM-YYYY", key=f"{prefix}_end",
-                            value=sprint.end_date if sprint else proposed_end)
+        start = date_input(t("board.start"), key=f"{prefix}_start",
+                           value=sprint.start_date if sprint else proposed_start, where=c1)
+        end = date_input(t("board.end"), key=f"{prefix}_end",
+                         value=sprint.end_date if sprint else proposed_end, where=c2)
         goal = c3.number_input(t("board.goal"), min_value=1, step=1, key=f"{prefix}_goal",
                                value=sprint.goal_count if sprint else 16)
         kind = st.radio(t("board.kind"), SPRINT_KINDS, horizontal=True, key=f"{prefix}_kind",
@@ -55,7 +55,7 @@ def sprint_form(prefix: str, staff: pd.DataFrame, sprint: Sprint | None = None) 
                               key=f"{prefix}_focus")
         consultant_ids = []
         if sprint is None:
-            consultant_ids = st.multiselect(
+            consultant_ids = multiselect(
                 t("board.consultants"), staff["id"].tolist(), key=f"{prefix}_consultants",
                 placeholder=t("board.choose_consultants"),
                 format_func=dict(zip(staff["id"], staff["name"])).get)
@@ -150,9 +150,8 @@ def programme_panel(actor: Actor, sprint: Sprint, programme: pd.DataFrame) -> No
         table["day"] = pd.to_datetime(table["day"])
         today = clock.today()
         with st.form("agenda_form", border=False):
-            edited = st.data_editor(
-                table, num_rows="dynamic", key="agenda_editor", hide_index=True, width="stretch",
-                placeholder="",
+            edited = editor(
+                table, num_rows="dynamic", key="agenda_editor", lang=lang(), width="stretch",
                 column_config={
                     "day": st.column_config.DateColumn(
                         t("board.col_day"), format="DD-MM-YYYY", min_value=sprint.start_date,
@@ -229,8 +228,8 @@ def bring_citizens(actor: Actor, sprint: Sprint, staff: pd.DataFrame, with_cards
         return
     if st.session_state.get("bring_consultant") not in order:
         st.session_state["bring_consultant"] = order[0]
-    consultant_id = st.selectbox(t("board.bring_consultant"), order, key="bring_consultant",
-                                 format_func=names.get)
+    consultant_id = selectbox(t("board.bring_consultant"), order, key="bring_consultant",
+                              format_func=names.get)
     choices = sprints.consultant_citizens(engine(), actor, sprint.id, consultant_id=consultant_id)
     # Those on the board already are listed last and marked, so one finds them, not a gap.
     labels = dict(zip(choices["id"], choices["first_name"] + " " + choices["last_name"] + " ("
@@ -238,14 +237,14 @@ def bring_citizens(actor: Actor, sprint: Sprint, staff: pd.DataFrame, with_cards
                       + choices["on_sprint"].map({True: f" · {t('board.on_board')}", False: ""})))
     with st.form("bring_form", clear_on_submit=True):
         # No max_selections and no "select all": Streamlit words both in English only.
-        chosen = st.multiselect(
+        chosen = multiselect(
             t("board.bring_citizens", n=CITIZENS_AT_ONCE), list(labels),
             key=f"bring_citizens_{consultant_id}", select_all=False, format_func=labels.get,
             placeholder=t("board.bring_placeholder") if not choices["on_sprint"].all()
             else t("board.bring_none_left"))
         typed = _new_citizen_rows()
-        brought_by = st.selectbox(t("board.brought_by"), [0, *order], key="bring_by",
-                                  format_func=lambda i: names.get(i) or t("board.own_consultant"))
+        brought_by = selectbox(t("board.brought_by"), [0, *order], key="bring_by",
+                               format_func=lambda i: names.get(i) or t("board.own_consultant"))
         submitted = st.form_submit_button(t("board.add"), type="primary", key="bring_add",
                                           icon=":material/group_add:")
     if not submitted:
@@ -276,13 +275,13 @@ def _add_one_existing(actor: Actor, sprint_id: int, staff: pd.DataFrame, default
         found = None
     if found is None or found.empty:
         return
-    citizen_id = st.selectbox(
+    citizen_id = selectbox(
         t("board.citizen"), found["id"].tolist(), key="card_citizen",
         format_func=dict(zip(found["id"], found["first_name"] + " " + found["last_name"] + " ("
                              + found["birth_year"].astype(str) + ")")).get)
-    consultant_id = st.selectbox(t("board.brought_by"), staff["id"].tolist(), index=default,
-                                 key="card_consultant",
-                                 format_func=dict(zip(staff["id"], staff["name"])).get)
+    consultant_id = selectbox(t("board.brought_by"), staff["id"].tolist(), index=default,
+                              key="card_consultant",
+                              format_func=dict(zip(staff["id"], staff["name"])).get)
     if st.button(t("board.add"), key="card_add", type="primary"):
         try:
             sprints.add_card(db, actor, sprint_id, citizen_id=citizen_id,
@@ -303,9 +302,9 @@ def _add_one_new(actor: Actor, sprint_id: int, staff: pd.DataFrame, default: int
                                value=1990, step=1, key="nc_year")
         target = st.text_input(t("board.target_group"), key="nc_target",
                                value="aktivitetsparat kontanthjælp")
-        consultant_id = st.selectbox(t("board.brought_by"), staff["id"].tolist(), index=default,
-                                     key="nc_consultant",
-                                     format_func=dict(zip(staff["id"], staff["name"])).get)
+        consultant_id = selectbox(t("board.brought_by"), staff["id"].tolist(), index=default,
+                                  key="nc_consultant",
+                                  format_func=dict(zip(staff["id"], staff["name"])).get)
         if not st.form_submit_button(t("board.add"), type="primary"):
             return
     try:
@@ -324,9 +323,9 @@ def _add_consultant(actor: Actor, sprint_id: int, staff: pd.DataFrame) -> None:
     if others.empty:
         return
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    staff_id = c1.selectbox(t("board.add_consultant"), others["id"].tolist(),
-                            format_func=dict(zip(staff["id"], staff["name"])).get,
-                            key="add_consultant")
+    staff_id = selectbox(t("board.add_consultant"), others["id"].tolist(),
+                         format_func=dict(zip(staff["id"], staff["name"])).get,
+                         key="add_consultant", where=c1)
     if c2.button(t("board.add_consultant_button"), key="add_consultant_button"):
         sprints.add_consultant(engine(), actor, sprint_id, staff_id)
         st.rerun()
@@ -391,9 +390,8 @@ def repeat_panel(actor: Actor, sprint: Sprint) -> None:
         name = st.text_input(t("board.name"), key="repeat_name",
                              value=t("board.repeat_name", week=start.isocalendar().week))
         c1, c2, c3 = st.columns(3)
-        new_start = c1.date_input(t("board.start"), value=start, format="DD-MM-YYYY",
-                                  key="repeat_start")
-        new_end = c2.date_input(t("board.end"), value=end, format="DD-MM-YYYY", key="repeat_end")
+        new_start = date_input(t("board.start"), value=start, key="repeat_start", where=c1)
+        new_end = date_input(t("board.end"), value=end, key="repeat_end", where=c2)
         goal = c3.number_input(t("board.goal"), min_value=1, step=1, value=sprint.goal_count,
                                key="repeat_goal")
         focus = st.text_input(t("board.focus"), key="repeat_focus",

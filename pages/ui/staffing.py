@@ -38,10 +38,10 @@ def teams_section(engine, actor: Actor, teams) -> None:
     if teams.empty:
         st.info(t("staffing.no_teams"))
     else:
-        st.dataframe(teams.drop(columns=["id"]), hide_index=True, key="staffing_teams",
-                     column_config={"name": t("staffing.col_team"),
-                                    "staff": t("staffing.col_staff_count"),
-                                    "citizens": t("staffing.col_citizen_count")})
+        ui.table(teams.drop(columns=["id"]), key="staffing_teams", lang=ui.lang(),
+                 column_config={"name": t("staffing.col_team"),
+                                "staff": t("staffing.col_staff_count"),
+                                "citizens": t("staffing.col_citizen_count")})
     if not access.can(actor, "team.edit"):
         return
     left, right = st.columns(2)
@@ -61,7 +61,7 @@ def teams_section(engine, actor: Actor, teams) -> None:
     with right, st.container(border=True):
         st.markdown(f"**{t('staffing.team_rename_header')}**")
         names = dict(zip(teams["id"].astype(int), teams["name"]))
-        team_id = st.selectbox(t("staffing.team"), list(names), format_func=names.get,
+        team_id = ui.selectbox(t("staffing.team"), list(names), format_func=names.get,
                                key="team_rename_id")
         refill = st.session_state.get("team_refill", 0)
         widget = f"team_rename_name_{team_id}_{refill}"
@@ -99,17 +99,18 @@ def _staff_fields(prefix: str, actor: Actor, team_names: dict, member=None) -> d
                              key=f"{prefix}_initials", max_chars=4,
                              help=t("staffing.initials_help"))
     c3, c4, c5 = st.columns([2, 2, 1], vertical_alignment="bottom")
-    role = c3.selectbox(t("staffing.role"), roles, format_func=_role_label, key=f"{prefix}_role",
+    role = ui.selectbox(t("staffing.role"), roles, format_func=_role_label, key=f"{prefix}_role",
                         index=roles.index(member.role) if member and member.role in roles
-                        else roles.index("consultant"))
+                        else roles.index("consultant"), where=c3)
     if member is not None:
         team_index = teams.index(member.team_id) if member.team_id in teams else 0
     else:
         team_index = 1 if len(teams) > 1 else 0  # an admin's first team rather than none
     # Keyed by the number of teams: a new team draws a new picker, on the first team by default.
-    team_id = c4.selectbox(t("staffing.team"), teams, key=f"{prefix}_team_{len(teams)}",
+    team_id = ui.selectbox(t("staffing.team"), teams, key=f"{prefix}_team_{len(teams)}",
                            index=team_index,
-                           format_func=lambda i: team_names.get(i) or t("staffing.no_team"))
+                           format_func=lambda i: team_names.get(i) or t("staffing.no_team"),
+                           where=c4)
     active = c5.checkbox(t("staffing.active"), value=member.active if member else True,
                          key=f"{prefix}_active")
     return dict(name=name, initials=initials, role=role, team_id=team_id, active=active)
@@ -154,7 +155,7 @@ def _edit_staff_form(engine, actor: Actor, members, team_names: dict) -> None:
               for row in members.itertuples()}
     with st.container(border=True):
         st.markdown(f"**{t('staffing.staff_edit_header')}**")
-        staff_id = st.selectbox(t("staffing.staff_member"), editable, format_func=labels.get,
+        staff_id = ui.selectbox(t("staffing.staff_member"), editable, format_func=labels.get,
                                 key="staff_edit_id")
         try:
             current = staffing.get_staff(engine, actor, staff_id)
@@ -192,12 +193,12 @@ def staff_section(engine, actor: Actor, teams) -> None:
     else:
         shown = members.drop(columns=["id", "team_id"])
         shown["role"] = shown["role"].map(_role_label)
-        st.dataframe(shown, hide_index=True, key="staffing_staff",
-                     column_config={"name": t("staffing.name"),
-                                    "initials": t("staffing.initials"),
-                                    "role": t("staffing.role"), "team": t("staffing.team"),
-                                    "active": st.column_config.CheckboxColumn(t("staffing.active")),
-                                    "accounts": t("staffing.col_accounts")})
+        ui.table(shown, key="staffing_staff", lang=ui.lang(),
+                 column_config={"name": t("staffing.name"),
+                                "initials": t("staffing.initials"),
+                                "role": t("staffing.role"), "team": t("staffing.team"),
+                                "active": st.column_config.CheckboxColumn(t("staffing.active")),
+                                "accounts": t("staffing.col_accounts")})
     if not staffing.may_edit_staff(actor):
         return
     if actor.role != "admin" and actor.team_id is None:
@@ -230,10 +231,10 @@ def _initiative_fields(prefix: str, row=None) -> dict:
     name = st.text_input(t("staffing.initiative_name"), value=row.name if row else "",
                          key=f"{prefix}_name")
     c1, c2, c3 = st.columns([1, 1, 2])
-    start = c1.date_input(t("staffing.initiative_start"), value=row.start_date if row else None,
-                          format="DD-MM-YYYY", key=f"{prefix}_start")
-    end = c2.date_input(t("staffing.initiative_end"), value=row.end_date if row else None,
-                        format="DD-MM-YYYY", key=f"{prefix}_end")
+    start = ui.date_input(t("staffing.initiative_start"), value=row.start_date if row else None,
+                          key=f"{prefix}_start", where=c1)
+    end = ui.date_input(t("staffing.initiative_end"), value=row.end_date if row else None,
+                        key=f"{prefix}_end", where=c2)
     funder = c3.text_input(t("staffing.initiative_funder"), value=row.funder if row else "",
                            key=f"{prefix}_funder")
     description = st.text_area(t("staffing.initiative_description"),
@@ -251,16 +252,16 @@ def initiatives_tab(engine, actor: Actor) -> None:
     if rows.empty:
         st.info(t("staffing.no_initiatives"))
     else:
-        st.dataframe(rows.drop(columns=["id"]), hide_index=True, key="staffing_initiatives",
-                     column_config={
-                         "name": t("staffing.initiative_name"),
-                         "start_date": st.column_config.DateColumn(
-                             t("staffing.initiative_start"), format="DD-MM-YYYY"),
-                         "end_date": st.column_config.DateColumn(
-                             t("staffing.initiative_end"), format="DD-MM-YYYY"),
-                         "funder": t("staffing.initiative_funder"),
-                         "description": t("staffing.initiative_description"),
-                         "citizens": t("staffing.col_citizen_count")})
+        ui.table(rows.drop(columns=["id"]), key="staffing_initiatives", lang=ui.lang(),
+                 column_config={
+                     "name": t("staffing.initiative_name"),
+                     "start_date": st.column_config.DateColumn(
+                         t("staffing.initiative_start"), format="DD-MM-YYYY"),
+                     "end_date": st.column_config.DateColumn(
+                         t("staffing.initiative_end"), format="DD-MM-YYYY"),
+                     "funder": t("staffing.initiative_funder"),
+                     "description": t("staffing.initiative_description"),
+                     "citizens": t("staffing.col_citizen_count")})
     if not access.can(actor, "initiative.edit"):
         return
     with st.form("initiative_create", clear_on_submit=True):
@@ -280,7 +281,7 @@ def initiatives_tab(engine, actor: Actor) -> None:
     with st.container(border=True):
         st.markdown(f"**{t('staffing.initiative_edit_header')}**")
         names = dict(zip(rows["id"].astype(int), rows["name"]))
-        initiative_id = st.selectbox(t("staffing.initiative"), list(names), format_func=names.get,
+        initiative_id = ui.selectbox(t("staffing.initiative"), list(names), format_func=names.get,
                                      key="initiative_edit_id")
         current = staffing.get_initiative(engine, actor, initiative_id)
         refill = st.session_state.get("initiative_refill", 0)

@@ -209,3 +209,10 @@ def test_a_leader_is_told_of_an_ended_sprint_waiting_to_be_closed(app_db, team):
     assert links(at)["Afslut Uge 38 – Hvidovre på sprinttavlen"] == ("sprinttavle", {"sprint": str(ended)})
     # Closing is the leader's step: the consultant's overview does not nag.
     assert not [w.value for w in overview_as(consultant).warning if "venter på" in w.value]
+
+
+def test_a_team_without_sprints_gets_a_line_of_text_not_an_empty_sprints_table(app_db, team):
+    _, consultant = team
+    at = overview_as(consultant)
+    assert "Ingen rækker" in [c.value for c in at.caption]
+    assert not at.dataframe  # no grid showing Streamlit's English "empty"
