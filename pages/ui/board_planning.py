@@ -340,8 +340,10 @@ def add_citizens_panel(actor: Actor, sprint: Sprint, staff: pd.DataFrame,
         if actor.staff_id in set(staff["id"]) else 0
     # Its open state lives in the session from the first draw on (a changing `expanded` would
     # close it under the hands of someone adding the second consultant's citizens).
-    st.session_state.setdefault("add_cards_open", not with_cards)
-    panel = st.expander(t("board.add_cards"), icon=":material/person_add:", key="add_cards_open",
+    # One open state per sprint: a sprint with an empty board opens with the panel open.
+    open_key = f"add_cards_open_{sprint.id}"
+    st.session_state.setdefault(open_key, not with_cards)
+    panel = st.expander(t("board.add_cards"), icon=":material/person_add:", key=open_key,
                         on_change="rerun")
     with panel:
         bring, existing, new = st.tabs([t("board.bring_tab"), t("board.add_existing"),

@@ -150,7 +150,7 @@ def test_closing_the_sprint_shows_its_result(app_db):
 def test_caseworkers_and_mentors_see_the_board_read_only(app_db, username):
     at = app_as(app_db, username, BOARD)
     assert secured_metric(at) == f"{demo_week.stage_counts(app_db)['secured']} / 16"
-    assert "din rolle kan ikke flytte kort" in at.info[0].value
+    assert any("din rolle kan ikke flytte kort" in info.value for info in at.info)
     assert not [s for s in at.selectbox if str(s.key).startswith("move_")]
 
 
