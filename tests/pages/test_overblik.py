@@ -55,7 +55,8 @@ def test_a_leader_sees_the_running_goals_with_their_status(app_db):
     for name in ("Mange forløb", "Et enkelt forløb"):
         goal = listed.loc[name]
         assert STATUS[goal["status"]] in lines[name]
-        assert f"{goal['current']:.0f} / {goal['target']:.0f}" in lines[name]
+        shown = f"{goal['current']:,.0f} / {goal['target']:,.0f}".replace(",", ".")
+        assert shown in lines[name]  # Danish digit marks: 10.000
     assert ":orange-badge[:material/warning: I fare]" in lines["Mange forløb"]
     assert {p.page for p in at.get("page_link") if p.label == "Alle mål"} == {"maal"}
 
