@@ -304,6 +304,9 @@ NOT_FREE_TEXT = {
     **dict.fromkeys(["staffing.create_staff:initials", "staffing.update_staff:initials"],
                     "initials: 2-4 letters, never a digit"),
     "staffing.rename_team:expected_name": "compared with the stored name, never stored",
+    "auth.unblock_address:address": "a network address already stored by a failed login",
+    "exporting.log_download:name": "the name a page gives its list, never typed by a user",
+    "exporting.log_download:frame": "the rows a page drew from stored values, not typed text",
     # A filter the page offers from the values already stored (checked when they were stored).
     **dict.fromkeys([
         "companies.list_companies:industry", "companies.list_companies:municipality",
