@@ -6,13 +6,14 @@ import itertools
 import os
 import shutil
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from model import auth, demo
+from model import auth, clock, demo
 from model.access import Actor
 from model.db import make_engine, migrate
 from model.tables import Staff, Team
@@ -104,6 +105,21 @@ def demo_actor(engine, username: str) -> Actor:
     with Session(engine) as session:
         user_id = session.exec(select(AppUser.id).where(AppUser.username == username)).one()
     return auth.actor_for_user(engine, user_id)
+
+
+def week_day() -> date:
+    """A working day of the demo's intensive week: today from Monday to Friday; on a weekend, the
+    Monday after, when the week the demo planned (made on a weekend, it plans next week's) runs."""
+    today = clock.today()
+    return today + timedelta(days=7 - today.weekday()) if today.weekday() >= 5 else today
+
+
+@pytest.fixture
+def running_week(monkeypatch) -> date:
+    """For tests that need the demo's week running: the app's today set to a day of that week."""
+    day = week_day()
+    monkeypatch.setenv(clock.SETTING, day.isoformat())
+    return day
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from model import clock
+from tests.conftest import week_day
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "browser" / "artifacts"
@@ -96,6 +101,16 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self._log.close()
+
+
+@contextmanager
+def on_a_week_day() -> Iterator[None]:
+    """For a module whose test needs the demo's week running: on a weekend, the app's today (of the
+    servers it starts and of the test's own model calls) is the Monday that week starts."""
+    with pytest.MonkeyPatch.context() as patch:
+        if week_day() != clock.today():
+            patch.setenv(clock.SETTING, week_day().isoformat())
+        yield
 
 
 @pytest.fixture(scope="module")

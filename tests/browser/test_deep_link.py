@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import demo_week
-from tests.browser.conftest import Server, submit_login, wait_ready
+from tests.browser.conftest import Server, on_a_week_day, submit_login, wait_ready
 
 # A leader's navigation, in the order of app.py's sections.
 PAGE_NAMES = ["Overblik", "Sprinttavle", "Mødeskærm", "Hurtig registrering", "Borgere",
@@ -19,10 +19,12 @@ LEGACY_NAMES = ["app", "overblik", "sprinttavle", "moedeskaerm", "hurtig_registr
 
 @pytest.fixture
 def fresh_server(tmp_path):
-    """A server process of this test alone: nothing but its health poll has reached it."""
-    srv = Server(tmp_path)
-    yield srv
-    srv.stop()
+    """A server process of this test alone, on a day of the demo's running week: nothing but its
+    health poll has reached it."""
+    with on_a_week_day():
+        srv = Server(tmp_path)
+        yield srv
+        srv.stop()
 
 
 def test_deep_link_as_first_request_shows_login_then_normal_navigation(fresh_server, page):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from model import i18n
 from tests import demo_week
-from tests.browser.conftest import Server, screenshot, sign_in, submit_login, wait_ready
+from tests.browser.conftest import Server, on_a_week_day, screenshot, sign_in, submit_login, wait_ready
 
 REFRESH = 2
 UPDATED = re.compile(r"Opdateret (\d\d:\d\d:\d\d) · opdateres hvert (\d+)\. sekund")
@@ -19,11 +19,13 @@ INITIALS = re.compile(r"\b[A-ZÆØÅ]\.[A-ZÆØÅ]\.")
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A server whose meeting screen refreshes every 2 seconds instead of 30."""
-    srv = Server(tmp_path_factory.mktemp("screen"),
-                 env={"JOBTAVLEN_SCREEN_REFRESH": str(REFRESH)})
-    yield srv
-    srv.stop()
+    """A server whose meeting screen refreshes every 2 seconds instead of 30, on a day of the
+    demo's running week."""
+    with on_a_week_day():
+        srv = Server(tmp_path_factory.mktemp("screen"),
+                     env={"JOBTAVLEN_SCREEN_REFRESH": str(REFRESH)})
+        yield srv
+        srv.stop()
 
 
 def updated_time(page) -> str:

@@ -222,7 +222,11 @@ def test_a_leader_plans_and_runs_this_weeks_intensive_week(server, team, page):
         has=tv.get_by_role("heading", name="Dagens program"))
     expect(programme).to_contain_text("Opstart: hver konsulent præsenterer sine tre borgere")
     expect(programme).not_to_contain_text("Intet program i dag")
-    expect(programme).not_to_contain_text("Fælles opsamling")
+    # The week's programme by day, today's items in the highlighted box.
+    highlighted = tv.locator(".st-key-screen_today")
+    expect(highlighted).to_contain_text("Opstart: hver konsulent præsenterer sine tre borgere")
+    expect(highlighted).not_to_contain_text("Fælles opsamling")
+    expect(programme).to_contain_text("Fælles opsamling")
     screenshot(tv, "moedeskaerm-planlagt-uge")
     tv.context.close()
 
@@ -271,11 +275,14 @@ def test_the_empty_programme_is_typed_into_the_table_and_saved(server, team, pag
     page.keyboard.press("Escape")
     wait_ready(page)
     expect(grid).to_be_visible()  # the panel stayed open
+    # The new row's "Punkt" cell (third column of the first row under the header) opens its editor
+    # on a double click; the editor is the grid's text box, outside the canvas.
     box = grid.bounding_box()
-    # The new row's "Punkt" cell: third column of the first data row.
-    page.mouse.dblclick(box["x"] + box["width"] * 0.72, box["y"] + 55)
-    page.keyboard.type("Sparring om borgerne")
-    page.keyboard.press("Enter")
+    page.mouse.dblclick(box["x"] + box["width"] * 0.67, box["y"] + 52)
+    editor = page.locator("#portal textarea")
+    expect(editor).to_be_visible()
+    editor.fill("Sparring om borgerne")
+    editor.press("Enter")
     page.wait_for_timeout(1000)  # the grid hands its edit to the form a moment after Enter
     panel.get_by_role("button", name="Gem").click()
     wait_ready(page)

@@ -53,7 +53,7 @@ def test_a_page_run_directly_shows_the_login(app_db, page):
     assert "21 / 16" not in page_text(at)
 
 
-def test_screen_role_is_sent_to_the_meeting_screen_only(app_db):
+def test_screen_role_is_sent_to_the_meeting_screen_only(app_db, running_week):
     at = app_as(app_db, "skaerm")
     assert at.title[0].value == demo_week.current_week(app_db).name
     with pytest.raises(ValueError, match="Could not find a navigation page"):

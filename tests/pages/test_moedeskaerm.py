@@ -21,7 +21,7 @@ def full_names(engine) -> list[str]:
         return [f"{f} {l}" for f, l in session.exec(select(Citizen.first_name, Citizen.last_name))]
 
 
-def test_meeting_screen_shows_progress_with_initials_only(app_db):
+def test_meeting_screen_shows_progress_with_initials_only(app_db, running_week):
     at = app_as(app_db, "skaerm")
     text = page_text(at)
     assert at.metric[0].value == f"{demo_week.stage_counts(app_db)['secured']} / 16"
@@ -33,7 +33,7 @@ def test_meeting_screen_shows_progress_with_initials_only(app_db):
     assert shown == []
 
 
-def test_meeting_screen_for_a_leader_uses_the_same_initials(app_db):
+def test_meeting_screen_for_a_leader_uses_the_same_initials(app_db, running_week):
     at = app_as(app_db, "leder", "pages/moedeskaerm.py")
     text = page_text(at)
     assert at.metric[0].value == f"{demo_week.stage_counts(app_db)['secured']} / 16"

@@ -26,7 +26,7 @@ def goal_lines(at) -> dict[str, str]:
     return {line.split("**")[1]: line for line in lines}
 
 
-def test_overview_shows_the_running_sprint(app_db):
+def test_overview_shows_the_running_sprint(app_db, running_week):
     leader = demo_actor(app_db, "leder")
     sprint = sprints.get_sprint(app_db, leader, sprints.current_sprint_id(app_db, leader))
     result = sprints.sprint_result(app_db, leader, sprint.id)

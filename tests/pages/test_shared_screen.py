@@ -40,7 +40,7 @@ def test_the_screen_role_may_open_the_meeting_screen_only():
         access.Actor(user_id=0, username="skaerm", role="screen"), page)] == ["moedeskaerm"]
 
 
-def test_the_meeting_screen_shows_no_name_of_any_citizen(app_db):
+def test_the_meeting_screen_shows_no_name_of_any_citizen(app_db, running_week):
     at = app_as(app_db, "skaerm")
     assert at.title[0].value == demo_week.current_week(app_db).name
     full, parts = citizen_names(app_db)
