@@ -475,7 +475,7 @@ def company_profile(engine: Engine, actor: Actor, company_id: int) -> CompanyPro
                         for c, name in zip(frame["citizen_id"], frame["citizen"])
                         if name is not None and not pd.isna(c)})
         audit.log(session, actor, "view", "company", company_id,
-                  detail=f"citizens={','.join(map(str, shown))}")
+                  detail=f"citizens={','.join(map(str, shown))}", citizen_ids=shown)
         snapshot = Company(**company.model_dump())  # stays readable after the session closes
         session.commit()
     for frame in (contacts, placements):

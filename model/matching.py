@@ -328,7 +328,8 @@ def citizens_for_company(engine: Engine, actor: Actor, company_id: int, *, limit
         contacted = {r[0]: _days_since(r[6], today) for r in rows if r[6] is not None}
         ranked = rank_citizens(company, candidates, contacted=contacted, limit=limit)
         audit.log(session, actor, "view_matches", "company", company_id,
-                  detail=f"citizens={','.join(str(s.citizen_id) for s in ranked)}")
+                  detail=f"citizens={','.join(str(s.citizen_id) for s in ranked)}",
+                  citizen_ids=[s.citizen_id for s in ranked])
         session.commit()
     return ranked
 

@@ -180,11 +180,12 @@ def _group(engine: Engine, actor: Actor, sprint_id: int | None, initiative_id: i
     return visible_citizens(actor, stmt).order_by(Citizen.last_name, Citizen.first_name, Citizen.id)
 
 
-def _log_sheet(engine: Engine, actor: Actor, what: str, rows: int, sprint_id: int | None,
-               initiative_id: int | None) -> None:
+def _log_sheet(engine: Engine, actor: Actor, what: str, citizen_ids: list[int],
+               sprint_id: int | None, initiative_id: int | None) -> None:
     scope = f"sprint={sprint_id}" if sprint_id is not None else f"initiative={initiative_id}"
     with write_session(engine) as session:
-        audit.log(session, actor, "view_sheet", "citizen", None, detail=f"{what};{scope};rows={rows}")
+        audit.log(session, actor, "view_sheet", "citizen", None,
+                  detail=f"{what};{scope};rows={len(citizen_ids)}", citizen_ids=citizen_ids)
         session.commit()
 
 
@@ -204,7 +205,8 @@ def outcome_sheet(engine: Engine, actor: Actor, *, months: int, sprint_id: int |
             .outerjoin(Outcome, Outcome.id == latest))
     with Session(engine) as session:
         rows = session.exec(stmt).all()
-    _log_sheet(engine, actor, f"outcome months={months}", len(rows), sprint_id, initiative_id)
+    _log_sheet(engine, actor, f"outcome months={months}", [row[0] for row in rows], sprint_id,
+               initiative_id)
     return pd.DataFrame([(i, f"{first} {last}", status, at) for i, first, last, status, at in rows],
                         columns=OUTCOME_SHEET_COLUMNS)
 
@@ -224,7 +226,8 @@ def progression_sheet(engine: Engine, actor: Actor, *, sprint_id: int | None = N
             .outerjoin(ranked, (ranked.c.citizen_id == Citizen.id) & (ranked.c["rank"] == 1)))
     with Session(engine) as session:
         rows = session.exec(stmt).all()
-    _log_sheet(engine, actor, f"progression scale={scale}", len(rows), sprint_id, initiative_id)
+    _log_sheet(engine, actor, f"progression scale={scale}", [row[0] for row in rows], sprint_id,
+               initiative_id)
     frame = pd.DataFrame([(i, f"{first} {last}", score, at, None)
                           for i, first, last, score, at in rows], columns=PROGRESSION_SHEET_COLUMNS)
     frame["latest_score"] = frame["latest_score"].astype("Int64")

@@ -287,7 +287,7 @@ def update_citizen(engine: Engine, actor: Actor, citizen_id: int, *, expected_ve
 def search_citizens(engine: Engine, actor: Actor, query: str = "", limit: int = 50) -> pd.DataFrame:
     """Citizens whose name matches the query, within the actor's teams; the search is logged."""
     require(actor, "citizen.read")
-    check_free_text(query)  # the criterion goes into the audit log
+    check_free_text(query)
     stmt = select(Citizen.id, Citizen.first_name, Citizen.last_name, Citizen.birth_year,
                   Citizen.target_group)
     words = query.strip().split()
@@ -297,7 +297,9 @@ def search_citizens(engine: Engine, actor: Actor, query: str = "", limit: int = 
     stmt = visible_citizens(actor, stmt).order_by(Citizen.last_name, Citizen.first_name).limit(limit)
     with write_session(engine) as session:
         rows = session.exec(stmt).all()
-        audit.log_search(session, actor, "citizen", f"q={query.strip()[:80]}")
+        # The ids shown, not the words typed to find them.
+        audit.log_search(session, actor, "citizen", f"by_name;rows={len(rows)}",
+                         citizen_ids=[row[0] for row in rows])
         session.commit()
     return pd.DataFrame(rows, columns=["id", "first_name", "last_name", "birth_year", "target_group"])
 
@@ -365,14 +367,15 @@ def citizen_page(
         .where(*criteria)
     )
     stmt = visible_citizens(actor, stmt).order_by(Citizen.last_name, Citizen.first_name, Citizen.id)
-    logged = {"q": query.strip()[:80], **chosen, "active_placement": active_placement}
+    logged = {"by_name": bool(query.strip()) or None, **chosen, "active_placement": active_placement}
     with write_session(engine) as session:
         rows = session.exec(stmt.limit(limit).offset(offset if limit is not None else None)).all()
         total = len(rows) if limit is None else int(session.exec(visible_citizens(
             actor, select(func.count(Citizen.id)).where(*criteria))).one())
         detail = ";".join(f"{k}={v}" for k, v in logged.items() if v not in (None, ""))
         audit.log_search(session, actor, "citizen", f"{detail};rows={len(rows)}"
-                         + (f";of={total};from={offset}" if limit is not None else ""))
+                         + (f";of={total};from={offset}" if limit is not None else ""),
+                         citizen_ids=[row[0] for row in rows])
         session.commit()
     frame = pd.DataFrame(rows, columns=CITIZEN_LIST_COLUMNS)
     frame["active_placement"] = frame["active_placement"].astype(bool)

@@ -70,6 +70,7 @@ def _grant(conn: Connection, owner: str, app: str) -> None:
         f'GRANT USAGE, SELECT ON SEQUENCES TO "{app}"',
         # The log: read and append only; the purge goes through the owner's function.
         f'REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_log FROM "{app}"',
+        f'REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_subject FROM "{app}"',
         f'REVOKE ALL ON audit_log_purge FROM "{app}"',
         f'GRANT EXECUTE ON FUNCTION audit_log_purge_before(timestamptz) TO "{app}"',
         *(f'REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {table} FROM "{app}"' for table in READ_ONLY),

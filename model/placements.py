@@ -605,7 +605,7 @@ def placement_page(
     """Placements of the citizens the actor may see, newest first, with the next open follow-up;
     `limit` rows from `offset` on, and how many match in all. `query` finds the citizen's name."""
     require(actor, "placement.read")
-    check_free_text(query)  # the criterion goes into the audit log
+    check_free_text(query)
     day = clock.today()
     words = query.strip().split()
     criteria = [or_(Citizen.first_name.ilike(f"%{word}%"), Citizen.last_name.ilike(f"%{word}%"))
@@ -649,9 +649,9 @@ def placement_page(
         audit.log_search(session, actor, "placement",
                          f"rows={len(rows)} status={status} kind={kind} consultant={consultant_id} "
                          f"citizen={citizen_id} company={company_id}"
-                         + (f" q={query.strip()[:80]}" if words else "")
+                         + (" by_name" if words else "")
                          + (f" of={total} from={offset}" if limit is not None else ""),
-                         action="view_list")
+                         action="view_list", citizen_ids=[row[2] for row in rows])
         session.commit()
     frame = pd.DataFrame(rows, columns=PLACEMENT_COLUMNS)
     frame.insert(3, "citizen", frame["first_name"] + " " + frame["last_name"])

@@ -5,15 +5,21 @@ their record and when; it comes as an Excel workbook (one sheet per category) or
 making it is logged. Erasure removes the citizen and every row that belongs to them in one
 transaction (see retention.delete_citizens); the audit log, including the entry of the erasure
 itself, stays until its own period runs out, and the deletion ledger keeps the counts only.
+Before an erasure, the free text of the rest of the database (a company contact's note, a
+programme item, a follow-up note) is searched for the citizen's name; each hit can be redacted in
+the erasure's own transaction.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -25,8 +31,10 @@ from model.db import write_session
 from model.errors import ValidationError
 from model.people import visible_citizen
 from model.tables import (
+    AgendaItem,
     AppUser,
     AuditLog,
+    AuditSubject,
     Citizen,
     Company,
     Contact,
@@ -160,7 +168,8 @@ def _collect(session: Session, citizen_id: int) -> dict[str, list[tuple]]:
 
 
 def _access_log(session: Session, citizen_id: int, rows: dict[str, list[tuple]]) -> list[tuple]:
-    """Who looked at or changed the citizen's record and its rows, and when (oldest first)."""
+    """Who looked at or changed the citizen's record and its rows, or had them in a search, list,
+    download or group sheet, and when (oldest first)."""
     ids = {
         "citizen": [citizen_id],
         "placement": [r[0] for r in rows["placements"]],
@@ -172,7 +181,9 @@ def _access_log(session: Session, citizen_id: int, rows: dict[str, list[tuple]])
         "progression": list(session.execute(select(Progression.id).where(
             Progression.citizen_id == citizen_id)).scalars()),
     }
-    concerns = or_(*(and_(AuditLog.table_name == table, AuditLog.row_id.in_(row_ids))
+    shown = select(AuditSubject.audit_id).where(AuditSubject.citizen_id == citizen_id)
+    concerns = or_(AuditLog.id.in_(shown),  # every search, list, download and sheet that showed them
+                   *(and_(AuditLog.table_name == table, AuditLog.row_id.in_(row_ids))
                      for table, row_ids in ids.items() if row_ids))
     return _rows(session, select(AuditLog.at, AppUser.username, Staff.name, AuditLog.action,
                                  AuditLog.table_name, AuditLog.row_id)
@@ -300,12 +311,106 @@ def erasure_preview(engine: Engine, actor: Actor, citizen_id: int) -> dict[str, 
         return {table: int(session.execute(stmt).scalar_one()) for table, stmt in counts.items()}
 
 
+# Free text where a colleague may have named a citizen about something else: table -> its text
+# columns (the citizen's own rows are removed or emptied by the erasure itself).
+FREE_TEXT = {
+    "contact": (Contact, ("note", "next_step", "outcome")),
+    "agenda_item": (AgendaItem, ("title", "note")),
+    "follow_up": (FollowUp, ("note",)),
+    "event": (Event, ("title", "note")),
+    "sprint_card": (SprintCard, ("park_reason",)),
+    "sprint": (Sprint, ("name", "focus")),
+}
+REDACTED = "[navn slettet]"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One text field that names the citizen: where, and the text as it stands."""
+    table: str
+    row_id: int
+    column: str
+    text: str
+
+
+def _name_pattern(citizen: Citizen) -> re.Pattern:
+    """The full name, or the last name alone, as whole words in any case."""
+    names = [f"{citizen.first_name} {citizen.last_name}", citizen.last_name]
+    words = "|".join(r"\s+".join(map(re.escape, name.split())) for name in names if name.strip())
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
+
+
+def _not_own_rows(citizen_id: int) -> dict[str, object]:
+    """Leaves out the citizen's own rows in FREE_TEXT's tables: the erasure removes or empties them."""
+    placements = select(Placement.id).where(Placement.citizen_id == citizen_id)
+    return {"contact": or_(Contact.citizen_id.is_(None), Contact.citizen_id != citizen_id),
+            "follow_up": FollowUp.placement_id.not_in(placements),
+            "sprint_card": SprintCard.citizen_id != citizen_id}
+
+
+def _mentions(session: Session, citizen: Citizen) -> list[Mention]:
+    pattern, last = _name_pattern(citizen), citizen.last_name.strip()
+    not_own = _not_own_rows(citizen.id)
+    found = []
+    for table, (model, columns) in FREE_TEXT.items():
+        for column in columns:
+            field = getattr(model, column)
+            # SQL narrows by the last name (LIKE folds ASCII case only, so both spellings); the
+            # pattern then keeps whole words only.
+            stmt = select(model.id, field).where(or_(field.ilike(f"%{last}%"),
+                                                     field.contains(last),
+                                                     field.contains(last.upper())))
+            if table in not_own:
+                stmt = stmt.where(not_own[table])
+            found += [Mention(table, int(row_id), column, text)
+                      for row_id, text in session.execute(stmt.order_by(model.id))
+                      if text and pattern.search(text)]
+    return found
+
+
+def name_mentions(engine: Engine, actor: Actor, citizen_id: int) -> list[Mention]:
+    """Every free-text field outside the citizen's own rows that names them (full name or last
+    name), for the erasure to offer redacting; looking is logged like a view of the citizen."""
+    require(actor, "privacy.erase")
+    with write_session(engine) as session:
+        citizen = visible_citizen(session, actor, citizen_id)
+        if citizen is None or not citizen.last_name.strip():
+            raise ValidationError("error.not_found")
+        found = _mentions(session, citizen)
+        audit.log(session, actor, "find_mentions", "citizen", citizen_id, detail=f"hits={len(found)}")
+        session.commit()
+    return found
+
+
+def _redact(session: Session, actor: Actor, citizen: Citizen,
+            chosen: Iterable[tuple[str, int, str]]) -> int:
+    """Replace the citizen's name with REDACTED in the chosen fields that name them (anything else
+    chosen is ignored); returns how many fields changed."""
+    wanted = {(table, int(row_id), column) for table, row_id, column in chosen}
+    pattern = _name_pattern(citizen)
+    changed = 0
+    for hit in _mentions(session, citizen):
+        if (hit.table, hit.row_id, hit.column) not in wanted:
+            continue
+        model = FREE_TEXT[hit.table][0]
+        values = {hit.column: pattern.sub(REDACTED, hit.text)}
+        if "version" in model.model_fields:
+            values["version"] = model.version + 1
+        session.execute(update(model).where(model.id == hit.row_id).values(**values))
+        audit.log(session, actor, "redact", hit.table, hit.row_id, detail=hit.column)
+        changed += 1
+    return changed
+
+
 def erase_citizen(engine: Engine, actor: Actor, citizen_id: int, *, confirm_name: str,
+                  redact: Iterable[tuple[str, int, str]] = (),
                   now: datetime | None = None) -> dict[str, int]:
     """Erase a citizen on request, confirmed by typing their full name; one transaction.
 
-    Returns the rows removed per table (contacts are kept for the company, anonymised). The
-    erasure is logged (the audit entry stays) and counted in the deletion ledger.
+    `redact`: (table, row id, column) of name_mentions' hits whose text gets the name replaced.
+    Returns the rows removed per table (contacts are kept for the company, anonymised; "redacted":
+    the fields redacted). The erasure is logged (the audit entry stays) and counted in the
+    deletion ledger.
     """
     require(actor, "privacy.erase")
     with retention.erasing_session(engine) as session:
@@ -320,11 +425,14 @@ def erase_citizen(engine: Engine, actor: Actor, citizen_id: int, *, confirm_name
         registered = erasures.Erasure(citizen_id, citizen.created_at, now)
         erasures.record(engine, registered)
         try:
+            redacted = _redact(session, actor, citizen, redact)
             counts = retention.delete_citizens(session, [citizen_id])
             retention.record_erasure(session, now, counts)
             audit.log(session, actor, "erase", "citizen", citizen_id,
                       detail=" ".join(f"{table}={n}" for table, n in counts.items() if n))
             session.commit()
+            if redacted:
+                counts = {**counts, "redacted": redacted}
         except BaseException:
             erasures.withdraw(engine, registered)
             raise

@@ -32,7 +32,7 @@ def citizen_choice_page(engine: Engine, actor: Actor, *, query: str = "",
                         sprint_id: int | None = None, limit: int | None = None) -> Page:
     """citizen_choices with how many citizens the actor may pick in all (or match the query)."""
     require(actor, "citizen.read")
-    check_free_text(query)  # the criterion goes into the audit log
+    check_free_text(query)
     words = query.strip().split()
     matches = [or_(Citizen.first_name.ilike(f"%{word}%"), Citizen.last_name.ilike(f"%{word}%"))
                for word in words]
@@ -47,8 +47,9 @@ def citizen_choice_page(engine: Engine, actor: Actor, *, query: str = "",
             rows = _relevant_first(session, actor, columns, sprint_id, limit, searching=bool(words))
             total = int(session.exec(visible_citizens(
                 actor, select(func.count(Citizen.id)).where(*matches))).one())
-        detail = f"picker;rows={len(rows)}" + (f";q={query.strip()[:80]}" if words else "")
-        audit.log_search(session, actor, "citizen", detail, action="view_list")
+        detail = f"picker;rows={len(rows)}" + (";by_name" if words else "")
+        audit.log_search(session, actor, "citizen", detail, action="view_list",
+                         citizen_ids=[row[0] for row in rows])
         session.commit()
     return Page(pd.DataFrame([(i, f"{f} {l} ({y})") for i, f, l, y in rows],
                              columns=["id", "label"]), total)

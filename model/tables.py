@@ -400,6 +400,15 @@ class AuditLog(SQLModel, table=True):
     detail: str = ""
 
 
+# The citizens a logged search, list, download or sheet showed: ids, never the words typed to find
+# them, so the access report's "who looked" finds every list that showed the citizen. Append-only
+# with its log row, and purged with it.
+class AuditSubject(SQLModel, table=True):
+    __tablename__ = "audit_subject"
+    audit_id: int = Field(foreign_key="audit_log.id", primary_key=True, ondelete="CASCADE")
+    citizen_id: int = Field(primary_key=True, index=True)
+
+
 # While a row is here (inside audit.purge_older_than's transaction only), the audit_log
 # triggers let rows be deleted; otherwise they refuse every UPDATE and DELETE.
 class AuditPurge(SQLModel, table=True):

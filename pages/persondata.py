@@ -6,6 +6,7 @@ import streamlit as st
 from model import access, i18n, people, privacy, retention
 from model.errors import UserError
 from pages import ui
+from pages.ui.matching import escape
 
 actor = ui.guard("persondata")
 t, engine, lang = ui.t, ui.engine(), ui.lang()
@@ -93,13 +94,25 @@ def erasure(citizen_id: int, name: str) -> None:
     st.markdown(t("privacy.erase_what", name=name) + "\n" + "\n".join(
         f"- {line}" for line in [t("privacy.erase_the_citizen"), *removed]))
     st.caption(t("privacy.erase_kept"))
+    mentions = privacy.name_mentions(engine, actor, citizen_id)
     with st.form("pd_erase_form"):
+        chosen = []
+        if mentions:
+            # Free text elsewhere that names the citizen: redacted with the erasure, unless unticked.
+            st.markdown(t("privacy.mentions", n=len(mentions)))
+            for hit in mentions:
+                where = t("privacy.mention_where", table=t(f"privacy.text_{hit.table}"),
+                          column=t(f"privacy.column_{hit.column}"), id=hit.row_id)
+                if st.checkbox(f"{where}: {escape(hit.text[:120])}", value=True,
+                               key=f"pd_redact_{hit.table}_{hit.row_id}_{hit.column}"):
+                    chosen.append((hit.table, hit.row_id, hit.column))
         confirm = st.text_input(t("privacy.erase_confirm_label", name=name), key="pd_confirm")
         submitted = st.form_submit_button(t("privacy.erase_button"), type="primary",
                                           icon=":material/delete_forever:")
     if submitted:
         try:
-            done = privacy.erase_citizen(engine, actor, citizen_id, confirm_name=confirm)
+            done = privacy.erase_citizen(engine, actor, citizen_id, confirm_name=confirm,
+                                         redact=chosen)
         except UserError as error:
             ui.show_error(error)
             return

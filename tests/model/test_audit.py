@@ -21,7 +21,7 @@ from model import (
 )
 from model.db import write_session
 from model.errors import ValidationError
-from model.tables import AuditLog, AuditPurge, Citizen, Company, Placement, Sprint, SprintCard
+from model.tables import AuditLog, AuditPurge, AuditSubject, Citizen, Company, Placement, Sprint, SprintCard
 
 
 def add_entries(engine, moments: list[datetime]) -> list[int]:
@@ -54,13 +54,58 @@ def test_sql_cannot_change_or_delete_the_log(engine, statement):
     assert (row.action, row.detail) == ("view", "")
 
 
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_subject SET citizen_id = 0",
+    "DELETE FROM audit_subject",
+    "DELETE FROM audit_log",  # would cascade to its subjects
+])
+def test_the_citizens_a_list_showed_cannot_be_changed_or_deleted(engine, actor_factory, statement):
+    actor = actor_factory("consultant")
+    with write_session(engine) as session:
+        audit.log_search(session, actor, "citizen", "by_name;rows=2", citizen_ids=[5, 9])
+        session.commit()
+    with pytest.raises(DBAPIError, match="append-only"):
+        with engine.begin() as conn:
+            conn.execute(text(statement))
+    assert subjects(engine) == [5, 9]
+
+
+def test_the_purge_takes_the_citizens_a_list_showed_with_its_rows(engine, actor_factory):
+    actor = actor_factory("consultant")
+    with write_session(engine) as session:
+        audit.log_search(session, actor, "citizen", "by_name;rows=1", citizen_ids=[5])
+        session.commit()
+    with write_session(engine) as session:
+        assert audit.purge_older_than(session, clock.now() + timedelta(seconds=1)) == 1
+        session.commit()
+    assert subjects(engine) == []
+
+
+def test_the_same_criterion_showing_other_citizens_is_a_new_look(engine, actor_factory):
+    actor = actor_factory("consultant")
+    logged = []
+    for shown in ([1, 2], [1, 2], [3], [3]):
+        with write_session(engine) as session:
+            logged.append(audit.log_search(session, actor, "citizen", "by_name;rows=2",
+                                           citizen_ids=shown))
+            session.commit()
+    assert logged == [True, False, True, False]
+
+
+def subjects(engine) -> list[int]:
+    with Session(engine) as session:
+        return list(session.exec(select(AuditSubject.citizen_id).order_by(AuditSubject.citizen_id)))
+
+
 def test_truncate_is_refused_on_postgresql(engine):
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite has no TRUNCATE")
     add_entries(engine, [datetime(2026, 1, 5, tzinfo=UTC)])
-    with pytest.raises(DBAPIError, match="append-only"):
-        with engine.begin() as conn:
-            conn.execute(text("TRUNCATE audit_log"))
+    # With or without the citizens its lists showed (audit_subject refers to the log).
+    for statement in ("TRUNCATE audit_log CASCADE", "TRUNCATE audit_subject"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with engine.begin() as conn:
+                conn.execute(text(statement))
     assert count(engine) == 1
 
 
@@ -182,8 +227,10 @@ def test_every_search_and_list_is_logged_with_its_criterion(engine, two_teams):
         ("view_due", "follow_up"), ("search", "company"), ("search", "company"),
         ("view_list", "citizen")]
     details = [d for _, _, d in logged]
-    assert details[0] == "q=aisha"
-    assert details[1] == "q=han;rows=1"
+    # Citizens are found by name, but the log holds the ids shown (audit_subject), not the name.
+    assert details[0] == "by_name;rows=1"
+    assert details[1] == "by_name=True;rows=1"
+    assert not [d for d in details[:3] + details[6:] if "aisha" in d.lower() or "han" in d.lower()]
     assert "status=active" in details[2]
     assert details[4] == "q=netto"
     assert details[5] == "q=brøndby;rows=1"

@@ -13,6 +13,7 @@ from model import exporting, i18n
 from model.errors import AccessDenied, ValidationError
 from model.tables import (
     AuditLog,
+    AuditSubject,
     Citizen,
     Company,
     Contact,
@@ -254,4 +255,8 @@ def test_a_downloaded_list_is_allowed_by_role_and_logged_with_its_rows(engine, a
     with Session(engine) as session:
         logged = session.exec(select(AuditLog.action, AuditLog.table_name, AuditLog.detail)
                               .where(AuditLog.user_id == actor.user_id)).all()
-    assert logged == [("export", "download", "list=borgere;rows=3;citizens=3,7")]
+        shown = session.exec(select(AuditSubject.citizen_id).join(
+            AuditLog, AuditLog.id == AuditSubject.audit_id)
+            .where(AuditLog.user_id == actor.user_id).order_by(AuditSubject.citizen_id)).all()
+    assert logged == [("export", "download", "list=borgere;rows=3")]
+    assert shown == [3, 7]

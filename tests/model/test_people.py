@@ -10,6 +10,7 @@ from model import clock, people, timeline
 from model.errors import AccessDenied, StaleVersion, ValidationError
 from model.tables import (
     AuditLog,
+    AuditSubject,
     Citizen,
     Company,
     Contact,
@@ -81,8 +82,13 @@ def test_search_finds_by_name_within_the_team_and_is_logged(engine, actor_factor
     leader = actor_factory("leader")
     assert len(people.search_citizens(engine, leader, "AISHA")) == 2
     with Session(engine) as session:
-        details = session.exec(select(AuditLog.detail).where(AuditLog.action == "search")).all()
-    assert details == ["q=aisha", "q=AISHA"]
+        logged = session.exec(select(AuditLog.id, AuditLog.detail)
+                              .where(AuditLog.action == "search").order_by(AuditLog.id)).all()
+        shown = [sorted(session.exec(select(AuditSubject.citizen_id)
+                                     .where(AuditSubject.audit_id == log_id))) for log_id, _ in logged]
+    # The log holds the ids the search showed, not the name typed to find them.
+    assert [detail for _, detail in logged] == ["by_name;rows=1", "by_name;rows=2"]
+    assert shown == [found["id"].tolist(), sorted(people.search_citizens(engine, leader, "aisha")["id"])]
 
 
 
@@ -178,14 +184,17 @@ def test_a_leader_lists_every_team(engine, actor_factory):
 
 
 def test_the_list_search_is_logged_with_its_criteria(engine, actor_factory):
-    mine, _, _, refs = world(engine, actor_factory)
+    mine, _, ids, refs = world(engine, actor_factory)
     people.list_citizens(engine, mine, query=" Aisha ", housing_area_id=refs["strand"],
                          active_placement=True)
     with Session(engine) as session:
         logged = session.exec(select(AuditLog).where(AuditLog.action == "search")).all()
+        shown = session.exec(select(AuditSubject.citizen_id)
+                             .where(AuditSubject.audit_id == logged[0].id)).all()
     assert [(row.user_id, row.table_name, row.detail) for row in logged] == [
         (mine.user_id, "citizen",
-         f"q=Aisha;housing_area_id={refs['strand']};active_placement=True;rows=1")]
+         f"by_name=True;housing_area_id={refs['strand']};active_placement=True;rows=1")]
+    assert shown == [ids["aisha"]]
 
 
 def test_a_cpr_number_is_refused_as_a_search(engine, actor_factory):

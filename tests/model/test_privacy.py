@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 
 import openpyxl
+import pandas as pd
 import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from model import people, privacy, retention
+from model import exporting, people, privacy, retention
 from model.errors import AccessDenied, ValidationError
-from model.tables import AuditLog, Contact, FollowUp, Placement, RetentionRun
+from model.tables import (
+    AgendaItem,
+    AuditLog,
+    Contact,
+    FollowUp,
+    Placement,
+    RetentionRun,
+    SprintCard,
+)
 from tests.model.test_retention import (
     FULL,
     GONE,
@@ -65,6 +75,28 @@ def test_the_access_report_holds_everything_about_the_citizen_and_who_looked(
         logged = session.execute(select(AuditLog).where(AuditLog.action == "export")).scalar_one()
     assert (logged.user_id, logged.row_id, logged.detail) == (leader.user_id, target,
                                                               "right_of_access")
+
+
+def test_who_looked_includes_every_search_list_and_download_that_showed_the_citizen(
+        engine, actor_factory, two_citizens):
+    consultant, target, other = two_citizens
+    people.search_citizens(engine, consultant, "Vindelbo")  # finds the target
+    people.search_citizens(engine, consultant, "Ågesen")  # finds only the other
+    people.list_citizens(engine, consultant)  # both
+    exporting.log_download(engine, consultant, "borgere",
+                           pd.DataFrame({"citizen_id": [target], "name": ["R. V."]}))
+    exporting.export_list(engine, consultant, "placements")  # the target's placement
+    leader = actor_factory("leader")
+
+    log = privacy.access_report(engine, leader, target)["access_log"]
+
+    assert [tuple(r) for r in log[["user", "action", "table_name"]].itertuples(index=False)] == [
+        (consultant.username, "search", "citizen"), (consultant.username, "search", "citizen"),
+        (consultant.username, "export", "download"), (consultant.username, "export", "placement"),
+        (leader.username, "export", "citizen")]
+    with Session(engine) as session:
+        details = session.execute(select(AuditLog.detail)).scalars().all()
+    assert not [d for d in details if "Vindelbo" in d or "Ågesen" in d], "names typed are not logged"
 
 
 def test_the_workbook_has_a_danish_sheet_per_category_and_no_formulas(engine, actor_factory,
@@ -168,6 +200,44 @@ def test_erasure_removes_every_row_keeps_the_others_and_its_own_audit(engine, ac
     assert "Ronja" not in repr(ledger[0].detail) and "Vindelbo" not in repr(ledger[0].detail)
     with pytest.raises(ValidationError, match="error.not_found"):
         privacy.access_report(engine, leader, target)
+
+
+def test_erasure_offers_to_redact_the_name_where_free_text_elsewhere_holds_it(
+        engine, actor_factory, two_citizens):
+    consultant, target, other = two_citizens
+    with Session(engine) as session:
+        others_contact = session.execute(select(Contact).where(Contact.citizen_id == other)).scalar_one()
+        others_contact.note = "Spurgte også til Ronja  Vindelbo og hendes kørekort"
+        sprint_id = session.execute(select(SprintCard.sprint_id)
+                                    .where(SprintCard.citizen_id == target)).scalar_one()
+        item = AgendaItem(sprint_id=sprint_id, day=date(2026, 9, 21), title="Samtale med VINDELBO")
+        street = AgendaItem(sprint_id=sprint_id, day=date(2026, 9, 22),
+                            title="Besøg på Vindelbovej", note="Ronja kommer med")  # no hit
+        session.add_all([item, street])
+        session.commit()
+        contact_id, item_id, street_id = others_contact.id, item.id, street.id
+    leader = actor_factory("leader")
+
+    found = privacy.name_mentions(engine, leader, target)
+
+    # The target's own contact (its note is emptied by the erasure anyway) is not listed.
+    assert [(m.table, m.row_id, m.column) for m in found] == [
+        ("contact", contact_id, "note"), ("agenda_item", item_id, "title")]
+    with pytest.raises(AccessDenied):
+        privacy.name_mentions(engine, consultant, target)
+
+    counts = privacy.erase_citizen(engine, leader, target, confirm_name="Ronja Vindelbo",
+                                   redact=[("contact", contact_id, "note"),
+                                           ("agenda_item", street_id, "title")])  # not a hit
+
+    assert counts["redacted"] == 1
+    with Session(engine) as session:
+        assert session.get(Contact, contact_id).note == "Spurgte også til [navn slettet] og hendes kørekort"
+        assert session.get(AgendaItem, item_id).title == "Samtale med VINDELBO"  # left as chosen
+        assert session.get(AgendaItem, street_id).title == "Besøg på Vindelbovej"
+        redactions = session.execute(select(AuditLog.table_name, AuditLog.row_id, AuditLog.detail)
+                                     .where(AuditLog.action == "redact")).all()
+    assert [tuple(r) for r in redactions] == [("contact", contact_id, "note")]
 
 
 def test_erasure_is_one_transaction(engine, actor_factory, two_citizens, monkeypatch):

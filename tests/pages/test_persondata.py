@@ -1,6 +1,7 @@
 """Persondata: the access export and erasure of one citizen, the retention periods (admins edit,
 leaders read) and the deletion ledger."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from model import retention
-from model.tables import AuditLog, Citizen, RetentionPolicy
+from model.tables import AuditLog, Citizen, Company, Contact, RetentionPolicy
 from tests.conftest import app_as, demo_actor, page_text
 
 PAGE = "pages/persondata.py"
@@ -88,6 +89,29 @@ def test_erasure_needs_the_typed_name_then_removes_the_citizen(app_db):
         assert session.get(Citizen, citizen.id) is None
         erased = session.execute(select(AuditLog).where(AuditLog.action == "erase")).scalar_one()
     assert erased.row_id == citizen.id
+
+
+def test_erasure_redacts_the_name_in_a_colleagues_note_when_ticked(app_db):
+    citizen = a_citizen(app_db)
+    name = f"{citizen.first_name} {citizen.last_name}"
+    with Session(app_db) as session:
+        company_id = session.execute(select(Company.id)).scalars().first()
+        note = Contact(company_id=company_id, contacted_at=datetime(2026, 9, 1, 9, tzinfo=UTC),
+                       note=f"Talte om **{name}** og en anden kandidat")
+        session.add(note)
+        session.commit()
+        note_id = note.id
+    at = pick(app_as(app_db, "leder", PAGE), citizen)
+    ticks = [box for box in at.checkbox if box.key == f"pd_redact_contact_{note_id}_note"]
+    assert len(ticks) == 1 and ticks[0].value is True
+    assert "Borgerens navn står også i" in page_text(at)
+    assert f"\\*\\*{name}\\*\\*" in ticks[0].label  # the note read as written, not bold
+
+    at.text_input(key="pd_confirm").input(name)
+    at.button(key="FormSubmitter:pd_erase_form-Slet borgeren").click().run()
+    assert not at.exception
+    with Session(app_db) as session:
+        assert session.get(Contact, note_id).note == "Talte om **[navn slettet]** og en anden kandidat"
 
 
 def test_an_admin_changes_a_retention_period(app_db):
