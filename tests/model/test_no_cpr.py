@@ -307,6 +307,7 @@ NOT_FREE_TEXT = {
     "auth.unblock_address:address": "a network address already stored by a failed login",
     "exporting.log_download:name": "the name a page gives its list, never typed by a user",
     "exporting.log_download:frame": "the rows a page drew from stored values, not typed text",
+    "privacy.erase_citizen:redact": "which found fields to redact: table, row id and column names",
     # A filter the page offers from the values already stored (checked when they were stored).
     **dict.fromkeys([
         "companies.list_companies:industry", "companies.list_companies:municipality",
