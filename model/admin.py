@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import random
 import re
+import secrets
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -29,6 +31,7 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 EXPORT_LIMIT = 20_000
 MAX_SAMPLE = 500
+SEED_LIMIT = 1_000_000  # six digits: easy to read out and to find in the log
 
 ACCOUNT_COLUMNS = ["id", "username", "role", "staff", "team", "login", "active", "locked",
                    "locked_until", "must_change_password", "failed_logins", "last_login_at"]
@@ -256,10 +259,25 @@ def export_log(engine: Engine, actor: Actor, criteria: LogFilter) -> pd.DataFram
     return _frame(rows)
 
 
-def sample_log(engine: Engine, actor: Actor, *, start: date, end: date, size: int,
-               seed: int) -> pd.DataFrame:
-    """A random sample of `size` entries of a period for the routine check; the same seed on the
-    same log draws the same entries. The draw is logged with its seed."""
+class LogSample(NamedTuple):
+    """A stikprøve of log entries for the routine check, with the seed the app drew for it."""
+
+    entries: pd.DataFrame
+    seed: int
+
+
+def sample_log(engine: Engine, actor: Actor, *, start: date, end: date, size: int) -> LogSample:
+    """A random sample of `size` entries of a period for the routine check. The app draws the seed
+    itself (never typed, so nobody picks which entries are checked), logs it and returns it."""
+    seed = secrets.randbelow(SEED_LIMIT)
+    return LogSample(_sample_with_seed(engine, actor, start=start, end=end, size=size, seed=seed),
+                     seed)
+
+
+def _sample_with_seed(engine: Engine, actor: Actor, *, start: date, end: date, size: int,
+                      seed: int) -> pd.DataFrame:
+    """The sample a seed draws: the same seed on the same log draws the same entries, so a logged
+    draw can be repeated. The draw is logged with its seed."""
     require(actor, "audit.read")
     if not 1 <= size <= MAX_SAMPLE:
         raise ValidationError("error.sample_size", max=MAX_SAMPLE)

@@ -265,7 +265,21 @@ def authenticate(engine: Engine, username: str, password: str, *, source: str | 
         return actor
 
 
+LOCKED_COLUMNS = ["id", "username", "failed_logins", "locked_until"]
 BLOCKED_COLUMNS = ["address", "failed", "last_failed_at", "blocked_until"]
+
+
+def locked_accounts(engine: Engine, actor: Actor, *, now: datetime | None = None) -> pd.DataFrame:
+    """The accounts locked now after too many wrong passwords, for the admin (who unlocks them with
+    admin.unlock)."""
+    require(actor, "account.admin")
+    now = now or utcnow()
+    with Session(engine) as session:
+        rows = session.exec(select(AppUser.id, AppUser.username, AppUser.failed_logins,
+                                   AppUser.locked_until)
+                            .where(AppUser.locked_until > now)
+                            .order_by(AppUser.locked_until.desc())).all()
+    return pd.DataFrame(rows, columns=LOCKED_COLUMNS)
 
 
 def blocked_addresses(engine: Engine, actor: Actor, *, now: datetime | None = None) -> pd.DataFrame:

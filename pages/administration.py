@@ -1,13 +1,13 @@
-"""Brugere og log: accounts (admins change them), teams, staff members and initiatives (set up
-here from an empty database), and the audit log (admins and leaders read it)."""
+"""Brugere og log: accounts (admins change them and lift locks and blocked addresses), teams, staff
+members and initiatives (set up here from an empty database), and the audit log (admins and
+leaders read it)."""
 
-import secrets
 from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
 
-from model import access, admin, clock, exporting, i18n
+from model import access, admin, auth, clock, exporting, i18n
 from model.access import ALL_ROLES
 from model.clock import LOCAL_TZ
 from model.errors import UserError
@@ -134,6 +134,66 @@ def manage_form(accounts) -> None:
         ui.show_error(error)
 
 
+def locked_list() -> None:
+    locked = auth.locked_accounts(engine, actor)
+    st.markdown(f"**{t('admin.locked_accounts')}**")
+    ui.table(
+        local_times(locked.drop(columns=["id"]), "locked_until"), key="admin_locked",
+        lang=ui.lang(), empty=t("admin.no_locked"),
+        column_config={
+            "username": t("admin.col_username"), "failed_logins": t("admin.col_failed"),
+            "locked_until": st.column_config.DatetimeColumn(t("admin.col_locked_until"),
+                                                            format="DD-MM-YYYY HH:mm"),
+        })
+    if locked.empty:
+        return
+    names = dict(zip(locked["id"].astype(int), locked["username"]))
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    user_id = ui.selectbox(t("admin.locked_account"), list(names), format_func=names.get,
+                           key="locked_account", where=left)
+    if right.button(t("admin.unlock"), key="locked_unlock", icon=":material/lock_open:",
+                    disabled=user_id is None):
+        admin.unlock(engine, actor, user_id)
+        st.session_state["admin_notice"] = t("admin.unlocked", username=names[user_id])
+        st.rerun()
+
+
+def blocked_list() -> None:
+    blocked = auth.blocked_addresses(engine, actor)
+    st.markdown(f"**{t('admin.blocked_addresses')}**")
+    ui.table(
+        local_times(blocked.copy(), "last_failed_at", "blocked_until"), key="admin_blocked",
+        lang=ui.lang(), empty=t("admin.no_blocked"),
+        column_config={
+            "address": t("admin.col_address"), "failed": t("admin.col_failed"),
+            "last_failed_at": st.column_config.DatetimeColumn(t("admin.col_last_failed"),
+                                                              format="DD-MM-YYYY HH:mm"),
+            "blocked_until": st.column_config.DatetimeColumn(t("admin.col_blocked_until"),
+                                                             format="DD-MM-YYYY HH:mm"),
+        })
+    if blocked.empty:
+        return
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    address = ui.selectbox(t("admin.blocked_address"), list(blocked["address"]),
+                           key="blocked_address", where=left)
+    if right.button(t("admin.unblock"), key="blocked_unblock", icon=":material/lan:",
+                    disabled=address is None):
+        auth.unblock_address(engine, actor, address)
+        st.session_state["admin_notice"] = t("admin.unblocked", address=address)
+        st.rerun()
+
+
+def locks_section() -> None:
+    """Locked accounts and blocked addresses, each with when it ends; the admin lifts them early."""
+    st.subheader(t("admin.locks_header"))
+    st.caption(t("admin.locks_intro"))
+    try:
+        locked_list()
+        blocked_list()
+    except UserError as error:
+        ui.show_error(error)
+
+
 with accounts_tab:
     notice = st.session_state.pop("admin_notice", None)
     if notice:
@@ -144,6 +204,7 @@ with accounts_tab:
     if may_change:
         create_form()
         manage_form(accounts)
+        locks_section()
     else:
         st.info(t("admin.leader_read_only"))
 
@@ -215,22 +276,19 @@ with log_tab:
 
 with sample_tab:
     st.caption(t("admin.sample_intro"))
-    if "sample_seed" not in st.session_state:
-        st.session_state["sample_seed"] = secrets.randbelow(1_000_000)
     with st.form("sample"):
         start, end = period("sample_period")
-        left, right = st.columns(2)
-        size = left.number_input(t("admin.sample_size"), min_value=1, max_value=admin.MAX_SAMPLE,
-                                 value=20, step=1, key="sample_size")
-        seed = right.number_input(t("admin.seed"), min_value=0, step=1, key="sample_seed")
+        # No seed to type: the app draws it, so nobody chooses which entries are checked.
+        size = st.columns(2)[0].number_input(t("admin.sample_size"), min_value=1,
+                                             max_value=admin.MAX_SAMPLE, value=20, step=1,
+                                             key="sample_size")
         drawn = st.form_submit_button(t("admin.sample_submit"), type="primary")
     if drawn:
         try:
-            sample = admin.sample_log(engine, actor, start=start, end=end, size=int(size),
-                                      seed=int(seed))
+            sample = admin.sample_log(engine, actor, start=start, end=end, size=int(size))
         except UserError as error:
             ui.show_error(error)
         else:
-            st.success(t("admin.sample_result", seed=int(seed), n=len(sample),
+            st.success(t("admin.sample_result", seed=sample.seed, n=len(sample.entries),
                          start=i18n.format_date(start), end=i18n.format_date(end)))
-            log_table(sample, "admin_sample")
+            log_table(sample.entries, "admin_sample")

@@ -157,6 +157,21 @@ DA: dict[str, str] = {
     "admin.deactivated": "Kontoen {username} er deaktiveret og mister adgang ved næste klik.",
     "admin.reactivated": "Kontoen {username} er aktiv igen.",
     "admin.unlocked": "Kontoen {username} er låst op.",
+    "admin.locks_header": "Låste konti og blokerede adresser",
+    "admin.locks_intro": "For mange forkerte adgangskoder fra én adresse blokerer adressen, før en "
+                         "konto låses, så en fremmed ikke kan låse en kollega ude. Begge dele "
+                         "ophører af sig selv; ophæv dem her, når du ved, hvem det er.",
+    "admin.locked_accounts": "Låste konti",
+    "admin.no_locked": "Ingen konti er låst lige nu.",
+    "admin.locked_account": "Låst konto",
+    "admin.blocked_addresses": "Blokerede adresser",
+    "admin.no_blocked": "Ingen adresser er blokeret lige nu.",
+    "admin.blocked_address": "Blokeret adresse",
+    "admin.col_address": "Adresse",
+    "admin.col_blocked_until": "Blokeret til",
+    "admin.col_last_failed": "Seneste forkerte forsøg",
+    "admin.unblock": "Åbn for adressen",
+    "admin.unblocked": "Adressen {address} er ikke længere blokeret.",
     "admin.staff_option": "{name} ({role}, {team})",
     "admin.log_intro": "Alle opslag, søgninger, ændringer, eksporter, logins og afviste forsøg "
                        "logges med tid, bruger og række. Loggen kan ikke ændres eller slettes "
@@ -181,7 +196,6 @@ DA: dict[str, str] = {
                           "at opslag har et arbejdsmæssigt formål. Samme frø og periode giver "
                           "samme stikprøve.",
     "admin.sample_size": "Antal poster",
-    "admin.seed": "Frø",
     "admin.sample_submit": "Træk stikprøve",
     "admin.sample_result": "Stikprøve med frø {seed}: {n} poster fra {start} til {end}.",
 }
@@ -342,6 +356,21 @@ EN: dict[str, str] = {
     "admin.deactivated": "The account {username} is deactivated and loses access at its next click.",
     "admin.reactivated": "The account {username} is active again.",
     "admin.unlocked": "The account {username} is unlocked.",
+    "admin.locks_header": "Locked accounts and blocked addresses",
+    "admin.locks_intro": "Too many wrong passwords from one address block the address before an "
+                         "account locks, so a stranger cannot lock a colleague out. Both end by "
+                         "themselves; lift them here when you know who it is.",
+    "admin.locked_accounts": "Locked accounts",
+    "admin.no_locked": "No account is locked now.",
+    "admin.locked_account": "Locked account",
+    "admin.blocked_addresses": "Blocked addresses",
+    "admin.no_blocked": "No address is blocked now.",
+    "admin.blocked_address": "Blocked address",
+    "admin.col_address": "Address",
+    "admin.col_blocked_until": "Blocked until",
+    "admin.col_last_failed": "Last wrong password",
+    "admin.unblock": "Unblock the address",
+    "admin.unblocked": "The address {address} is no longer blocked.",
     "admin.staff_option": "{name} ({role}, {team})",
     "admin.log_intro": "Every view, search, change, export, login and refused attempt is logged "
                        "with time, user and row. The log cannot be changed or deleted here; it is "
@@ -365,7 +394,6 @@ EN: dict[str, str] = {
     "admin.sample_intro": "Draw random entries of a period for the routine check that every look "
                           "had a work purpose. The same seed and period give the same sample.",
     "admin.sample_size": "Entries",
-    "admin.seed": "Seed",
     "admin.sample_submit": "Draw sample",
     "admin.sample_result": "Sample with seed {seed}: {n} entries from {start} to {end}.",
 }

@@ -1,5 +1,7 @@
 """Administration: only admins change accounts; admins and leaders filter and sample the log."""
 
+import inspect
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -85,7 +87,7 @@ def test_admins_and_leaders_read_the_log(engine, actor_factory, role, may_read):
              lambda: admin.log_entries(engine, someone, admin.LogFilter()),
              lambda: admin.export_log(engine, someone, admin.LogFilter()),
              lambda: admin.sample_log(engine, someone, start=date(2026, 1, 1),
-                                      end=date(2026, 12, 31), size=5, seed=1),
+                                      end=date(2026, 12, 31), size=5),
              lambda: admin.log_choices(engine, someone)]
     for read in reads:
         if may_read:
@@ -143,8 +145,10 @@ def test_unlock_lifts_a_lockout(engine, boss, actor_factory, monkeypatch):
 
 
 @pytest.fixture
-def logged(engine, actor_factory):
-    """Entries of two users over September 2026 (UTC noon each day): 30 views and 5 updates."""
+def logged(engine, actor_factory, monkeypatch):
+    """Entries of two users over September 2026 (UTC noon each day): 30 views and 5 updates. The
+    app's clock stands in October, so what the tests write to the log falls outside September."""
+    monkeypatch.setenv("JOBTAVLEN_TODAY", "2026-10-15")
     boss, consultant = actor_factory("admin"), actor_factory("consultant")
     with Session(engine) as session:
         for day in range(1, 31):
@@ -209,26 +213,52 @@ def test_looking_at_and_exporting_the_log_are_logged(engine, logged):
                     ("export", "start=2026-09-01;end=2026-09-30;action=update;rows=5")]
 
 
-def test_the_sample_is_reproducible_from_its_seed(engine, logged):
-    boss, _ = logged
-    draw = lambda seed, size=8: admin.sample_log(engine, boss, size=size, seed=seed,  # noqa: E731
-                                                 **SEPTEMBER)["id"].tolist()
-    first, again, other = draw(42), draw(42), draw(43)
-    assert len(first) == 8 and len(set(first)) == 8
-    assert first == again
-    assert first != other
-    assert len(draw(1, size=100)) == 35  # never more than the period holds
+def logged_seeds(engine) -> list[int]:
     with Session(engine) as session:
-        details = session.exec(select(AuditLog.detail).where(AuditLog.action == "sample")).all()
-    assert "seed=42" in details[0] and "drawn=8" in details[0]
+        details = session.exec(select(AuditLog.detail).where(AuditLog.action == "sample")
+                               .order_by(AuditLog.id)).all()
+    return [int(re.search(r"seed=(\d+)", detail).group(1)) for detail in details]
+
+
+def test_the_app_draws_the_seed_and_logs_it_with_the_draw(engine, logged):
+    boss, _ = logged
+    assert "seed" not in inspect.signature(admin.sample_log).parameters  # never typed
+    sample = admin.sample_log(engine, boss, size=8, **SEPTEMBER)
+    assert len(sample.entries) == 8 and sample.entries["id"].is_unique
+    assert list(sample.entries.columns) == admin.LOG_COLUMNS
+    assert 0 <= sample.seed < admin.SEED_LIMIT
+    assert logged_seeds(engine) == [sample.seed]
+    with Session(engine) as session:
+        [detail] = session.exec(select(AuditLog.detail).where(AuditLog.action == "sample")).all()
+    assert detail == f"start=2026-09-01;end=2026-09-30;size=8;seed={sample.seed};drawn=8"
+
+
+def test_the_logged_seed_draws_the_same_entries_again(engine, logged):
+    boss, _ = logged
+    sample = admin.sample_log(engine, boss, size=8, **SEPTEMBER)
+    [seed] = logged_seeds(engine)
+    again = admin._sample_with_seed(engine, boss, size=8, seed=seed, **SEPTEMBER)
+    assert again["id"].tolist() == sample.entries["id"].tolist()
+    other = admin._sample_with_seed(engine, boss, size=8, seed=seed + 1, **SEPTEMBER)
+    assert other["id"].tolist() != sample.entries["id"].tolist()
+
+
+def test_the_sample_never_holds_more_than_the_period(engine, logged):
+    boss, _ = logged
+    sample = admin.sample_log(engine, boss, size=100, **SEPTEMBER)
+    assert len(sample.entries) == 35
+    with Session(engine) as session:
+        [detail] = session.exec(select(AuditLog.detail).where(AuditLog.action == "sample")).all()
+    assert detail.endswith(f"size=100;seed={sample.seed};drawn=35")
 
 
 def test_the_sample_size_is_bounded(engine, logged):
     boss, _ = logged
     for size in (0, admin.MAX_SAMPLE + 1):
         with pytest.raises(ValidationError) as refused:
-            admin.sample_log(engine, boss, size=size, seed=1, **SEPTEMBER)
+            admin.sample_log(engine, boss, size=size, **SEPTEMBER)
         assert refused.value.key == "error.sample_size"
+    assert logged_seeds(engine) == []  # a refused draw is not a draw
 
 
 def test_the_filter_choices_come_from_the_log(engine, logged):

@@ -1,15 +1,17 @@
 """Throttling per sending address: wrong passwords slow an address down, then block it, before
-the account locks; so a stranger cannot lock a colleague out, and an admin sees and lifts blocks."""
+the account locks; so a stranger cannot lock a colleague out, and an admin sees and lifts locks
+and blocks."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
-from model import auth
-from model.errors import AccessDenied
+from model import admin, auth
+from model.errors import AccessDenied, ValidationError
 from model.tables import AppUser, AuditLog
 from tests.conftest import make_actor
 
@@ -95,6 +97,58 @@ def test_an_admin_sees_and_lifts_a_block(engine, colleague):
         auth.unblock_address(engine, make_actor(engine, "leader"), STRANGER)
     auth.unblock_address(engine, admin, STRANGER)
     assert attempt(engine, PASSWORD, STRANGER, NOW + timedelta(minutes=1)) == "ok"
+
+
+def lock_colleague(engine) -> None:
+    """Five wrong passwords from five addresses: no address is blocked, the account locks."""
+    for i in range(5):
+        attempt(engine, "gæt", f"198.51.100.{i}", NOW)
+
+
+def test_an_admin_sees_a_lock_with_its_end_and_lifts_it(engine, colleague):
+    lock_colleague(engine)
+    admin_actor = make_actor(engine, "admin")
+    locked = auth.locked_accounts(engine, admin_actor, now=NOW + timedelta(minutes=1))
+    assert list(locked.columns) == auth.LOCKED_COLUMNS
+    assert locked[["id", "username", "failed_logins"]].values.tolist() == [[colleague, "kollega", 5]]
+    assert pd.Timestamp(locked["locked_until"].iloc[0]) == pd.Timestamp(NOW + timedelta(minutes=15))
+    # The lock runs out by itself.
+    assert auth.locked_accounts(engine, admin_actor, now=NOW + timedelta(minutes=16)).empty
+    admin.unlock(engine, admin_actor, colleague)
+    assert auth.locked_accounts(engine, admin_actor, now=NOW + timedelta(minutes=1)).empty
+    assert attempt(engine, PASSWORD, OFFICE, NOW + timedelta(minutes=1)) == "ok"
+    with Session(engine) as session:
+        lifted = session.exec(select(AuditLog.user_id, AuditLog.row_id)
+                              .where(AuditLog.action == "unlock")).all()
+    assert lifted == [(admin_actor.user_id, colleague)]
+
+
+def test_lifting_a_block_is_logged_with_the_admin_and_the_address(engine, colleague):
+    for at in (NOW, NOW + timedelta(seconds=2), NOW + timedelta(seconds=6)):
+        attempt(engine, "gæt", STRANGER, at)
+    admin_actor = make_actor(engine, "admin")
+    auth.unblock_address(engine, admin_actor, STRANGER)
+    assert auth.blocked_addresses(engine, admin_actor, now=NOW + timedelta(minutes=1)).empty
+    with Session(engine) as session:
+        lifted = session.exec(select(AuditLog.user_id, AuditLog.detail)
+                              .where(AuditLog.action == "unblock_source")).all()
+    assert lifted == [(admin_actor.user_id, f"address={STRANGER}")]
+    with pytest.raises(ValidationError):
+        auth.unblock_address(engine, admin_actor, STRANGER)  # lifted already
+
+
+@pytest.mark.parametrize("role", ["leader", "consultant", "caseworker", "mentor", "screen"])
+def test_only_an_admin_sees_locks_and_blocks(engine, colleague, role):
+    lock_colleague(engine)
+    someone = make_actor(engine, role)
+    for call in (lambda: auth.locked_accounts(engine, someone),
+                 lambda: auth.blocked_addresses(engine, someone),
+                 lambda: auth.unblock_address(engine, someone, STRANGER),
+                 lambda: admin.unlock(engine, someone, colleague)):
+        with pytest.raises(AccessDenied):
+            call()
+    with Session(engine) as session:
+        assert session.get(AppUser, colleague).locked_until is not None
 
 
 def test_without_an_address_only_the_account_counts(engine, colleague):
