@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, distinct, exists, func, or_, true
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, clock, freshness
+from model import audit, clock, freshness, results, stats, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
@@ -189,6 +189,7 @@ def record_area_figure(engine: Engine, actor: Actor, *, housing_area_id: int, pe
         raise ValidationError("error.area_period_required")
     if period_start > clock.today():
         raise ValidationError("error.area_period_future")
+    validation.check_date(period_start)
     for value in (working_age_residents, unemployed):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValidationError("error.area_figure_number")
@@ -297,7 +298,8 @@ def dagpenge_priority(engine: Engine, actor: Actor, *, today: date | None = None
         total, unplaced = session.exec(_priority_counts(matching, today)).one()
         audit.log(session, actor, "search", "citizen", None,
                   detail=f"dagpenge_priority weeks={weeks} area={housing_area_id}"
-                         + (f" offset={offset}" if offset else "") + f";rows={len(rows)}")
+                         + (f" offset={offset}" if offset else "") + f";rows={len(rows)}",
+                  citizen_ids=[row[0] for row in rows])
         session.commit()
     # Plain tuples: pandas reads SQLAlchemy's Row objects several times slower.
     frame = pd.DataFrame([tuple(row) for row in rows], columns=PRIORITY_COLUMNS[:-1])
@@ -335,3 +337,88 @@ def training_needs(engine: Engine, actor: Actor, *, housing_area_id: int | None 
     frame = pd.DataFrame(rows, columns=TRAINING_COLUMNS)
     return frame.sort_values(["lacking", "industry"], ascending=[False, True],
                              kind="stable").reset_index(drop=True)
+
+
+# --- What may be shown (small numbers) -----------------------------------------------------------
+# Every count of citizens under the minimum group size is shown as "for få", with whatever would
+# give it away (stats.small_count_mask); hidden counts are NA here.
+
+def _part_of_whole(part: pd.Series, whole: pd.Series, min_size: int) -> pd.DataFrame:
+    """Each row as [part, the rest | whole]: columns "part" and "whole" True where hidden."""
+    counts = pd.DataFrame({"part": part, "rest": whole - part, "whole": whole}).fillna(0).astype(int)
+    return stats.small_count_mask(counts, min_size=min_size, total_column="whole")
+
+
+@dataclass(frozen=True)
+class BenefitCounts:
+    """Citizens by benefit and match group as they may be shown, with the totals per benefit and
+    for all (None where hidden)."""
+
+    cells: stats.Suppressed
+    by_benefit: dict[str, int | None]
+    total: int | None
+
+
+def shown_benefit_profile(profile: pd.DataFrame, *, min_size: int | None = None) -> BenefitCounts:
+    """benefit_profile as a table of benefit by match group with the totals of both."""
+    min_size = results.min_group_size() if min_size is None else min_size
+    if profile.empty:
+        return BenefitCounts(stats.hide(profile, stats.nothing_hidden(profile)), {}, 0)
+    groups = profile["match_group"].fillna(0).astype(int)  # 0: no match group
+    table = (profile.assign(group=groups)
+             .pivot_table(index="benefit_type", columns="group", values="citizens", aggfunc="sum",
+                          fill_value=0))
+    table["all"] = table.sum(axis=1)
+    table.loc["all"] = table.sum()
+    hidden = stats.small_count_mask(table, min_size=min_size, total_row="all", total_column="all")
+    cells = pd.DataFrame({"citizens": [bool(hidden.at[benefit, group])
+                                       for benefit, group in zip(profile["benefit_type"], groups)]},
+                         index=profile.index)
+    totals = {benefit: None if hidden.at[benefit, "all"] else int(table.at[benefit, "all"])
+              for benefit in table.index}
+    return BenefitCounts(stats.hide(profile, cells),
+                         {benefit: total for benefit, total in totals.items() if benefit != "all"},
+                         totals["all"])
+
+
+def shown_tags(tags: pd.DataFrame, *, min_size: int | None = None) -> stats.Suppressed:
+    """tag_profile with counts under the minimum hidden; a citizen has several tags, so the
+    counts add up to no total."""
+    min_size = results.min_group_size() if min_size is None else min_size
+    hidden = stats.nothing_hidden(tags)
+    hidden["citizens"] = tags["citizens"].between(1, min_size - 1)
+    return stats.hide(tags, hidden)
+
+
+def shown_training_needs(needs: pd.DataFrame, *, min_size: int | None = None) -> stats.Suppressed:
+    """training_needs with each industry as [lacking, not | wishing]; the share goes with the
+    lacking."""
+    min_size = results.min_group_size() if min_size is None else min_size
+    mask = _part_of_whole(needs["lacking"], needs["wishing"], min_size)
+    hidden = stats.nothing_hidden(needs)
+    hidden["wishing"], hidden["lacking"], hidden["share_lacking"] = \
+        mask["whole"], mask["part"], mask["part"]
+    return stats.hide(needs, hidden)
+
+
+def shown_area_figures(figures: pd.DataFrame, *, min_size: int | None = None) -> stats.Suppressed:
+    """area_figures with each period as [unemployed, not | residents]; the rate goes with the
+    unemployed."""
+    min_size = results.min_group_size() if min_size is None else min_size
+    mask = _part_of_whole(figures["unemployed"], figures["working_age_residents"], min_size)
+    hidden = stats.nothing_hidden(figures)
+    hidden["working_age_residents"] = mask["whole"]
+    hidden["unemployed"] = hidden["unemployment_rate"] = mask["part"]
+    return stats.hide(figures, hidden)
+
+
+def shown_latest_unemployment(latest: dict | None, *, min_size: int | None = None) -> dict | None:
+    """latest_unemployment with a hidden count (and the rate with the unemployed) as None."""
+    if latest is None:
+        return None
+    min_size = results.min_group_size() if min_size is None else min_size
+    mask = _part_of_whole(pd.Series([latest["unemployed"]]),
+                          pd.Series([latest["working_age_residents"]]), min_size).iloc[0]
+    return latest | {"working_age_residents": None if mask["whole"] else latest["working_age_residents"],
+                     "unemployed": None if mask["part"] else latest["unemployed"],
+                     "rate": None if mask["part"] else latest["rate"]}

@@ -1,7 +1,10 @@
 """The charts of Resultater and the report: plotly express figures drawn from model.results' frames.
 
-Each chart is one `Chart` in CHARTS: its data function, its figure, the table of its numbers for
-people (downloads and the report) and an optional summary in words. No Streamlit here.
+Each chart is one `Chart` in CHARTS: its data function, what of its numbers may be shown, its
+figure, the table of its numbers for people (downloads and the report) and an optional summary in
+words. Figures, tables and summaries see only the shown numbers: every count of people under the
+minimum group size, and whatever would give it away, is hidden as "for få" (stats.small_count_mask).
+No Streamlit here.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
 
-from model import i18n, results
+from model import i18n, results, stats
 from model.access import Actor
 from model.placements import KIND_KEYS
 from model.results import Filter
@@ -91,6 +94,11 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
+def too_few_text(n: object, lang: str) -> str:
+    """The "for få" label, with the group's size when that may be shown."""
+    return i18n.t("results.too_few", lang) if _missing(n) else i18n.t("results.too_few_n", lang, n=n)
+
+
 # --- Figures -------------------------------------------------------------------------------------
 
 def _layout(figure: go.Figure, lang: str, height: int) -> go.Figure:
@@ -119,7 +127,7 @@ def placements_week_figure(frame: pd.DataFrame, settings: Settings, lang: str) -
         return empty_figure(lang)
     long = frame.melt(id_vars=["week", "kind"], value_vars=["started", "ended"], var_name="measure",
                       value_name="count")
-    long = long[long["count"] > 0].copy()
+    long = long[long["count"].fillna(0) > 0].copy()
     measures = {"started": i18n.t("results.measure_started", lang),
                 "ended": i18n.t("results.measure_ended", lang)}
     long["measure_label"] = long["measure"].map(measures)
@@ -187,7 +195,7 @@ def shares_figure(frame: pd.DataFrame, settings: Settings, lang: str) -> go.Figu
             figure.add_annotation(
                 x=0.02 if row.too_few else row.high + 0.02, y=row.group_label, row=1, col=column,
                 showarrow=False, xanchor="left", font=dict(color=GREY if row.too_few else "#333"),
-                text=i18n.t("results.too_few_n", lang, n=row.n) if row.too_few else percent(row.share, lang))
+                text=too_few_text(row.n, lang) if row.too_few else percent(row.share, lang))
     return _layout(figure, lang, max(240, 110 + ROW_HEIGHT * len(order)))
 
 
@@ -224,7 +232,7 @@ def comparison_figure(frame: pd.DataFrame, settings: Settings, lang: str) -> go.
                      annotation_position="top")
     for row in data[data["verdict"] == "too_few"].itertuples():
         figure.add_annotation(x=0, y=row.row, showarrow=False, font=dict(color=GREY), yshift=14,
-                              text=i18n.t("results.too_few_n", lang, n=row.n))
+                              text=too_few_text(row.n, lang))
     return _layout(figure, lang, max(240, 140 + 50 * len(data)))
 
 
@@ -264,7 +272,7 @@ def retention_figure(frame: pd.DataFrame, settings: Settings, lang: str) -> go.F
 
 
 def _few_groups(few: pd.DataFrame, settings: Settings, lang: str) -> str:
-    return ", ".join(f"{group_label(g, settings.group_by, lang)} (n = {n})"
+    return ", ".join(group_label(g, settings.group_by, lang) + ("" if _missing(n) else f" (n = {n})")
                      for g, n in zip(few["group"], few["n"]))
 
 
@@ -273,8 +281,12 @@ def progression_figure(frame: pd.DataFrame, settings: Settings, lang: str) -> go
     if frame.empty:
         return empty_figure(lang)
     if frame["too_few"].any():
-        return empty_figure(lang, "results.too_few_n", n=int(frame["citizens"].iloc[0]))
-    data = frame.astype({"change": int, "citizens": int})
+        citizens = frame["citizens"].iloc[0]
+        return (empty_figure(lang, "results.too_few") if _missing(citizens)
+                else empty_figure(lang, "results.too_few_n", n=int(citizens)))
+    data = frame[frame["citizens"].notna()].astype({"change": int, "citizens": int})
+    if data.empty:
+        return empty_figure(lang, "results.too_few")
     names = {"down": i18n.t("results.change_down", lang), "same": i18n.t("results.change_same", lang),
              "up": i18n.t("results.change_up", lang)}
     data["direction"] = [names["up"] if c > 0 else names["down"] if c < 0 else names["same"]
@@ -288,7 +300,7 @@ def progression_figure(frame: pd.DataFrame, settings: Settings, lang: str) -> go
     figure.update_xaxes(dtick=1)
     # Room above the highest bar for the mean's label.
     figure.update_yaxes(range=[0, data["citizens"].max() * 1.2])
-    summary = results.progression_summary(frame)
+    summary = paired_summary(frame)
     if summary["low"] is not None:
         figure.add_vrect(x0=summary["low"], x1=summary["high"], fillcolor=GREY, opacity=0.15,
                          line_width=0, layer="below")
@@ -315,8 +327,10 @@ def sprint_goals_figure(frame: pd.DataFrame, settings: Settings, lang: str) -> g
     long = data.melt(id_vars=["sprint_id", "sprint_label"], value_vars=["goal", "secured"],
                      var_name="series", value_name="count")
     long["series_label"] = long["series"].map(series)
+    long["text"] = [i18n.t("results.too_few", lang) if _missing(count) else str(int(count))
+                    for count in long["count"]]
     figure = px.bar(long, template=TEMPLATE, x="count", y="sprint_label", color="series_label",
-                    barmode="group", orientation="h", text="count",
+                    barmode="group", orientation="h", text="text",
                     category_orders={"sprint_label": list(data["sprint_label"]),
                                      "series_label": list(series.values())},
                     color_discrete_map={series["goal"]: LIGHT, series["secured"]: GREEN},
@@ -328,7 +342,7 @@ def sprint_goals_figure(frame: pd.DataFrame, settings: Settings, lang: str) -> g
 
 def sprint_time_figure(frame: pd.DataFrame, settings: Settings, lang: str) -> go.Figure:
     labels = pd.Series(_sprint_labels(frame), index=frame.index)
-    timed = frame[frame["timed"] > 0]
+    timed = frame[frame["timed"].fillna(0) > 0]
     if timed.empty:
         return empty_figure(lang)
     data = timed.assign(sprint_label=labels[timed.index])
@@ -405,7 +419,16 @@ def follow_up_figure(frame: pd.DataFrame, settings: Settings, lang: str) -> go.F
 # --- Summaries in words ---------------------------------------------------------------------------
 
 def comparison_summary(frame: pd.DataFrame, settings: Settings, lang: str) -> list[str]:
-    return [results.verdict_text(row, lang, settings.min_size) for _, row in frame.iterrows()]
+    lines = []
+    for _, row in frame.iterrows():
+        if row["verdict"] == "too_few" and not _missing(row["n"]) and row["n"] >= settings.min_size:
+            # Enough measured, but a count on one side is too small to show.
+            lines.append(i18n.t("results.verdict_hidden", lang, months=int(row["months"]),
+                                initiative=row["initiative"], label=row["label"],
+                                min=settings.min_size))
+        else:
+            lines.append(results.verdict_text(row, lang, settings.min_size))
+    return lines
 
 
 def retention_summary(frame: pd.DataFrame, settings: Settings, lang: str) -> list[str]:
@@ -425,7 +448,7 @@ def retention_summary(frame: pd.DataFrame, settings: Settings, lang: str) -> lis
 def progression_summary(frame: pd.DataFrame, settings: Settings, lang: str) -> list[str]:
     if frame.empty or frame["too_few"].any():
         return []
-    summary = results.progression_summary(frame)
+    summary = paired_summary(frame)
     if summary["low"] is None:
         return [i18n.t("results.progression_summary_one", lang,
                        mean=number(summary["mean"], lang, sign=True))]
@@ -436,23 +459,204 @@ def progression_summary(frame: pd.DataFrame, settings: Settings, lang: str) -> l
 
 
 def sprint_summary(frame: pd.DataFrame, settings: Settings, lang: str) -> list[str]:
+    """Sprints that reached their goal, of those whose result may be shown (a goal reached
+    would tell about a board too small to show)."""
     if frame.empty:
         return []
-    return [i18n.t("results.sprint_summary", lang, sprints=len(frame),
-                   reached=int((frame["secured"] >= frame["goal"]).sum()))]
+    shown = frame[frame["secured"].notna()]
+    lines = []
+    if not shown.empty:
+        lines.append(i18n.t("results.sprint_summary", lang, sprints=len(shown),
+                            reached=int((shown["secured"] >= shown["goal"]).sum())))
+    if len(shown) < len(frame):
+        lines.append(i18n.t("results.sprint_summary_hidden", lang, hidden=len(frame) - len(shown)))
+    return lines
 
 
 def follow_up_summary(frame: pd.DataFrame, settings: Settings, lang: str) -> list[str]:
-    due = int(frame["due"].sum()) if not frame.empty else 0
-    if not due:
+    """The period's totals, as the shown numbers carry them (follow_up_shown), else summed."""
+    totals = frame.attrs.get("totals") or {
+        column: int(frame[column].sum()) if not frame.empty else 0
+        for column in ("on_time", "due", "overdue")}
+    due, on_time = totals["due"], totals["on_time"]
+    if _missing(due) or not due:
         return []
-    on_time = int(frame["on_time"].sum())
-    return [i18n.t("results.follow_up_summary", lang, on_time=on_time, due=due,
-                   share=percent(on_time / due, lang), overdue=int(frame["overdue"].sum()))]
+    few = i18n.t("results.too_few", lang)
+    return [i18n.t("results.follow_up_summary", lang, due=due,
+                   on_time=few if _missing(on_time) else on_time,
+                   share=few if _missing(on_time) else percent(on_time / due, lang),
+                   overdue=few if _missing(totals["overdue"]) else totals["overdue"])]
 
 
 def _no_summary(frame: pd.DataFrame, settings: Settings, lang: str) -> list[str]:
     return []
+
+
+def paired_summary(frame: pd.DataFrame) -> stats.PairedChange:
+    """The mean change of a progression frame: as published with its shown numbers (to 0.1, so
+    the mean cannot give a hidden count away), else from its counts."""
+    if "paired" in frame.attrs:
+        return frame.attrs["paired"]
+    return results.progression_summary(frame)
+
+
+# --- What may be shown (small numbers) -----------------------------------------------------------
+
+def _row_mask(cells: dict[str, pd.Series], total: pd.Series, min_size: int,
+              keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """small_count_mask of each row's cells against the row's total (column "total")."""
+    counts = pd.DataFrame({**cells, "total": total}).fillna(0).astype(int)
+    return stats.small_count_mask(counts, min_size=min_size, total_column="total", keep=keep)
+
+
+def _primary(frame: pd.DataFrame, columns: list[str], min_size: int) -> stats.Suppressed:
+    """Counts of people with no published total: each from 1 to min_size - 1 hidden."""
+    hidden = stats.nothing_hidden(frame)
+    if not frame.empty:
+        hidden[columns] = stats.small_count_mask(frame[columns].fillna(0), min_size=min_size)
+    return stats.hide(frame, hidden)
+
+
+def nothing_to_hide(frame: pd.DataFrame, settings: Settings) -> stats.Suppressed:
+    """For numbers that count no people (companies, agreements)."""
+    return stats.hide(frame, stats.nothing_hidden(frame))
+
+
+def shares_shown(frame: pd.DataFrame, settings: Settings) -> stats.Suppressed:
+    """Each group is [in job or education, not | measured]: "1 of 14" and "13 of 14" both hide
+    the share (the one not in job follows from the total), a group under the minimum hides all."""
+    successes = frame["successes"].fillna(0).astype(int)
+    mask = _row_mask({"successes": successes, "rest": frame["n"] - successes}, frame["n"],
+                     settings.min_size)
+    hidden = stats.nothing_hidden(frame)
+    hidden["n"] = mask["total"]
+    for column in ("successes", "share", "low", "high"):
+        hidden[column] = mask["successes"]
+    shown = stats.hide(frame, hidden)
+    shown.frame["too_few"] = mask["successes"].to_numpy(dtype=bool)
+    return shown
+
+
+def comparison_shown(frame: pd.DataFrame, settings: Settings) -> stats.Suppressed:
+    """Both sides as shares_shown; the difference hidden with either share (one share and the
+    difference give the other), and then no verdict."""
+    hidden = stats.nothing_hidden(frame)
+    for prefix, n, reached in (("", "n", "reached"),
+                               ("comparison_", "comparison_n", "comparison_reached")):
+        counts = frame[reached].fillna(0).astype(int)
+        mask = _row_mask({"reached": counts, "rest": frame[n] - counts}, frame[n], settings.min_size)
+        hidden[n] = mask["total"]
+        for column in (reached, f"{prefix}share", f"{prefix}low", f"{prefix}high"):
+            hidden[column] = mask["reached"]
+    for column in ("difference", "difference_low", "difference_high"):
+        hidden[column] = hidden["reached"] | hidden["comparison_reached"]
+    shown = stats.hide(frame, hidden)
+    shown.frame.loc[hidden["difference"].to_numpy(dtype=bool), "verdict"] = "too_few"
+    return shown
+
+
+def comparison_groups_shown(frame: pd.DataFrame, settings: Settings) -> stats.Suppressed:
+    """The comparison groups entered, each [in job or education, not | n]."""
+    mask = _row_mask({"reached": frame["reached"], "rest": frame["n"] - frame["reached"]}, frame["n"],
+                     settings.min_size)
+    hidden = stats.nothing_hidden(frame)
+    hidden["n"], hidden["reached"] = mask["total"], mask["reached"]
+    return stats.hide(frame, hidden)
+
+
+def _pooled_curve(curve: pd.DataFrame, min_size: int) -> pd.DataFrame:
+    """A group's Kaplan-Meier steps merged until each shown point has none or at least min_size
+    people who lost the job, who left otherwise, and who are still followed after it; a step of
+    one lost job would name that person's time. The tail that never gets there is left out."""
+    points = []
+    at_risk, events, censored = int(curve["at_risk"].iloc[0]), 0, 0
+    for step in curve.to_dict("records"):
+        events += int(step["events"])
+        censored += int(step["censored"])
+        followed = at_risk - events - censored
+        if all(count == 0 or count >= min_size for count in (events, censored, followed)):
+            points.append({**step, "at_risk": at_risk, "events": events, "censored": censored})
+            at_risk, events, censored = followed, 0, 0
+    return pd.DataFrame(points, columns=curve.columns)
+
+
+def retention_shown(frame: pd.DataFrame, settings: Settings) -> stats.Suppressed:
+    """Curves pooled as _pooled_curve; a group under the minimum shows neither curve nor size."""
+    if frame.empty:
+        return nothing_to_hide(frame, settings)
+    parts = [part if part["too_few"].iloc[0] else _pooled_curve(part, settings.min_size)
+             for _, part in frame.groupby("group", sort=False)]
+    pooled = pd.concat(parts, ignore_index=True)
+    pooled["too_few"] = pooled["too_few"].astype(bool)
+    hidden = stats.nothing_hidden(pooled)
+    hidden["n"] = pooled["too_few"]
+    return stats.hide(pooled, hidden)
+
+
+def progression_shown(frame: pd.DataFrame, settings: Settings) -> stats.Suppressed:
+    """Citizens per change against their total (the n of the summary), with the mean published
+    to 0.1."""
+    hidden = stats.nothing_hidden(frame)
+    if frame.empty or frame["too_few"].any():
+        hidden["citizens"] = frame["too_few"]
+        return stats.hide(frame, hidden)
+    counts = frame[["citizens"]].astype(int)
+    counts.loc["total"] = counts["citizens"].sum()
+    mask = stats.small_count_mask(counts, min_size=settings.min_size, total_row="total")
+    hidden["citizens"] = mask["citizens"].drop("total").to_numpy(dtype=bool)
+    shown = stats.hide(frame, hidden)
+    paired = results.progression_summary(frame)
+    shown.frame.attrs["paired"] = {key: value if key == "n" or value is None else round(value, 1)
+                                   for key, value in paired.items()}
+    return shown
+
+
+def sprints_shown(frame: pd.DataFrame, settings: Settings) -> stats.Suppressed:
+    """Each board is [secured, not | citizens on it], so a board under the minimum (a sparring of
+    three) shows neither, and "16 of 18" hides the 18 (the result against the goal stays); the
+    secured with a time are [timed, not | secured], and their days go with them. The goal is a
+    target, not people."""
+    rest = (frame["cards"] - frame["secured"]).clip(lower=0)
+    board = _row_mask({"secured": frame["secured"], "rest": rest}, frame["cards"], settings.min_size,
+                      keep=("secured",))
+    untimed = (frame["secured"] - frame["timed"]).clip(lower=0)
+    timing = _row_mask({"timed": frame["timed"], "rest": untimed}, frame["secured"], settings.min_size)
+    hidden = stats.nothing_hidden(frame)
+    hidden["cards"], hidden["secured"] = board["total"], board["secured"]
+    for column in ("timed", "median_days", "mean_days"):
+        hidden[column] = timing["timed"] | board["secured"]
+    return stats.hide(frame, hidden)
+
+
+def follow_up_shown(frame: pd.DataFrame, settings: Settings) -> stats.Suppressed:
+    """Each month is [on time, late, overdue, missed | due], under a row of the period's totals
+    (the summary's); a share goes with its on-time count and its due count."""
+    states = ["on_time", "late", "overdue", "missed", "due"]
+    counts = frame[states].astype(int)
+    counts.loc["all"] = counts.sum()
+    mask = stats.small_count_mask(counts, min_size=settings.min_size, total_row="all",
+                                  total_column="due")
+    hidden = stats.nothing_hidden(frame)
+    hidden[states] = mask[states].drop("all").to_numpy(dtype=bool)
+    for column in ("share", "low", "high"):
+        hidden[column] = hidden["on_time"] | hidden["due"]
+    shown = stats.hide(frame, hidden)
+    shown.frame.attrs["totals"] = {column: None if mask.at["all", column] else int(counts.at["all", column])
+                                   for column in ("on_time", "due", "overdue")}
+    return shown
+
+
+def placements_week_shown(frame: pd.DataFrame, settings: Settings) -> stats.Suppressed:
+    return _primary(frame, ["started", "ended"], settings.min_size)
+
+
+def active_shown(frame: pd.DataFrame, settings: Settings) -> stats.Suppressed:
+    return _primary(frame, ["active"], settings.min_size)
+
+
+def companies_shown(frame: pd.DataFrame, settings: Settings) -> stats.Suppressed:
+    """Citizens and their placements per company or industry; companies are not people."""
+    return _primary(frame, ["citizens", "placements"], settings.min_size)
 
 
 # --- The numbers for people ---------------------------------------------------------------------
@@ -462,8 +666,10 @@ POINT_COLUMNS = {"difference", "difference_low", "difference_high"}
 ROUNDED_COLUMNS = {"median_days", "mean_days"}
 
 
-def people_table(frame: pd.DataFrame, columns: dict[str, str], settings: Settings, lang: str) -> pd.DataFrame:
-    """The chart's numbers with headers and names in `lang`; shares in per cent, rounded to 0.1."""
+def people_table(frame: pd.DataFrame, columns: dict[str, str], settings: Settings, lang: str,
+                 hidden: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The chart's numbers with headers and names in `lang`; shares in per cent, rounded to 0.1;
+    "for få" written in the `hidden` cells."""
     table = frame[list(columns)].copy()
     for column in table.columns:
         if column in PERCENT_COLUMNS or column in POINT_COLUMNS:
@@ -482,7 +688,22 @@ def people_table(frame: pd.DataFrame, columns: dict[str, str], settings: Setting
             table[column] = table[column].map(lambda month: month_label(month, lang))
         elif column == "too_few":
             table[column] = table[column].map(lambda few: i18n.t("results.too_few", lang) if few else "")
+    if hidden is not None and hidden[list(columns)].to_numpy().any():
+        table = table.astype(object).mask(hidden[list(columns)], i18n.t("results.too_few", lang))
     return table.rename(columns={column: i18n.t(key, lang) for column, key in columns.items()})
+
+
+def marked_as_text(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The columns holding "for få" beside numbers as text throughout, the numbers written the
+    way `lang` writes them, for a page's table (a column has one type there)."""
+    shown = table.copy()
+    for column in shown.columns:
+        values = shown[column]
+        if values.dtype == object and values.map(lambda v: isinstance(v, str)).any() and \
+                values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).any():
+            shown[column] = values.map(lambda v: "" if _missing(v) else v if isinstance(v, str)
+                                       else number(v, lang) if isinstance(v, float) else str(v))
+    return shown
 
 
 # --- The charts -----------------------------------------------------------------------------------
@@ -533,13 +754,15 @@ def _follow_up(engine, actor, flt, settings):
 
 
 Data = Callable[[Engine, Actor, Filter, Settings], pd.DataFrame]
+Suppress = Callable[[pd.DataFrame, Settings], stats.Suppressed]
 Figure = Callable[[pd.DataFrame, Settings, str], go.Figure]
 Summary = Callable[[pd.DataFrame, Settings, str], list[str]]
 
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart: where its numbers come from, how it is drawn, and its texts in the catalogue."""
+    """One chart: where its numbers come from, what of them may be shown, how it is drawn, and
+    its texts in the catalogue."""
 
     key: str
     section: str
@@ -550,9 +773,10 @@ class Chart:
     figure: Figure
     columns: dict[str, str]
     summary: Summary = _no_summary
+    suppress: Suppress = nothing_to_hide
 
-    def table(self, frame: pd.DataFrame, settings: Settings, lang: str) -> pd.DataFrame:
-        return people_table(frame, self.columns, settings, lang)
+    def table(self, shown: stats.Suppressed, settings: Settings, lang: str) -> pd.DataFrame:
+        return people_table(shown.frame, self.columns, settings, lang, shown.hidden)
 
 
 SECTIONS = {
@@ -567,7 +791,8 @@ CHARTS: tuple[Chart, ...] = (
           _shares, shares_figure,
           {"months": "results.col_months", "group": "results.col_group", "n": "results.col_n",
            "successes": "results.col_successes", "share": "results.col_share", "low": "results.col_low",
-           "high": "results.col_high", "too_few": "results.col_too_few"}),
+           "high": "results.col_high", "too_few": "results.col_too_few"},
+          suppress=shares_shown),
     Chart("comparison", "outcomes", "results.comparison_title", "results.comparison_explain",
           "results.comparison_sheet", _comparison, comparison_figure,
           {"initiative": "results.col_initiative", "months": "results.col_months",
@@ -577,44 +802,49 @@ CHARTS: tuple[Chart, ...] = (
            "comparison_share": "results.col_comparison_share", "difference": "results.col_difference",
            "difference_low": "results.col_difference_low", "difference_high": "results.col_difference_high",
            "verdict": "results.col_verdict", "source": "results.col_source"},
-          comparison_summary),
+          comparison_summary, comparison_shown),
     Chart("retention", "outcomes", "results.retention_title", "results.retention_explain",
           "results.retention_sheet", _retention, retention_figure,
           {"group": "results.col_group", "n": "results.col_citizens", "days": "results.col_days",
            "at_risk": "results.col_at_risk", "events": "results.col_events",
            "censored": "results.col_censored", "survival": "results.col_survival",
            "too_few": "results.col_too_few"},
-          retention_summary),
+          retention_summary, retention_shown),
     Chart("progression", "outcomes", "results.progression_title", "results.progression_explain",
           "results.progression_sheet", _progression, progression_figure,
           {"change": "results.col_change", "citizens": "results.col_citizens",
            "too_few": "results.col_too_few"},
-          progression_summary),
+          progression_summary, progression_shown),
     Chart("placements_week", "placements", "results.placements_week_title",
           "results.placements_week_explain", "results.placements_week_sheet", _placements_week,
           placements_week_figure,
           {"week": "results.col_week", "kind": "results.col_kind", "started": "results.col_started",
-           "ended": "results.col_ended"}),
+           "ended": "results.col_ended"},
+          suppress=placements_week_shown),
     Chart("active", "placements", "results.active_title", "results.active_explain", "results.active_sheet",
-          _active, active_figure, {"week": "results.col_week", "active": "results.col_active"}),
+          _active, active_figure, {"week": "results.col_week", "active": "results.col_active"},
+          suppress=active_shown),
     Chart("sprint_goals", "sprints", "results.sprint_goals_title", "results.sprint_goals_explain",
           "results.sprint_goals_sheet", _sprints, sprint_goals_figure,
           {"sprint": "results.col_sprint", "start_date": "results.col_start_date",
            "end_date": "results.col_end_date", "goal": "results.col_goal", "secured": "results.col_secured",
            "cards": "results.col_cards"},
-          sprint_summary),
+          sprint_summary, sprints_shown),
     Chart("sprint_time", "sprints", "results.sprint_time_title", "results.sprint_time_explain",
           "results.sprint_time_sheet", _sprints, sprint_time_figure,
           {"sprint": "results.col_sprint", "timed": "results.col_timed",
-           "median_days": "results.col_median_days", "mean_days": "results.col_mean_days"}),
+           "median_days": "results.col_median_days", "mean_days": "results.col_mean_days"},
+          suppress=sprints_shown),
     Chart("companies", "companies", "results.companies_title", "results.companies_explain",
           "results.companies_sheet", _companies, companies_figure,
           {"company": "results.col_company", "industry": "results.col_industry",
-           "citizens": "results.col_citizens", "placements": "results.col_placements"}),
+           "citizens": "results.col_citizens", "placements": "results.col_placements"},
+          suppress=companies_shown),
     Chart("industries", "companies", "results.industries_title", "results.industries_explain",
           "results.industries_sheet", _industries, industries_figure,
           {"industry": "results.col_industry", "companies": "results.col_companies",
-           "citizens": "results.col_citizens", "placements": "results.col_placements"}),
+           "citizens": "results.col_citizens", "placements": "results.col_placements"},
+          suppress=companies_shown),
     Chart("agreements", "companies", "results.agreements_title", "results.agreements_explain",
           "results.agreements_sheet", _agreements, agreements_figure,
           {"month": "results.col_month", "agreements": "results.col_agreements"}),
@@ -623,25 +853,27 @@ CHARTS: tuple[Chart, ...] = (
           {"month": "results.col_month", "due": "results.col_due", "on_time": "results.col_on_time",
            "late": "results.col_late", "overdue": "results.col_overdue", "missed": "results.col_missed",
            "share": "results.col_share", "low": "results.col_low", "high": "results.col_high"},
-          follow_up_summary),
+          follow_up_summary, follow_up_shown),
 )
 
 
 @dataclass(frozen=True)
 class Drawn:
-    """A chart with its numbers for one filter."""
+    """A chart with its numbers for one filter: the model's `frame`, and what of it is `shown`,
+    from which alone the figure, the table and the summary are made."""
 
     chart: Chart
     frame: pd.DataFrame
+    shown: stats.Suppressed
 
     def figure(self, settings: Settings, lang: str) -> go.Figure:
-        return self.chart.figure(self.frame, settings, lang)
+        return self.chart.figure(self.shown.frame, settings, lang)
 
     def table(self, settings: Settings, lang: str) -> pd.DataFrame:
-        return self.chart.table(self.frame, settings, lang)
+        return self.chart.table(self.shown, settings, lang)
 
     def summary(self, settings: Settings, lang: str) -> list[str]:
-        return self.chart.summary(self.frame, settings, lang)
+        return self.chart.summary(self.shown.frame, settings, lang)
 
 
 def compute(engine: Engine, actor: Actor, flt: Filter, settings: Settings) -> list[Drawn]:
@@ -651,5 +883,6 @@ def compute(engine: Engine, actor: Actor, flt: Filter, settings: Settings) -> li
     for chart in CHARTS:
         if chart.data not in frames:
             frames[chart.data] = chart.data(engine, actor, flt, settings)
-        drawn.append(Drawn(chart, frames[chart.data]))
+        frame = frames[chart.data]
+        drawn.append(Drawn(chart, frame, chart.suppress(frame, settings)))
     return drawn

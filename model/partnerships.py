@@ -13,7 +13,7 @@ from sqlalchemy import Date, Float, and_, case, cast, distinct, func, literal, u
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit, clock, freshness
+from model import audit, clock, freshness, results, stats
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
@@ -316,3 +316,22 @@ def reach(engine: Engine, actor: Actor, partnership_id: int, *,
         reached += session.exec(select(func.count(Citizen.id)).where(
             Citizen.initiative_id == initiative, started.exists())).one()
     return {"reached": int(reached), "target": partnership.target_reach}
+
+
+# --- What may be shown (small numbers) -----------------------------------------------------------
+
+def shown_reach(reached: dict[str, int | None], *,
+                min_size: int | None = None) -> dict[str, int | None]:
+    """reach with a number reached under the minimum group size as None ("for få"); nobody
+    reached (0) names nobody and stays."""
+    min_size = results.min_group_size() if min_size is None else min_size
+    return reached | {"reached": None if 0 < reached["reached"] < min_size else reached["reached"]}
+
+
+def shown_costs(costs: pd.DataFrame, *, min_size: int | None = None) -> stats.Suppressed:
+    """pocket_money_costs with a number of jobs (each one young person's) under the minimum
+    hidden; hours and money stay."""
+    min_size = results.min_group_size() if min_size is None else min_size
+    hidden = stats.nothing_hidden(costs)
+    hidden["placements"] = costs["placements"].between(1, min_size - 1)
+    return stats.hide(costs, hidden)

@@ -75,6 +75,10 @@ def _cells(table: pd.DataFrame, lang: str) -> pd.DataFrame:
             shown[column] = values.map(lambda v: i18n.format_date(v) if isinstance(v, date) else v)
         elif pd.api.types.is_float_dtype(values):
             shown[column] = values.map(lambda v: "" if pd.isna(v) else charts.number(v, lang))
+        elif values.dtype == object:
+            # Numbers beside "for få" in one column.
+            shown[column] = values.map(lambda v: charts.number(v, lang)
+                                       if isinstance(v, float) and not pd.isna(v) else v)
     return shown.astype(object).where(shown.notna(), "")
 
 

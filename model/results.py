@@ -3,7 +3,8 @@
 Every chart has one function here taking (engine, actor, Filter, ...) and returning a DataFrame.
 Results are aggregates, but they count only the citizens (and sprints) of the teams the actor may
 see. Share figures hide groups smaller than the minimum group size ("for få"), as small numbers
-can identify people.
+can identify people; what else of the figures may be shown is decided in model.charts, with
+stats.small_count_mask, before anything is drawn or written.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TypedDict
@@ -183,3 +183,127 @@ def goal_status(*, current: float, target: float, start: date, end: date, today:
     if today < start:
         return "on_track"  # not started: no pace to judge yet
     return "on_track" if projected_value(current, start, end, today) >= target else "at_risk"
+
+
+# --- Small numbers (diskretionering) -------------------------------------------------------------
+
+Cell = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """Counts as they may be shown: `frame` with NA in every hidden cell, `hidden` True there."""
+
+    frame: pd.DataFrame
+    hidden: pd.DataFrame
+
+    def marked(self, marker: str) -> pd.DataFrame:
+        """The frame with `marker` ("for få") in the hidden cells, text beside the numbers."""
+        return self.frame.astype(object).mask(self.hidden, marker)
+
+
+def nothing_hidden(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(False, index=frame.index, columns=frame.columns)
+
+
+def hide(frame: pd.DataFrame, hidden: pd.DataFrame) -> Suppressed:
+    """`frame` with NA where `hidden` (columns `hidden` lacks are shown); whole numbers stay whole."""
+    hidden = hidden.reindex(index=frame.index, columns=frame.columns, fill_value=False).astype(bool)
+    shown = frame.copy()
+    for column in hidden.columns[hidden.any()]:
+        values = shown[column]
+        if pd.api.types.is_integer_dtype(values) and not isinstance(values.dtype, pd.Int64Dtype):
+            values = values.astype("Int64")
+        shown[column] = values.mask(hidden[column])
+    return Suppressed(shown, hidden)
+
+
+def _lines(shape: tuple[int, int], total_row: int | None,
+           total_column: int | None) -> list[tuple[list[Cell], Cell]]:
+    """Each row with its total in the total column, each column with its total in the total row."""
+    rows, columns = shape
+    lines = []
+    if total_column is not None:
+        lines += [([(r, c) for c in range(columns) if c != total_column], (r, total_column))
+                  for r in range(rows)]
+    if total_row is not None:
+        lines += [([(r, c) for r in range(rows) if r != total_row], (total_row, c))
+                  for c in range(columns)]
+    return lines
+
+
+def _protect_line(values: np.ndarray, hidden: np.ndarray, kept: np.ndarray, members: list[Cell],
+                  total: Cell, min_size: int) -> bool:
+    """Hide more of one line until none of its hidden cells can be worked out; True if it did."""
+    if np.isnan(values[total]):
+        return False  # a line without a total gives nothing away
+    members = [m for m in members if not np.isnan(values[m])]
+    before = int(hidden.sum())
+    if hidden[total] and values[total] < min_size:
+        # A group too small to show hides how it splits, zeros too: "0 of them" tells about all.
+        for member in members:
+            hidden[member] = True
+        return int(hidden.sum()) > before
+    while True:
+        secret = [m for m in members if hidden[m]]
+        if hidden[total] and secret:
+            break  # the total and a cell unknown: one equation, two unknowns
+        if not hidden[total] and (not secret or (len(secret) >= 2
+                                                 and sum(values[m] for m in secret) >= min_size)):
+            break
+        # The next-smallest count; a zero would hide nothing, as the hidden sum stays the same.
+        shown = [m for m in members if not hidden[m] and values[m] > 0]
+        free = [m for m in shown if not kept[m]]
+        if free:
+            hidden[min(free, key=lambda m: values[m])] = True
+        elif not hidden[total]:
+            hidden[total] = True
+        elif shown:
+            hidden[min(shown, key=lambda m: values[m])] = True
+        else:
+            break
+    return int(hidden.sum()) > before
+
+
+def small_count_mask(counts: pd.DataFrame, *, min_size: int, total_row: Hashable | None = None,
+                     total_column: Hashable | None = None,
+                     keep: Collection[Hashable] = ()) -> pd.DataFrame:
+    """Which counts of people to show as "for få": True in every cell to hide.
+
+    `counts` holds counts of people; `total_row` and `total_column` name its totals (the row of
+    column sums, the column of row sums), a missing (NA) total meaning that line has no
+    published total. The rule, applied to cells and totals alike:
+
+    1. Every count from 1 to min_size - 1 is hidden. Zero is shown: it counts nobody.
+    2. A line (a row with its total, a column with its total) whose total is hidden because it
+       is small hides all its cells, zeros too, as "0 of them in job" tells about all of them.
+    3. Complementary suppression: a line with a shown total that has hidden cells must have at
+       least two, summing to at least min_size, so neither a cell nor the hidden cells together
+       can be worked out from the total; otherwise its smallest shown non-zero cell is hidden too
+       (a zero protects nothing), and its total when no such cell is left. Cells of the rows and
+       columns named in `keep` (the result a table is for) are passed over for the total. A
+       hidden total whose cells are all shown is given away by them, so one of them is hidden.
+    4. Rules 2 and 3 run over every line again until nothing changes, as each hidden cell can
+       call for another in its crossing line.
+    """
+    values = counts.to_numpy(dtype=float, na_value=np.nan)
+    hidden = ~np.isnan(values) & (values >= 1) & (values < min_size)
+    kept = np.logical_or.outer(counts.index.isin(list(keep)), counts.columns.isin(list(keep)))
+    lines = _lines(values.shape,
+                   None if total_row is None else counts.index.get_loc(total_row),
+                   None if total_column is None else counts.columns.get_loc(total_column))
+    changed = True
+    while changed:
+        changed = False
+        for members, total in lines:
+            changed = _protect_line(values, hidden, kept, members, total, min_size) or changed
+    return pd.DataFrame(hidden, index=counts.index, columns=counts.columns)
+
+
+def suppress_small_counts(counts: pd.DataFrame, *, min_size: int, marker: str,
+                          total_row: Hashable | None = None, total_column: Hashable | None = None,
+                          keep: Collection[Hashable] = ()) -> pd.DataFrame:
+    """`counts` with every count small_count_mask hides written as `marker` ("for få")."""
+    hidden = small_count_mask(counts, min_size=min_size, total_row=total_row,
+                              total_column=total_column, keep=keep)
+    return hide(counts, hidden).marked(marker)

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from model import access, areas, clock, exporting, i18n
+from model import access, areas, charts, clock, exporting, i18n
 from model.errors import UserError
 from pages import ui
 
@@ -29,6 +29,15 @@ def benefit_label(code: str) -> str:
 
 def match_label(group: object) -> str:
     return t("citizens.match_group_none") if pd.isna(group) else t("citizens.match_group_n", n=group)
+
+
+def shown_count(value: int | None) -> int | str:
+    """A count of citizens as a metric shows it: "for få" when it is hidden."""
+    return t("results.too_few") if value is None else value
+
+
+def shown_number(value: float | None, decimals: int = 0) -> str:
+    return t("results.too_few") if value is None else i18n.format_number(value, lang, decimals)
 
 
 def chart_height(bars: int) -> int:
@@ -109,11 +118,11 @@ def leader_forms(names: dict[int, str]) -> None:
                 area_id = ui.selectbox(t("areas.area"), list(names), format_func=names.get,
                                        key="figure_area", where=c1)
                 period = ui.date_input(t("areas.period_start"), value=today.replace(day=1),
-                                       max_value=today, key="figure_period", where=c2,
-                                       help=t("areas.period_help"))
-                residents = c3.number_input(t("areas.residents"), min_value=1, step=10, value=None,
+                                       key="figure_period", where=c2,
+                                       help=t("areas.period_help"), **ui.ANY_DATE)
+                residents = c3.number_input(t("areas.residents"), step=10, value=None,
                                             key="figure_residents")
-                unemployed = c4.number_input(t("areas.unemployed"), min_value=0, step=1,
+                unemployed = c4.number_input(t("areas.unemployed"), step=1,
                                              value=None, key="figure_unemployed")
                 submitted = st.form_submit_button(t("areas.save_figures"), type="primary")
             if submitted:
@@ -143,20 +152,21 @@ def leader_forms(names: dict[int, str]) -> None:
                 st.rerun()
 
 
-def benefit_section(profile: pd.DataFrame) -> None:
+def benefit_section(counts: areas.BenefitCounts) -> None:
     st.subheader(t("areas.benefit_title"))
+    profile = counts.cells.frame
     if profile.empty:
         st.info(t("areas.no_citizens"))
         return
     shown = profile.assign(benefit=profile["benefit_type"].map(benefit_label),
                            group=profile["match_group"].map(match_label))
     colors = {match_label(g): c for g, c in MATCH_COLORS.items()} | {match_label(pd.NA): NO_MATCH_COLOR}
-    figure = chart(benefit_chart, shown, colors, {"citizens": t("areas.citizens"), "benefit": "",
-                                                  "group": ""}, decimal_marks())
+    figure = chart(benefit_chart, shown[shown["citizens"].notna()], colors,
+                   {"citizens": t("areas.citizens"), "benefit": "", "group": ""}, decimal_marks())
     st.plotly_chart(figure, width="stretch", key="benefit_chart")
-    table = pd.DataFrame({t("citizens.benefit"): shown["benefit"],
-                          t("citizens.match_group"): shown["group"],
-                          t("areas.citizens"): shown["citizens"]})
+    table = charts.marked_as_text(pd.DataFrame({
+        t("citizens.benefit"): shown["benefit"], t("citizens.match_group"): shown["group"],
+        t("areas.citizens"): counts.cells.marked(t("results.too_few"))["citizens"]}), lang)
     with st.expander(t("areas.show_table")):
         ui.table(table, key="benefit_table", lang=lang)
         ui.download_buttons(table, "borgere-efter-ydelse", key="benefit_download")
@@ -164,37 +174,40 @@ def benefit_section(profile: pd.DataFrame) -> None:
 
 def figures_section(area_id: int | None) -> None:
     st.subheader(t("areas.unemployment_title"))
-    figures = areas.area_figures(engine, actor, housing_area_id=area_id)
-    if figures.empty:
+    figures = areas.shown_area_figures(areas.area_figures(engine, actor, housing_area_id=area_id))
+    if figures.frame.empty:
         st.info(t("areas.no_figures"))
         return
-    shown = figures.assign(period=dates(figures["period_start"]),
-                           rate_text=figures["unemployment_rate"].map(
-                               lambda r: f"{i18n.format_number(r, lang, 1)} %"))
-    figure = chart(rate_chart, shown, {"unemployment_rate": t("areas.rate_axis"), "period": "",
-                                       "area": ""}, decimal_marks())
+    shown = figures.frame.assign(period=dates(figures.frame["period_start"]),
+                                 rate_text=figures.frame["unemployment_rate"].map(
+                                     lambda r: f"{i18n.format_number(r, lang, 1)} %"))
+    figure = chart(rate_chart, shown[shown["unemployment_rate"].notna()],
+                   {"unemployment_rate": t("areas.rate_axis"), "period": "", "area": ""},
+                   decimal_marks())
     st.plotly_chart(figure, width="stretch", key="rate_chart")
+    marked = figures.marked(t("results.too_few"))
     table = pd.DataFrame({t("areas.area"): shown["area"],
                           t("areas.period_start"): shown["period_start"],
-                          t("areas.residents"): shown["working_age_residents"],
-                          t("areas.unemployed"): shown["unemployed"],
-                          t("areas.rate"): shown["unemployment_rate"]})
+                          t("areas.residents"): marked["working_age_residents"],
+                          t("areas.unemployed"): marked["unemployed"],
+                          t("areas.rate"): marked["unemployment_rate"]})
     with st.expander(t("areas.show_table")):
-        ui.table(table, key="figures_table", lang=lang, decimals={t("areas.rate"): 1},
-                 units={t("areas.rate"): " %"})
+        ui.table(charts.marked_as_text(table, lang), key="figures_table", lang=lang,
+                 decimals={t("areas.rate"): 1}, units={t("areas.rate"): " %"})
         ui.download_buttons(table, "ledighed-pr-omraade", key="figures_download")
 
 
 def tags_section(area_id: int | None) -> None:
     st.subheader(t("areas.tags_title"))
-    tags = areas.tag_profile(engine, actor, housing_area_id=area_id, limit=10)
+    shown = areas.shown_tags(areas.tag_profile(engine, actor, housing_area_id=area_id, limit=10))
+    tags = shown.frame
     columns = st.columns(2)
     for column, kind, title, color in ((columns[0], "qualifications", "areas.top_qualifications",
                                         "#2e7d32"),
                                        (columns[1], "wishes", "areas.top_wishes", "#1565c0")):
         with column:
             st.markdown(f"**{t(title)}**")
-            rows = tags[tags["kind"] == kind]
+            rows = tags[(tags["kind"] == kind) & tags["citizens"].notna()]
             if rows.empty:
                 st.caption(t("areas.no_tags"))
                 continue
@@ -204,9 +217,10 @@ def tags_section(area_id: int | None) -> None:
     table = pd.DataFrame({t("areas.tag_kind"): tags["kind"].map(
                               {"wishes": t("citizens.wishes"),
                                "qualifications": t("citizens.qualifications")}),
-                          t("areas.tag"): tags["tag"], t("areas.citizens"): tags["citizens"]})
+                          t("areas.tag"): tags["tag"],
+                          t("areas.citizens"): shown.marked(t("results.too_few"))["citizens"]})
     with st.expander(t("areas.show_table")):
-        ui.table(table, key="tags_table", lang=lang)
+        ui.table(charts.marked_as_text(table, lang), key="tags_table", lang=lang)
         ui.download_buttons(table, "kvalifikationer-og-oensker", key="tags_download")
 
 
@@ -252,23 +266,24 @@ def priority_section(area_id: int | None) -> None:
 
 def training_section(area_id: int | None) -> None:
     st.subheader(t("areas.training_title"))
-    needs = areas.training_needs(engine, actor, housing_area_id=area_id)
+    counted = areas.shown_training_needs(areas.training_needs(engine, actor, housing_area_id=area_id))
+    needs, marked = counted.frame, counted.marked(t("results.too_few"))
     st.caption(t("areas.training_caption"))
     if needs.empty:
         st.info(t("areas.training_none"))
     else:
         shown = needs.assign(label=needs["industry"] + " → " + needs["qualification"])
-        figure = chart(ranking_chart, shown, "lacking", "label",
+        figure = chart(ranking_chart, shown[shown["lacking"].notna()], "lacking", "label",
                        {"lacking": t("areas.col_lacking"), "label": ""}, "#6a1b9a", decimal_marks(),
                        ("wishing",))
         st.plotly_chart(figure, width="stretch", key="training_chart")
         table = pd.DataFrame({t("areas.col_industry"): needs["industry"],
                               t("areas.col_qualification"): needs["qualification"],
-                              t("areas.col_wishing"): needs["wishing"],
-                              t("areas.col_lacking"): needs["lacking"],
-                              t("areas.col_share"): needs["share_lacking"]})
-        ui.table(table, key="training_table", lang=lang, decimals={t("areas.col_share"): 0},
-                 units={t("areas.col_share"): " %"})
+                              t("areas.col_wishing"): marked["wishing"],
+                              t("areas.col_lacking"): marked["lacking"],
+                              t("areas.col_share"): marked["share_lacking"]})
+        ui.table(charts.marked_as_text(table, lang), key="training_table", lang=lang,
+                 decimals={t("areas.col_share"): 0}, units={t("areas.col_share"): " %"})
         ui.download_buttons(table, "behov-for-efteruddannelse", key="training_download")
     with st.expander(t("areas.training_rules")):
         ui.table(pd.DataFrame({t("areas.col_industry"): list(areas.TRAINING_NEEDS),
@@ -292,24 +307,24 @@ picked = ui.selectbox(t("areas.pick"), [0, *names], key="area_pick",
                       format_func=lambda i: names.get(i) or t("areas.all"))
 area_id = picked or None
 
-profile = areas.benefit_profile(engine, actor, housing_area_id=area_id)
-latest = areas.latest_unemployment(engine, actor, housing_area_id=area_id)
-by_benefit = profile.groupby("benefit_type")["citizens"].sum()
+counts = areas.shown_benefit_profile(areas.benefit_profile(engine, actor, housing_area_id=area_id))
+latest = areas.shown_latest_unemployment(areas.latest_unemployment(engine, actor,
+                                                                   housing_area_id=area_id))
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(t("areas.citizens"), int(profile["citizens"].sum()))
-m2.metric(benefit_label("dagpenge"), int(by_benefit.get("dagpenge", 0)))
-m3.metric(benefit_label("kontanthjaelp"), int(by_benefit.get("kontanthjaelp", 0)))
+m1.metric(t("areas.citizens"), shown_count(counts.total))
+m2.metric(benefit_label("dagpenge"), shown_count(counts.by_benefit.get("dagpenge", 0)))
+m3.metric(benefit_label("kontanthjaelp"), shown_count(counts.by_benefit.get("kontanthjaelp", 0)))
 if latest is None:
     m4.metric(t("areas.rate"), "–", help=t("areas.no_figures"))
 else:
-    m4.metric(t("areas.rate"), f"{i18n.format_number(latest['rate'], lang, 1)} %",
-              help=t("areas.rate_help", unemployed=i18n.format_number(latest["unemployed"], lang),
-                     residents=i18n.format_number(latest["working_age_residents"], lang),
+    m4.metric(t("areas.rate"), shown_number(latest["rate"], 1) + ("" if latest["rate"] is None else " %"),
+              help=t("areas.rate_help", unemployed=shown_number(latest["unemployed"]),
+                     residents=shown_number(latest["working_age_residents"]),
                      date=i18n.format_date(latest["period_start"])))
 
 left, right = st.columns(2)
 with left:
-    benefit_section(profile)
+    benefit_section(counts)
 with right:
     figures_section(area_id)
 tags_section(area_id)

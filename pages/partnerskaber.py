@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from model import access, clock, i18n, partnerships, people
+from model import access, charts, clock, i18n, partnerships, people, results
 from model.errors import UserError
 from pages import ui
 
@@ -37,7 +37,7 @@ def new_partnership_form() -> None:
         initiative = ui.selectbox(t("partnership.initiative"), [0, *names], where=c2,
                                   key="new_partnership_initiative",
                                   format_func=lambda i: names.get(i) or t("partnership.no_initiative"))
-        target = c3.number_input(t("partnership.target"), min_value=1, step=1, value=None,
+        target = c3.number_input(t("partnership.target"), step=1, value=None,
                                  key="new_partnership_target", help=t("partnership.target_help"))
         submitted = st.form_submit_button(t("partnership.create"), type="primary")
     if submitted:
@@ -74,16 +74,21 @@ def new_partner_form(partnership_id: int) -> None:
 
 
 def reach_section(row) -> None:
-    reached = partnerships.reach(engine, actor, int(row.id), as_of=today)
-    target = reached["target"]
+    reached = partnerships.shown_reach(partnerships.reach(engine, actor, int(row.id), as_of=today))
+    target, count = reached["target"], reached["reached"]
     c1, c2 = st.columns([1, 3], vertical_alignment="center")
-    if target:
-        c1.metric(t("partnership.reached"), t("partnership.reached_of", n=reached["reached"],
-                                                target=target))
-        c2.progress(min(reached["reached"] / target, 1.0),
-                    text=t("partnership.progress", percent=round(reached["reached"] * 100 / target)))
+    if count is None:
+        # Under the minimum group size: no number, nor a bar that would show it.
+        shown = t("results.too_few")
+        c1.metric(t("partnership.reached"),
+                  t("partnership.reached_of", n=shown, target=target) if target else shown)
+        c2.caption(t("results.min_group", min=results.min_group_size()))
+    elif target:
+        c1.metric(t("partnership.reached"), t("partnership.reached_of", n=count, target=target))
+        c2.progress(min(count / target, 1.0),
+                    text=t("partnership.progress", percent=round(count * 100 / target)))
     else:
-        c1.metric(t("partnership.reached"), reached["reached"])
+        c1.metric(t("partnership.reached"), count)
         c2.caption(t("partnership.no_target"))
     st.caption(t("partnership.reach_caption"))
 
@@ -106,7 +111,9 @@ def partners_section(partnership_id: int) -> None:
 
 def costs_section(partnership_id: int) -> None:
     st.subheader(t("partnership.costs_title"))
-    costs = partnerships.pocket_money_costs(engine, actor, partnership_id=partnership_id, as_of=today)
+    counted = partnerships.shown_costs(partnerships.pocket_money_costs(
+        engine, actor, partnership_id=partnership_id, as_of=today))
+    costs = counted.frame
     if costs.empty:
         st.info(t("partnership.no_costs"))
         return
@@ -137,11 +144,11 @@ def costs_section(partnership_id: int) -> None:
     st.caption(t("partnership.costs_caption"))
     table = pd.DataFrame({t("partnership.col_month"): costs["month_text"],
                           t("partnership.col_payer"): costs["payer"],
-                          t("partnership.col_jobs"): costs["placements"],
+                          t("partnership.col_jobs"): counted.marked(t("results.too_few"))["placements"],
                           t("partnership.col_hours"): costs["hours"].round(1),
                           t("partnership.col_cost"): costs["wage_cost"].round(0),
                           t("partnership.col_planned"): costs["wage_cost_planned"].round(0)})
-    ui.table(table, key="costs_table", lang=lang,
+    ui.table(charts.marked_as_text(table, lang), key="costs_table", lang=lang,
              decimals={t("partnership.col_hours"): 1, t("partnership.col_cost"): 0,
                        t("partnership.col_planned"): 0})
     ui.download_buttons(table, "lommepengejob-udgifter", key="costs_download")

@@ -74,7 +74,7 @@ def show_chart(chart: charts.Chart, figure, table, summary: list[str]) -> None:
     for line in summary:
         st.markdown(f"- {line}")
     with st.expander(t("results.numbers")):
-        ui.table(table, key=f"table_{chart.key}", lang=lang)
+        ui.table(charts.marked_as_text(table, lang), key=f"table_{chart.key}", lang=lang)
         ui.download_buttons(table, f"{t('results.report_file')}-{chart.key}-{today:%Y%m%d}",
                             key=f"download_{chart.key}")
 
@@ -109,11 +109,13 @@ def comparison_section(options: results.FilterOptions) -> None:
     if groups.empty:
         st.info(t("results.comparison_none"))
     else:
-        ui.table(charts.people_table(groups, {
+        settings = charts.Settings(today=today)
+        shown = charts.comparison_groups_shown(groups, settings)
+        ui.table(charts.marked_as_text(charts.people_table(shown.frame, {
             "initiative": "results.col_initiative", "label": "results.col_label",
             "months": "results.col_months", "n": "results.comparison_n",
             "reached": "results.comparison_reached", "source": "results.col_source"},
-            charts.Settings(today=today), lang), key="comparison_groups", lang=lang)
+            settings, lang, shown.hidden), lang), key="comparison_groups", lang=lang)
     if not access.can(actor, "comparison.write"):
         return
     with st.form("comparison_add", clear_on_submit=True):
@@ -127,8 +129,8 @@ def comparison_section(options: results.FilterOptions) -> None:
         months = ui.selectbox(t("results.comparison_months"), MEASURE_MONTHS, key="comparison_months",
                               where=right)
         left, middle, right = st.columns([1, 1, 2])
-        n = left.number_input(t("results.comparison_n"), min_value=1, step=1, value=100, key="comparison_n")
-        reached = middle.number_input(t("results.comparison_reached"), min_value=0, step=1, value=0,
+        n = left.number_input(t("results.comparison_n"), step=1, value=100, key="comparison_n")
+        reached = middle.number_input(t("results.comparison_reached"), step=1, value=0,
                                       key="comparison_reached")
         source = right.text_input(t("results.comparison_source"), key="comparison_source",
                                   help=t("results.comparison_source_help"))

@@ -104,6 +104,7 @@ DA = {
     "results.verdict_worse": "Efter {months} måneder var {share} af deltagerne i {initiative} i job eller uddannelse mod {comparison_share} i {label}. Forskellen er {difference} procentpoint (95 %-interval {low} til {high}), så indsatsen klarer sig klart dårligere.",
     "results.verdict_unclear": "Efter {months} måneder var {share} af deltagerne i {initiative} i job eller uddannelse mod {comparison_share} i {label}. Forskellen på {difference} procentpoint er ikke klar: intervallet fra {low} til {high} rummer både bedre og dårligere, så forskellen kan skyldes tilfældigheder.",
     "results.verdict_too_few": "Efter {months} måneder er der målt for få deltagere i {initiative} (under {min}) til at sammenligne med {label}.",
+    "results.verdict_hidden": "Efter {months} måneder er et af tallene for {initiative} eller {label} under {min} personer, så sammenligningen vises ikke.",
     "results.verdict_label_better": "Klart bedre",
     "results.verdict_label_worse": "Klart dårligere",
     "results.verdict_label_unclear": "Ikke klar forskel",
@@ -115,6 +116,7 @@ DA = {
     "results.retention_no_median": "{group}: mindst halvdelen har stadig det første job (n = {n}).",
     "results.follow_up_summary": "{on_time} af {due} opfølgninger ({share}) blev gjort til tiden; {overdue} er overskredet og endnu ikke gjort.",
     "results.sprint_summary": "{reached} af {sprints} sprint nåede målet.",
+    "results.sprint_summary_hidden": "{hidden} sprint er ikke talt med, fordi deres tal er for små til at blive vist.",
     # Table columns
     "results.col_week": "Uge (mandag)",
     "results.col_kind": "Forløbstype",
@@ -310,6 +312,7 @@ EN = {
     "results.verdict_worse": "After {months} months {share} of the participants in {initiative} were in job or education against {comparison_share} in {label}. The difference is {difference} percentage points (95 % interval {low} to {high}), so the initiative clearly does worse.",
     "results.verdict_unclear": "After {months} months {share} of the participants in {initiative} were in job or education against {comparison_share} in {label}. The difference of {difference} percentage points is not clear: the interval from {low} to {high} holds both better and worse, so the difference may be chance.",
     "results.verdict_too_few": "After {months} months too few participants in {initiative} were measured (under {min}) to compare with {label}.",
+    "results.verdict_hidden": "After {months} months one of the counts of {initiative} or {label} is under {min} people, so the comparison is not shown.",
     "results.verdict_label_better": "Clearly better",
     "results.verdict_label_worse": "Clearly worse",
     "results.verdict_label_unclear": "No clear difference",
@@ -321,6 +324,7 @@ EN = {
     "results.retention_no_median": "{group}: at least half still have their first job (n = {n}).",
     "results.follow_up_summary": "{on_time} of {due} follow-ups ({share}) were done on time; {overdue} are overdue and not done yet.",
     "results.sprint_summary": "{reached} of {sprints} sprints reached the goal.",
+    "results.sprint_summary_hidden": "{hidden} sprints are not counted, as their numbers are too small to show.",
     # Table columns
     "results.col_week": "Week (Monday)",
     "results.col_kind": "Placement kind",

@@ -437,3 +437,35 @@ def test_the_training_need_follows_the_mapping_it_is_given(engine, training_rows
 def test_the_mapping_speaks_the_lower_case_vocabulary_of_the_tags():
     for industry, qualification in areas.TRAINING_NEEDS.items():
         assert people.clean_tags([industry, qualification]) == [industry, qualification]
+
+
+# --- Small numbers -------------------------------------------------------------------------------
+
+def test_citizens_by_benefit_hide_every_count_under_five_and_what_gives_it_away():
+    profile = pd.DataFrame({"benefit_type": ["dagpenge", "dagpenge", "kontanthjaelp", "sygedagpenge"],
+                            "match_group": pd.array([1, 2, 1, None], dtype="Int64"),
+                            "citizens": [20, 3, 30, 2]})
+    shown = areas.shown_benefit_profile(profile, min_size=5)
+    # The 3 takes the 20 beside it; the 2 on sygedagpenge (no match group) hides that whole row
+    # and column, zeros too, and with them kontanthjælp's 30 (its zeros would follow from it).
+    assert shown.cells.frame["citizens"].isna().all()
+    assert shown.by_benefit == {"dagpenge": None, "kontanthjaelp": 30, "sygedagpenge": None}
+    assert shown.total == 55
+    large = profile.assign(citizens=[20, 10, 30, 12])
+    assert areas.shown_benefit_profile(large, min_size=5).cells.frame["citizens"].tolist() == \
+        [20, 10, 30, 12]
+
+
+def test_the_training_need_and_the_unemployment_hide_small_counts_with_their_shares():
+    needs = pd.DataFrame({"industry": ["byggeri", "transport", "industri"],
+                          "qualification": ["sikkerhedskursus", "kørekort c", "svejsecertifikat"],
+                          "wishing": [20, 12, 3], "lacking": [10, 11, 3],
+                          "share_lacking": [50.0, 91.7, 100.0]})
+    shown = areas.shown_training_needs(needs, min_size=5).marked("for få")
+    # 11 of 12 lacking gives the one who does not away; 3 wishing is too few for anything.
+    assert shown[["wishing", "lacking", "share_lacking"]].values.tolist() == [
+        [20, 10, 50.0], [12, "for få", "for få"], ["for få", "for få", "for få"]]
+    latest = {"working_age_residents": 400, "unemployed": 3, "rate": 0.8, "period_start": TODAY}
+    assert areas.shown_latest_unemployment(latest, min_size=5) == {
+        "working_age_residents": 400, "unemployed": None, "rate": None, "period_start": TODAY}
+    assert areas.shown_latest_unemployment(latest | {"unemployed": 40}, min_size=5)["rate"] == 0.8

@@ -276,3 +276,15 @@ def test_costs_are_split_at_today_into_days_worked_and_days_still_planned(engine
     assert (before_may["wage_cost_done"] == before_may["wage_cost"]).all()
     assert ((costs["wage_cost_done"] + costs["wage_cost_planned"] - costs["wage_cost"]).abs()
             <= 0.011).all()
+
+
+@pytest.mark.parametrize("reached, shown", [(0, 0), (1, None), (4, None), (5, 5), (40, 40)])
+def test_a_reach_under_five_young_people_is_not_shown(reached, shown):
+    assert partnerships.shown_reach({"reached": reached, "target": 40}, min_size=5) == \
+        {"reached": shown, "target": 40}
+
+
+def test_the_number_of_jobs_under_five_is_hidden_and_the_money_stays():
+    costs = pd.DataFrame({"placements": [1, 4, 5, 0], "wage_cost": [100.0, 400.0, 500.0, 0.0]})
+    shown = partnerships.shown_costs(costs, min_size=5).marked("for få")
+    assert shown.values.tolist() == [["for få", 100.0], ["for få", 400.0], [5, 500.0], [0, 0.0]]

@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import html
 import io
-from datetime import date, datetime
+import math
+import re
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from plotly.offline import get_plotlyjs
 from sqlmodel import Session, select
 
-from model import charts, i18n, report, results
+from model import charts, clock, i18n, report, results
 from model.clock import LOCAL_TZ
 from model.errors import AccessDenied
 from model.tables import AuditLog, Citizen, Initiative, Outcome
+from tests.conftest import demo_actor
 from tests.model.test_results import (  # noqa: F401
     TODAY,
     add_company_placements,
@@ -100,10 +104,17 @@ def test_the_html_report_holds_every_chart_and_plotly_itself(made):
 def test_the_report_says_the_comparison_verdicts_in_words(made):
     world, flt, settings, built = made
     page = built.html.decode("utf-8")
+    drawn = {d.chart.key: d for d in charts.compute(world.engine, world.leader, flt, settings)}
+    lines = drawn["comparison"].summary(settings, "da")
+    assert len(lines) == 3
+    for line in lines:
+        assert html.escape(line) in page
+    # 4 of 7 in job: the 3 others are too few to show, so neither is the share nor the verdict.
+    assert lines[0] == i18n.t("results.verdict_hidden", months=3, initiative="Energi til hinanden",
+                              label="Almindelig indsats", min=5)
     frame = results.comparison(world.engine, world.leader, flt, min_size=5)
-    assert len(frame) == 3
-    for _, row in frame.iterrows():
-        assert html.escape(results.verdict_text(row, "da", 5)) in page
+    assert html.escape(results.verdict_text(frame.iloc[0], "da", 5)) not in page
+    assert "var 57 %" in results.verdict_text(frame.iloc[0], "da", 5)
 
 
 def test_the_excel_report_has_one_sheet_per_chart_with_the_same_numbers(made):
@@ -120,17 +131,25 @@ def test_the_excel_report_has_one_sheet_per_chart_with_the_same_numbers(made):
         table = drawn[chart.key].table(settings, "da")
         assert list(values[0]) == list(table.columns)
         assert len(values) - 1 == len(table)
-    shares = results.outcome_shares(world.engine, world.leader, flt, min_size=5)
+        assert [[_cell(v) for v in row] for row in values[1:]] == \
+            [[_cell(v) for v in row] for row in table.itertuples(index=False)]
+    # 4 of 7 and 3 measured: the 7 may be shown, every count below 5 and its share are "for få".
     sheet = list(book["Job eller uddannelse"].iter_rows(values_only=True))
-    header = sheet[0]
-    cells = [dict(zip(header, row)) for row in sheet[1:]]
-    assert [c["Målte (n)"] for c in cells] == shares["n"].tolist()
-    assert [c["Andel (%)"] for c in cells] == [None if s != s else round(s * 100, 1) for s in shares["share"]]
-    assert [c["For få"] for c in cells] == ["for få" if few else None for few in shares["too_few"]]
+    cells = [dict(zip(sheet[0], row)) for row in sheet[1:]]
+    assert [c["Målte (n)"] for c in cells] == [7, "for få"]
+    assert {c[column] for c in cells for column in ("I job eller uddannelse", "Andel (%)", "For få")} \
+        == {"for få"}
     weeks = results.active_per_week(world.engine, world.leader, flt, today=TODAY)
     running = list(book["Forløb i gang"].iter_rows(values_only=True))[1:]
-    assert [row[1] for row in running] == weeks["active"].tolist()
+    assert [row[1] for row in running] == ["for få" if 0 < n < 5 else n for n in weeks["active"]]
     assert [row[0].date() for row in running] == weeks["week"].tolist()
+
+
+def _cell(value):
+    """A cell as compared: blank as None, a moment at midnight (Excel's day) as its day."""
+    if value is None or value is pd.NA or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.date() if isinstance(value, datetime) else value
 
 
 def test_making_a_report_is_audited(made):
@@ -173,3 +192,117 @@ def test_a_consultants_report_counts_only_their_team_and_a_screen_gets_none(full
     assert (3, "Energi til hinanden", 6) in [row[:3] for row in shares]
     with pytest.raises(AccessDenied):
         report.build(full_world.engine, quick_actor(full_world.engine, "screen"), PERIOD, settings)
+
+
+# --- Small numbers ------------------------------------------------------------------------------
+
+# The columns of each chart's table that count people: citizens, and their placements and
+# follow-ups (each one citizen's). Not listed: companies and agreements (not people), goals (a
+# target), days, points and shares (checked through the counts they go with, below).
+PEOPLE_COLUMNS = {
+    "shares": ("n", "successes"),
+    "comparison": ("n", "reached", "comparison_n", "comparison_reached"),
+    "retention": ("n", "at_risk", "events", "censored"),
+    "progression": ("citizens",),
+    "placements_week": ("started", "ended"),
+    "active": ("active",),
+    "sprint_goals": ("secured", "cards"),
+    "sprint_time": ("timed",),
+    "companies": ("citizens", "placements"),
+    "industries": ("citizens", "placements"),
+    "follow_up": ("due", "on_time", "late", "overdue", "missed"),
+}
+# A share, an interval or a number of days computed from a count is hidden with it.
+GOES_WITH = {
+    "shares": {"share": "successes", "low": "successes", "high": "successes"},
+    "comparison": {"share": "reached", "comparison_share": "comparison_reached",
+                   "difference": "reached"},
+    "sprint_time": {"median_days": "timed", "mean_days": "timed"},
+    "follow_up": {"share": "on_time", "low": "on_time", "high": "on_time"},
+}
+
+
+class Tables(HTMLParser):
+    """The tables of numbers on the report's page, by chart: a {header: text} per row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_chart: dict[str, list[dict]] = {}
+        self._chart, self._headers, self._row, self._cell = None, [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "section":
+            self._chart, self._headers = dict(attrs)["id"], []
+            self.by_chart[self._chart] = []
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("th", "td") and self._row is not None:
+            self._cell = ""
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell is not None:
+            self._row.append(self._cell.strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            if self._headers:
+                self.by_chart[self._chart].append(dict(zip(self._headers, self._row)))
+            else:
+                self._headers = self._row
+            self._row = None
+
+
+def _number(value) -> float | None:
+    """A cell's number, from Excel or from the page's Danish text; None for anything else."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return float(str(value).replace("−", "-").replace(",", "."))
+    except ValueError:
+        return None
+
+
+def test_no_count_of_one_to_four_people_anywhere_in_the_demos_report(demo_engine):
+    leader = demo_actor(demo_engine, "leder")
+    today = clock.today()
+    # Every sprint, placement and measurement of the demo, also the sparring boards of three.
+    flt = results.Filter(start=today - timedelta(days=730), end=today + timedelta(days=365))
+    settings = charts.Settings(today=today, min_size=5)
+    built = report.build(demo_engine, leader, flt, settings, now=NOW)
+    book = load_workbook(io.BytesIO(built.excel))
+    page = built.html.decode("utf-8")
+    tables = Tables()
+    tables.feed(page)
+    few = i18n.t("results.too_few")
+    checked, hidden = 0, 0
+    for chart in charts.CHARTS:
+        header = {code: i18n.t(key) for code, key in chart.columns.items()}
+        rows = list(book[i18n.t(chart.sheet_key)].iter_rows(values_only=True))
+        sheet = [dict(zip(rows[0], row)) for row in rows[1:]]
+        assert len(tables.by_chart[chart.key]) == len(sheet), chart.key
+        for row in [*sheet, *tables.by_chart[chart.key]]:
+            for code in PEOPLE_COLUMNS.get(chart.key, ()):
+                checked += 1
+                hidden += row[header[code]] == few
+                number = _number(row[header[code]])
+                assert number is None or not 1 <= number < 5, (chart.key, code, row)
+            for code, count in GOES_WITH.get(chart.key, {}).items():
+                if row[header[count]] == few:
+                    assert row[header[code]] == few, (chart.key, code, row)
+    assert checked > 1000 and hidden > 100
+    boards = [dict(zip(rows[0], row)) for rows in [list(book[i18n.t("results.sprint_goals_sheet")]
+                                                        .iter_rows(values_only=True))]
+              for row in rows[1:]]
+    # The monthly sparring boards of three citizens (a coming one has nobody on it yet).
+    sparring = [row for row in boards if row["Sprint"].startswith("Månedlig sparring")
+                and row["Borgere på tavlen"] != 0]
+    assert len(sparring) >= 2
+    assert all(row["Sikret"] == row["Borgere på tavlen"] == few for row in sparring)
+    # Nor in the charts' labels and the summaries.
+    about = " ".join(str(value) for row in book[i18n.t("results.report_about_sheet")]
+                     .iter_rows(values_only=True) for value in row)
+    for text in (page, about):
+        assert not re.search(r"n = [1-4]\b", text)

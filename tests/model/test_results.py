@@ -626,8 +626,9 @@ def _values(values) -> list:
 
 
 def test_every_figure_shows_the_numbers_of_its_model_function(full_world):
+    # With a minimum group of 1 nothing is hidden; what is, is tested below.
     world = full_world
-    settings = charts.Settings(today=TODAY, group_by="initiative", min_size=5)
+    settings = charts.Settings(today=TODAY, group_by="initiative", min_size=1)
     flt = results.Filter(start=date(2025, 9, 1), end=TODAY)
     drawn = {d.chart.key: d for d in charts.compute(world.engine, world.leader, flt, settings)}
     assert list(drawn) == [chart.key for chart in charts.CHARTS]
@@ -635,26 +636,26 @@ def test_every_figure_shows_the_numbers_of_its_model_function(full_world):
     def figure(key):
         return drawn[key].figure(settings, "da")
 
-    shares = results.outcome_shares(world.engine, world.leader, flt, min_size=5)
+    shares = results.outcome_shares(world.engine, world.leader, flt, min_size=1)
     shown = [(c[0], y, x) for t in figure("shares").data for x, y, c in zip(t.x, t.y, t.customdata)]
     assert sorted(_values(v) for v in shown) == sorted(
         _values(v) for v in zip(shares["months"], shares["group"], shares["share"]))
 
-    comparison = results.comparison(world.engine, world.leader, flt, min_size=5)
+    comparison = results.comparison(world.engine, world.leader, flt, min_size=1)
     points = {y: x for t in figure("comparison").data for x, y in zip(t.x, t.y)}
     def order(values):
         return sorted(_values(values), key=lambda v: (v is None, v or 0))
 
     assert order(points.values()) == order(comparison["difference"] * 100)
 
-    retention = results.first_job_retention(world.engine, world.leader, flt, today=TODAY, min_size=5)
+    retention = results.first_job_retention(world.engine, world.leader, flt, today=TODAY, min_size=1)
     lines = [t for t in figure("retention").data if t.meta != "censored"]
     curve = retention[~retention["too_few"]]
     parts = [part for _, part in curve.groupby("group", sort=False)]
     assert [list(t.y) for t in lines] == [list(part["survival"]) for part in parts]
     assert [list(t.x) for t in lines] == [list(part["months"]) for part in parts]
 
-    progression = results.progression_change(world.engine, world.leader, flt, min_size=5)
+    progression = results.progression_change(world.engine, world.leader, flt, min_size=1)
     bars = sorted((x, y) for t in figure("progression").data for x, y in zip(t.x, t.y))
     assert bars == list(zip(progression["change"].astype(int), progression["citizens"].astype(int)))
 
@@ -684,13 +685,112 @@ def test_every_figure_shows_the_numbers_of_its_model_function(full_world):
     assert _values(figure("follow_up").data[0].y) == _values(follow_up["share"])
 
 
-def test_too_few_is_written_on_the_chart_not_drawn(full_world):
-    settings = charts.Settings(today=TODAY, min_size=5)
-    frame = results.outcome_shares(full_world.engine, full_world.leader, YEAR, min_size=5)
-    figure = charts.shares_figure(frame, settings, "da")
-    assert [a.text for a in figure.layout.annotations if "for få" in a.text] == ["for få (n = 3)"]
-    bar = next(t for t in figure.data if t.name == "6 måneder")
-    assert _values(bar.x) == [None]
+def drawn_at(world: World, flt: results.Filter, min_size: int = 5) -> dict[str, charts.Drawn]:
+    settings = charts.Settings(today=TODAY, min_size=min_size)
+    return {d.chart.key: d for d in charts.compute(world.engine, world.leader, flt, settings)}
+
+
+def test_too_few_is_written_on_the_chart_not_drawn_and_a_small_group_without_its_size(full_world):
+    figure = drawn_at(full_world, YEAR)["shares"].figure(charts.Settings(today=TODAY, min_size=5), "da")
+    # 4 of 7 and 1 of 5: the groups may be shown, not their shares; 3 measured at 6 months: neither.
+    assert [a.text for a in figure.layout.annotations if "for få" in a.text] == [
+        "for få (n = 7)", "for få (n = 5)", "for få"]
+    assert all(_values(bar.x) == [None] * len(bar.x) for bar in figure.data)
+    assert all(None in _values(c[1] for c in bar.customdata) for bar in figure.data
+               if bar.name == "6 måneder")
+
+
+def table_rows(drawn: charts.Drawn, *columns: str) -> list[tuple]:
+    table = drawn.table(charts.Settings(today=TODAY, min_size=5), "da")
+    headers = [i18n.t(drawn.chart.columns[column]) for column in columns]
+    return [tuple(_plain(v) for v in row) for row in table[headers].itertuples(index=False)]
+
+
+FEW = "for få"
+
+
+def test_every_count_under_five_is_for_faa_with_the_shares_and_boards_it_gives_away(full_world):
+    drawn = drawn_at(full_world, YEAR)
+    assert table_rows(drawn["shares"], "months", "n", "successes", "share", "too_few") == [
+        (3, 7, FEW, FEW, FEW), (3, 5, FEW, FEW, FEW), (6, FEW, FEW, FEW, FEW)]
+    assert table_rows(drawn["comparison"], "label", "n", "reached", "comparison_n",
+                      "comparison_reached", "comparison_share", "difference", "verdict")[:2] == [
+        ("Almindelig indsats", 7, FEW, 100, 30, 30.0, FEW, "For få"),
+        ("Landsgennemsnit", 7, FEW, 400, 40, 10.0, FEW, "For få")]
+    # March: 2 of 4 on the board; April: 1 of 1. The goals are targets, not people.
+    assert table_rows(drawn["sprint_goals"], "sprint", "goal", "secured", "cards") == [
+        ("Marts-sprint", 3, FEW, FEW), ("April-sprint", 1, FEW, FEW)]
+    assert table_rows(drawn["sprint_time"], "timed", "median_days", "mean_days") == [(FEW, FEW, FEW)] * 2
+    assert drawn["sprint_goals"].summary(charts.Settings(today=TODAY), "da") == [
+        i18n.t("results.sprint_summary_hidden", hidden=2)]
+    assert table_rows(drawn["companies"], "company", "citizens", "placements") == [
+        ("Bageriet", 18, 19), ("Lageret", FEW, FEW)]
+    # The progression's counts hide, its total of 5 (the summary's n) does not.
+    assert {row[0] for row in table_rows(drawn["progression"], "citizens")} == {FEW}
+    assert "for 5 borgere" in drawn["progression"].summary(charts.Settings(today=TODAY), "da")[0]
+    # Follow-ups: May 2 on time and 1 late of 3, June 3: every count is too few, and the shares;
+    # the period's 6 may be shown.
+    june = results.Filter(start=date(2026, 5, 1), end=TODAY)
+    assert set(table_rows(drawn_at(full_world, june)["follow_up"], "due", "on_time", "late", "share")) \
+        == {(FEW, FEW, FEW, FEW)}
+    assert drawn_at(full_world, june)["follow_up"].summary(charts.Settings(today=TODAY), "da") == [
+        "for få af 6 opfølgninger (for få) blev gjort til tiden; for få er overskredet og endnu ikke gjort."]
+
+
+def test_a_board_shows_its_result_and_hides_its_size_when_the_rest_is_too_few(world):
+    """A sparring of three with three secured shows neither; sixteen of eighteen shows the 16 and
+    hides the 18 (the two left would follow from it); ten of twenty shows both."""
+    with Session(world.engine) as session:
+        for name, cards, secured in (("Sparring", 3, 3), ("Uge 8", 18, 16), ("Uge 9", 20, 10)):
+            sprint = Sprint(name=name, team_id=world.team_a, start_date=date(2026, 3, 2),
+                            end_date=date(2026, 3, 6), goal_count=secured, status="closed")
+            session.add(sprint)
+            session.flush()
+            for number in range(cards):
+                stage = "secured" if number < secured else "dialogue"
+                card = SprintCard(sprint_id=sprint.id, citizen_id=world.citizen(session, f"{name}{number}"),
+                                  stage=stage)
+                session.add(card)
+                session.flush()
+                session.add_all([StageChange(card_id=card.id, to_stage="selected",
+                                             changed_at=_at(date(2026, 3, 2), 9))]
+                                + ([StageChange(card_id=card.id, from_stage="selected", to_stage=stage,
+                                                changed_at=_at(date(2026, 3, 4), 9))]
+                                   if stage == "secured" else []))
+        session.commit()
+    frame = results.sprint_history(world.engine, world.leader, YEAR, today=TODAY)
+    assert rows(frame, ["sprint", "secured", "cards"]) == [("Sparring", 3, 3), ("Uge 8", 16, 18),
+                                                           ("Uge 9", 10, 20)]
+    drawn = drawn_at(world, YEAR)
+    assert table_rows(drawn["sprint_goals"], "sprint", "secured", "cards") == [
+        ("Sparring", FEW, FEW), ("Uge 8", 16, FEW), ("Uge 9", 10, 20)]
+    assert table_rows(drawn["sprint_time"], "timed", "median_days") == [(FEW, FEW), (16, 2.0), (10, 2.0)]
+    assert drawn["sprint_goals"].summary(charts.Settings(today=TODAY), "da") == [
+        i18n.t("results.sprint_summary", reached=2, sprints=2),
+        i18n.t("results.sprint_summary_hidden", hidden=1)]
+    goal, secured = drawn["sprint_goals"].figure(charts.Settings(today=TODAY), "da").data
+    assert _values(secured.x) == [None, 16, 10] and list(secured.text) == [FEW, "16", "10"]
+
+
+def km_curve(durations: list[float], lost: list[bool]) -> pd.DataFrame:
+    return stats.kaplan_meier(durations, lost).rename(columns={"time": "days"})
+
+
+@pytest.mark.parametrize("durations, lost, expected", [
+    # Ten people, one job lost at a time: shown once five have lost theirs and five are left.
+    ([10, 20, 30, 40, 50, 60, 70, 80, 90, 100], [True] * 10,
+     [(0, 10, 0, 0), (50, 10, 5, 0), (100, 5, 5, 0)]),
+    # Lost and still running mixed: a point only where each is none or at least five.
+    ([5] * 5 + [7] * 2 + [9] * 3 + [12] * 6, [True] * 5 + [False] * 5 + [True] * 6,
+     [(0, 16, 0, 0), (5, 16, 5, 0), (9, 11, 0, 5), (12, 6, 6, 0)]),
+    # Seven people, three lose the job: the curve never leaves its start.
+    ([10, 20, 30, 40, 40, 40, 40], [True, True, True, False, False, False, False], [(0, 7, 0, 0)]),
+])
+def test_a_retention_curve_is_shown_in_steps_of_none_or_at_least_five(durations, lost, expected):
+    pooled = charts._pooled_curve(km_curve(durations, lost), 5)
+    assert rows(pooled, ["days", "at_risk", "events", "censored"]) == expected
+    curve = km_curve(durations, lost)
+    assert pooled["survival"].tolist() == curve.set_index("days").loc[pooled["days"], "survival"].tolist()
 
 
 # --- Comparison groups by hand -------------------------------------------------------------------

@@ -184,3 +184,106 @@ def test_kaplan_meier_with_counts_equals_one_row_per_person():
 def test_kaplan_meier_of_nobody_stays_at_one():
     curve = stats.kaplan_meier([], [])
     assert curve[["time", "at_risk", "survival"]].values.tolist() == [[0.0, 0, 1.0]]
+
+
+# --- Small numbers ------------------------------------------------------------------------------
+
+def counts_table(cells: list[list[int]], margins: str) -> pd.DataFrame:
+    """Inner counts with the totals `margins` asks for: "row" (a total column), "column" (a total
+    row), "both" or ""."""
+    table = pd.DataFrame(cells, columns=[f"c{i}" for i in range(len(cells[0]))])
+    if margins in ("row", "both"):
+        table["total"] = table.sum(axis=1)
+    if margins in ("column", "both"):
+        table.loc["total"] = table.sum()
+    return table
+
+
+def mask(cells, margins, **options) -> list[str]:
+    """The hidden cells as "x", row by row, totals included."""
+    table = counts_table(cells, margins)
+    hidden = stats.small_count_mask(table, min_size=5, total_row="total" if margins in ("column", "both")
+                                    else None, total_column="total" if margins in ("row", "both") else None,
+                                    **options)
+    return ["".join("x" if h else "." for h in row) for row in hidden.to_numpy()]
+
+
+@pytest.mark.parametrize("cells, margins, expected", [
+    # Without a total, only the count under five.
+    ([[3, 20], [7, 0]], "", ["x.", ".."]),
+    # 1 to 4 hidden, 5 and 0 shown.
+    ([[1, 4, 5, 0]], "", ["xx.."]),
+    # In a row with its total: the 3 would follow from 53, so the next-smallest 20 goes too.
+    ([[3, 20, 30]], "row", ["xx.."]),
+    # The same in a column.
+    ([[3], [20], [30]], "column", ["x", "x", ".", "."]),
+    # Two hidden that sum to under five would give their sum away: a third goes.
+    ([[1, 2, 30, 40]], "row", ["xxx.."]),
+    # A zero protects nothing (the hidden sum stays 3): the next non-zero count goes instead.
+    ([[0, 3, 20]], "row", [".xx."]),
+    # A group too small to show hides its total and how it splits, its zero too.
+    ([[0, 3]], "row", ["xxx"]),
+    # 1 of 14 in job and 13 of 14: the share hides either way; 0 of 14 hides nothing.
+    ([[1, 13], [13, 1], [0, 14]], "row", ["xx.", "xx.", "..."]),
+    # Rows and columns: the 1 takes 20 (row) and 10 (column), then 30 so row 2 is not given away.
+    ([[1, 20], [10, 30]], "both", ["xx.", "xx.", "..."]),
+    # A small row total is hidden among the row totals too: the next-smallest row total goes, and
+    # its row's counts with it (already hidden for their columns' sake).
+    ([[2, 1], [10, 20], [12, 30]], "both", ["xxx", "xxx", "...", "..."]),
+])
+def test_small_counts_and_what_would_give_them_away_are_hidden(cells, margins, expected):
+    assert mask(cells, margins) == expected
+
+
+def test_a_kept_column_passes_its_count_over_for_the_total():
+    # 16 of 18 secured: the 2 left would follow from 18, so the 18 goes and the 16 stays.
+    assert mask([[16, 2], [3, 0], [10, 10]], "row", keep=["c0"]) == [".xx", "xxx", "..."]
+    assert mask([[16, 2]], "row") == ["xx."]
+
+
+def test_hidden_counts_are_written_as_the_marker_and_the_rest_stays_numbers():
+    table = counts_table([[3, 20, 30], [0, 10, 12]], "row")
+    shown = stats.suppress_small_counts(table, min_size=5, marker="for få", total_column="total")
+    assert shown.values.tolist() == [["for få", "for få", 30, 53], [0, 10, 12, 22]]
+
+
+def _lines(table: pd.DataFrame) -> list[list[tuple[int, int]]]:
+    """Each row and each column of a table with both margins, its total last."""
+    rows, columns = table.shape
+    return ([[(r, c) for c in range(columns)] for r in range(rows)]
+            + [[(r, c) for r in range(rows)] for c in range(columns)])
+
+
+def worked_out(hidden: np.ndarray, lines: list) -> set:
+    """The hidden cells a reader can work out: a line (cells and total) with one unknown gives it,
+    and what is worked out helps in the crossing lines, until nothing more comes."""
+    known = ~hidden
+    found, more = set(), True
+    while more:
+        more = False
+        for line in lines:
+            unknown = [cell for cell in line if not known[cell]]
+            if len(unknown) == 1:
+                known[unknown[0]] = True
+                found.add(unknown[0])
+                more = True
+    return found
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_no_hidden_count_can_be_worked_out_from_the_totals(seed):
+    rng = np.random.default_rng(seed)
+    rows, columns = rng.integers(1, 6, size=2)
+    # Mostly small counts and zeros, some large, so every rule gets its turn.
+    cells = rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 30], size=(rows, columns)).tolist()
+    table = counts_table(cells, "both")
+    hidden = stats.small_count_mask(table, min_size=5, total_row="total", total_column="total")
+    values, flags = table.to_numpy(), hidden.to_numpy()
+    assert not ((values >= 1) & (values < 5) & ~flags).any()
+    assert worked_out(flags.copy(), _lines(table)) == set()
+    for line in _lines(table):
+        *cells_of, total = line
+        secret = [values[cell] for cell in cells_of if flags[cell]]
+        if not flags[total] and secret:
+            # Nor the hidden cells of a line together: at least two, and not a small number.
+            assert len(secret) >= 2 and sum(secret) >= 5, (cells, line)

@@ -5,6 +5,7 @@ speaks English."""
 import json
 from datetime import timedelta
 
+import pandas as pd
 from sqlmodel import Session
 
 from model import areas, clock
@@ -48,9 +49,16 @@ def test_choosing_an_area_changes_the_numbers_to_the_models(app_db):
     figures = table_with(at, "Ledige")
     assert set(figures["Boligområde"]) == {"Skovparken"}
     training = table_with(at, "Mangler kvalifikationen")
-    expected = areas.training_needs(app_db, leader, housing_area_id=skov)
-    assert training["Branche (ønske)"].tolist() == expected["industry"].tolist()
-    assert training["Mangler kvalifikationen"].tolist() == expected["lacking"].tolist()
+    expected = areas.shown_training_needs(areas.training_needs(app_db, leader, housing_area_id=skov))
+    assert training["Branche (ønske)"].tolist() == expected.frame["industry"].tolist()
+    # In one area, most counts of citizens are under five: "for få", and their shares too.
+    lacking = [str(v) for v in training["Mangler kvalifikationen"]]
+    assert lacking == ["for få" if pd.isna(v) else str(v) for v in expected.frame["lacking"]]
+    assert "for få" in lacking
+    for column in ("Ønsker branchen", "Mangler kvalifikationen"):
+        assert not [v for v in training[column] if v != "for få" and 1 <= int(v) < 5]
+    shares = training["Andel, der mangler"][training["Mangler kvalifikationen"] == "for få"]
+    assert set(shares) == {"for få"}
 
 
 def test_the_weeks_slider_changes_the_priority_list(app_db):

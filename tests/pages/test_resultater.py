@@ -3,6 +3,7 @@ the model computes for them; the report; comparison groups by hand for leaders o
 
 import base64
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ def shown_table(at, key: str) -> pd.DataFrame:
 def expected_table(engine, username: str, key: str, flt: results.Filter,
                    settings: charts.Settings) -> pd.DataFrame:
     drawn = {d.chart.key: d for d in charts.compute(engine, demo_actor(engine, username), flt, settings)}
-    return drawn[key].table(settings, "da")
+    return charts.marked_as_text(drawn[key].table(settings, "da"), "da")
 
 
 def same(shown: pd.DataFrame, expected: pd.DataFrame) -> bool:
@@ -79,6 +80,21 @@ def test_the_charts_and_tables_hold_the_models_numbers(app_db):
         list(zip(companies["company"], companies["citizens"]))
     for key in ("active", "companies", "shares", "follow_up"):
         assert same(shown_table(at, key), expected_table(app_db, "leder", key, flt, settings()))
+
+
+def test_the_page_shows_for_faa_for_every_count_under_five_people(app_db):
+    at = app_as(app_db, "leder", RESULTS)
+    shares = shown_table(at, "shares")
+    sizes = shares[i18n.t("results.col_n")].tolist()
+    assert "for få" in sizes
+    assert not [n for n in sizes if n != "for få" and 1 <= int(n) < 5]
+    # A hidden count hides its share, and the group's size goes from the chart's label.
+    hidden = shares[shares[i18n.t("results.col_successes")] == "for få"]
+    assert set(hidden[i18n.t("results.col_share")]) == {"for få"}
+    labels = [note["text"] for note in shown_figure(at, "shares")["layout"]["annotations"]]
+    assert "for få" in labels and not any(re.search(r"n = [1-4]\b", label) for label in labels)
+    sprints = shown_table(at, "sprint_goals")
+    assert "for få" in sprints[i18n.t("results.col_cards")].tolist()
 
 
 def test_a_filter_changes_the_numbers_to_those_of_the_filter(app_db):
