@@ -30,6 +30,8 @@ CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 PHONE = re.compile(r"\+?[\d ()./-]*")
 MAX_PHONE = 30
 MAX_NOTE = 2000
+# The longest silence asked about: ten years.
+MAX_SILENT_DAYS = 3650
 SIMILAR_NAME_RATIO = 0.85
 # Company-form suffixes that say nothing about which company it is ("Bageri ApS" = "Bageri").
 COMPANY_SUFFIXES = ("aps", "a/s", "i/s", "k/s", "p/s", "ivs", "amba", "a.m.b.a.", "smba", "s.m.b.a.",
@@ -485,8 +487,10 @@ def company_profile(engine: Engine, actor: Actor, company_id: int) -> CompanyPro
 
 def top_companies(engine: Engine, actor: Actor, *, since: date | None = None,
                   limit: int = 10) -> pd.DataFrame:
-    """The companies that took most distinct citizens into placements (started on or after `since`)."""
+    """The companies that took most distinct citizens into placements (started on or after `since`,
+    a day up to today)."""
     require(actor, "company.read")
+    since = validation.check_date(since, latest=clock.today())
     citizens = func.count(distinct(Placement.citizen_id))
     stmt = (select(Company.id, Company.name, Company.industry, citizens)
             .join(Placement, Placement.company_id == Company.id)
@@ -505,8 +509,11 @@ def not_contacted(engine: Engine, actor: Actor, *, days: int,
     """Companies with an agreement that nobody has contacted for `days` days or more (or ever),
     the longest silence first."""
     require(actor, "company.read")
-    if days < 1:
+    days = validation.check_number(days, whole=True)
+    if days is None or days < 1:
         raise ValidationError("error.days_positive")
+    if days > MAX_SILENT_DAYS:
+        raise ValidationError("error.days_too_many", high=MAX_SILENT_DAYS)
     today = today or clock.today()
     # Contacted on or after this Danish midnight means "within the last `days` days".
     cutoff = datetime.combine(today - timedelta(days=days - 1), time.min, metrics.LOCAL_TZ)

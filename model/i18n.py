@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 from datetime import date, datetime
 
 import pandas as pd
@@ -36,6 +37,23 @@ CATALOGUE = _merge()
 def default_language() -> str:
     lang = os.environ.get("JOBTAVLEN_LANG", "da")
     return lang if lang in LANGUAGES else "da"
+
+
+# What Markdown (and Streamlit's :color[...] directives) would read as markup in typed text.
+MARKDOWN_SPECIALS = "\\`*_[]<>#|~$"
+AUTOLINK = re.compile(r"[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
+
+
+def as_text(value: object) -> str:
+    """Text a user typed, put in a string Streamlit renders as Markdown: shown as written, so a
+    name with link or image syntax stays a name."""
+    text = str(value)
+    for char in MARKDOWN_SPECIALS:
+        text = text.replace(char, f"\\{char}")
+    # Nor a bare address: the browser's Markdown makes "http://..." or "www...." a link from the
+    # text it reads, escaped or not; an invisible word joiner inside keeps it text.
+    return AUTOLINK.sub(lambda m: m.group(0).replace(":", ":\u2060").replace("w.", "w\u2060.", 1),
+                        text)
 
 
 def t(key: str, lang: str = "da", **params: object) -> str:

@@ -130,8 +130,10 @@ def check_person_name(name: str) -> None:
         raise ValidationError("error.person_name_characters")
 
 
-def check_date(value: object, *, required: bool = False) -> date | None:
-    """A calendar date between EARLIEST_DATE and LATEST_DATE (a moment counts as its date)."""
+def check_date(value: object, *, required: bool = False, earliest: date = EARLIEST_DATE,
+               latest: date = LATEST_DATE) -> date | None:
+    """A calendar date from `earliest` to `latest`, by default EARLIEST_DATE and LATEST_DATE (a
+    moment counts as its date); the message names both ends."""
     if value is None:
         if required:
             raise ValidationError("error.date_invalid")
@@ -140,9 +142,8 @@ def check_date(value: object, *, required: bool = False) -> date | None:
         value = value.date()
     if not isinstance(value, date):
         raise ValidationError("error.date_invalid")
-    if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise ValidationError("error.date_out_of_range", low=_format(EARLIEST_DATE),
-                              high=_format(LATEST_DATE))
+    if not earliest <= value <= latest:
+        raise ValidationError("error.date_out_of_range", low=_format(earliest), high=_format(latest))
     return value
 
 

@@ -51,11 +51,7 @@ def months_label(months: int) -> str:
     return t("citizens.months", months=months)
 
 
-def escape(text: str) -> str:
-    """Free text shown in markdown reads as written (no accidental bold, links or badges)."""
-    for char in "\\`*_[]<>#|~$":
-        text = text.replace(char, f"\\{char}")
-    return text
+escape = ui.escape  # free text shown in Markdown reads as written
 
 
 def open_profile(citizen_id: int) -> None:
@@ -88,7 +84,7 @@ def citizen_form(prefix: str, citizen=None) -> dict | None:
                               value=citizen.first_name if citizen else "")
         last = c2.text_input(t("citizens.last_name"), key=f"{prefix}_last",
                              value=citizen.last_name if citizen else "")
-        year = c3.number_input(t("citizens.birth_year"), min_value=1900, max_value=2100, step=1,
+        year = c3.number_input(t("citizens.birth_year"), step=1,
                                value=citizen.birth_year if citizen else None, key=f"{prefix}_year",
                                placeholder=t("citizens.birth_year_placeholder"))
         c1, c2, c3 = st.columns(3)
@@ -184,8 +180,7 @@ def measurement_forms(citizen_id: int) -> None:
         status = ui.selectbox(t("citizens.outcome_status"), outcomes.OUTCOME_STATUSES, index=None,
                               key="outcome_status", format_func=status_label,
                               placeholder=t("citizens.outcome_status_placeholder"))
-        measured = ui.date_input(t("citizens.measured_at"), max_value=clock.today(),
-                                 key="outcome_date")
+        measured = ui.date_input(t("citizens.measured_at"), key="outcome_date", **ui.ANY_DATE)
         if st.form_submit_button(t("citizens.outcome_save"), type="primary"):
             try:
                 outcomes.record_outcome(engine, actor, citizen_id=citizen_id, months_after_start=months,
@@ -201,8 +196,7 @@ def measurement_forms(citizen_id: int) -> None:
         low, high = outcomes.SCORE_RANGE
         score = st.slider(t("citizens.progression_score"), low, high, value=5, key="progression_score",
                           help=t("citizens.progression_help"))
-        measured = ui.date_input(t("citizens.measured_at"), max_value=clock.today(),
-                                 key="progression_date")
+        measured = ui.date_input(t("citizens.measured_at"), key="progression_date", **ui.ANY_DATE)
         if st.form_submit_button(t("citizens.progression_save"), type="primary"):
             try:
                 outcomes.record_progression(engine, actor, citizen_id=citizen_id, score=score,
@@ -222,7 +216,7 @@ def show_profile(citizen_id: int) -> None:
     except UserError as error:
         ui.show_error(error)
         return
-    st.header(f"{citizen.first_name} {citizen.last_name}")
+    st.header(escape(f"{citizen.first_name} {citizen.last_name}"))
     age = clock.today().year - citizen.birth_year
     st.caption(" · ".join(filter(None, [
         t("citizens.born", year=citizen.birth_year, age=age), escape(citizen.target_group),
@@ -305,8 +299,8 @@ def group_sheets() -> None:
         c1, c2 = st.columns(2)
         months = ui.selectbox(t("citizens.outcome_months"), outcomes.MEASURE_MONTHS, key="group_months",
                               format_func=months_label, where=c1)
-        measured = ui.date_input(t("citizens.measured_at"), key="group_outcome_date",
-                                 max_value=clock.today(), where=c2)
+        measured = ui.date_input(t("citizens.measured_at"), key="group_outcome_date", where=c2,
+                                 **ui.ANY_DATE)
         sheet = outcomes.outcome_sheet(engine, actor, months=months, **scope)
         if sheet.empty:
             st.info(t("citizens.group_empty"))
@@ -337,7 +331,7 @@ def group_sheets() -> None:
                     st.rerun()
     with score_tab:
         measured = ui.date_input(t("citizens.measured_at"), key="group_progression_date",
-                                 max_value=clock.today())
+                                 **ui.ANY_DATE)
         sheet = outcomes.progression_sheet(engine, actor, **scope)
         if sheet.empty:
             st.info(t("citizens.group_empty"))

@@ -93,8 +93,8 @@ def due_section() -> None:
             info, note_col, button_col = st.columns([4, 4, 1], vertical_alignment="center")
             when = (f":red[{t('placement.overdue_since', date=i18n.format_date(row.due_date))}]"
                     if row.overdue else f":blue-badge[{t('placement.due_today_badge')}]")
-            info.markdown(f"**{row.citizen}** · {row.company}  \n"
-                          f"{when} :gray[{kind_label(row.kind)} · {row.consultant}]")
+            info.markdown(f"**{ui.escape(row.citizen)}** · {ui.escape(row.company)}  \n"
+                          f"{when} :gray[{kind_label(row.kind)} · {ui.escape(row.consultant)}]")
             note = note_col.text_input(t("placement.note"), key=f"fu_note_{row.id}",
                                        placeholder=t("placement.note_placeholder"),
                                        label_visibility="collapsed")
@@ -146,10 +146,10 @@ def edit_form(placement, version: int) -> None:
                               key=f"{prefix}_start", where=c3)
         planned_end = ui.date_input(t("placement.planned_end"), value=placement.planned_end_date,
                                     key=f"{prefix}_planned_end", where=c4)
-        hours = c5.number_input(t("placement.hours"), value=placement.hours_per_week,
-                                min_value=0.5, step=0.5, key=f"{prefix}_hours")
-        wage = c6.number_input(t("placement.wage"), value=placement.hourly_wage, min_value=0.0,
-                               step=1.0, key=f"{prefix}_wage", help=t("placement.wage_help"))
+        hours = c5.number_input(t("placement.hours"), value=placement.hours_per_week, step=0.5,
+                                key=f"{prefix}_hours")
+        wage = c6.number_input(t("placement.wage"), value=placement.hourly_wage, step=1.0,
+                               key=f"{prefix}_wage", help=t("placement.wage_help"))
         saved = st.form_submit_button(t("common.save"), type="primary")
     if saved:
         try:
@@ -171,8 +171,8 @@ def end_form(placement, version: int) -> None:
     prefix = f"pl_end_{placement.id}"
     with st.form(prefix):
         c1, c2 = st.columns(2)
-        end = ui.date_input(t("placement.end_date"), value=today, max_value=today,
-                            key=f"{prefix}_date", where=c1)
+        end = ui.date_input(t("placement.end_date"), value=today, key=f"{prefix}_date", where=c1,
+                            **ui.ANY_DATE)
         result = ui.selectbox(t("placement.result"), placements.RESULTS, index=None,
                               key=f"{prefix}_result", format_func=result_label,
                               placeholder=t("placement.result_placeholder"), where=c2)
@@ -208,7 +208,7 @@ def placement_detail(row) -> None:
     if placement.result:
         facts.append(result_label(placement.result))
     with st.container(border=True):
-        st.subheader(f"{row.citizen} · {row.company}", anchor=False)
+        st.subheader(ui.escape(f"{row.citizen} · {row.company}"), anchor=False)
         st.caption(" · ".join(facts))
         plan = placements.follow_up_plan(engine, actor, placement.id)
         left, right = st.columns([3, 2])
@@ -291,6 +291,7 @@ def list_section() -> None:
 @st.fragment
 def new_section() -> None:
     """Opret forløb; the searches rerun only this part while the person types."""
+    ui.fragment_guard(actor, activity=True)
     left, right = st.columns(2)
     query = left.text_input(t("placement.search_citizen"), key="new_citizen_query", type="search",
                             live="300ms", placeholder=t("placement.search_placeholder"))
@@ -331,9 +332,9 @@ def new_section() -> None:
     start = ui.date_input(t("placement.start"), value=today, key="new_start", where=c2)
     planned_end = ui.date_input(t("placement.planned_end"), value=None, key="new_planned_end",
                                 where=c3)
-    hours = c4.number_input(t("placement.hours"), value=None, min_value=0.5, step=0.5,
+    hours = c4.number_input(t("placement.hours"), value=None, step=0.5,
                             key="new_hours", placeholder=t("placement.hours_placeholder"))
-    wage = c5.number_input(t("placement.wage"), value=None, min_value=0.0, step=1.0,
+    wage = c5.number_input(t("placement.wage"), value=None, step=1.0,
                            key="new_wage", help=t("placement.wage_help"))
     staff = people.list_staff(engine, actor)
     staff_names = {int(i): n for i, n in zip(staff["id"], staff["name"])}

@@ -88,8 +88,7 @@ with left, st.container(border=True):
                             format_func=lambda k: t(f"placement.kind.{k}"), where=c1)
         start = ui.date_input(t("quick.start"), value=clock.today(),
                               key="qp_start", where=c2)
-        hours = c3.number_input(t("quick.hours"), min_value=1, max_value=37, value=15, step=1,
-                                key="qp_hours")
+        hours = c3.number_input(t("quick.hours"), value=15, step=1, key="qp_hours")
         consultant_ids = list(consultant_names)
         consultant_id = ui.selectbox(
             t("quick.consultant"), consultant_ids, key=f"qp_consultant_{citizen_id}",
@@ -190,7 +189,7 @@ with right, st.container(border=True):
         st.info(t("quick.no_sprint"))
     else:
         sprint = sprints.get_sprint(engine, actor, sprint_id)
-        st.caption(sprint.name)
+        st.caption(ui.escape(sprint.name))
         stage_label = sprints.stage_labels(sprint, {s: t(f"stage.{s}") for s in STAGES})
         cards = sprints.board(engine, actor, sprint_id)
         card_label = {int(c.card_id): f"{c.first_name} {c.last_name} · {stage_label[c.stage]}"

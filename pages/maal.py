@@ -116,7 +116,7 @@ def goal_fields(prefix: str, choices: dict[str, pd.DataFrame], row=None) -> dict
         target_before = round(row.target * 100) if share else round(row.target)
     # Shares are typed as percentages; the key changes with the kind so the number fits the label.
     target = c5.number_input(t("goals.form_target_share" if share else "goals.form_target_count"),
-                             min_value=0, max_value=100 if share else None, step=1,
+                             step=1,
                              value=target_before, key=f"{prefix}_target_{'share' if share else 'count'}",
                              placeholder=t("goals.form_target_placeholder"))
     start = ui.date_input(t("goals.form_start"), value=period[0], key=f"{prefix}_start{period_key}",

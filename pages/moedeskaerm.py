@@ -88,13 +88,13 @@ def show_latest(sprint_id: int) -> None:
 
 def show_no_sprint(choice: sprint_choice.ScreenChoice) -> None:
     """None runs: say so plainly and name the next planned sprint with its dates."""
-    st.title(t("screen.none_running", team=escape(choice.team_name)) if choice.team_name
+    st.title(t("screen.none_running", team=choice.team_name) if choice.team_name
              else t("screen.no_sprint"), anchor=False)
     if choice.next_sprint_id is None:
         st.header(t("screen.none_planned"), anchor=False)
         return
     upcoming = sprints.get_sprint(engine, actor, choice.next_sprint_id)
-    st.header(t("screen.next_sprint", name=escape(upcoming.name)), anchor=False)
+    st.header(t("screen.next_sprint", name=upcoming.name), anchor=False)
     st.markdown(t("board.period", start=i18n.format_date(upcoming.start_date),
                   end=i18n.format_date(upcoming.end_date),
                   week=i18n.week_label(upcoming.start_date, lang)))
@@ -114,6 +114,7 @@ def status_line(sprint, status: str, reached: bool) -> str | None:
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def meeting_screen() -> None:
+    ui.fragment_guard(actor, activity=False)  # a deactivated account stops at the next refresh
     # Chosen on every refresh, so a TV left on moves to the sprint that starts the next morning;
     # the pins are read from the address, which the refresh leaves as it is.
     today = clock.today()

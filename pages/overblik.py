@@ -22,10 +22,10 @@ if access.can(actor, "goal.read"):
     if running.empty:
         st.caption(t("goals.overview_none"))
     for goal in running.itertuples():
-        st.markdown(f"{look.status_badge(goal.status)} **{goal.name}** · "
+        st.markdown(f"{look.status_badge(goal.status)} **{escape(goal.name)}** · "
                     f"{look.figure(goal.metric, goal.current)} / {look.figure(goal.metric, goal.target)} · "
                     f":gray[{look.metric_word(goal.metric, goal.months)} · "
-                    f"{look.scope_text(goal.scope, goal.scope_name)}]")
+                    f"{escape(look.scope_text(goal.scope, goal.scope_name))}]")
     st.page_link("pages/maal.py", label=t("goals.overview_all"), icon=":material/flag:")
 
 if actor.sees_all_teams:
@@ -86,10 +86,10 @@ else:
 if actor.role in {"leader", "admin"}:
     # Closing an ended sprint with its result is the leader's step.
     for ended in sprint_choice.awaiting_close(engine, actor, today=today).itertuples():
-        st.warning(t("overview.awaiting_close", name=escape(ended.name),
+        st.warning(t("overview.awaiting_close", name=ended.name,
                      date=i18n.format_date(ended.end_date)), icon=":material/flag:")
         st.page_link("pages/sprinttavle.py", query_params={"sprint": ended.id},
-                     label=t("overview.close_on_board", name=escape(ended.name)),
+                     label=t("overview.close_on_board", name=ended.name),
                      icon=":material/view_kanban:")
 
 if access.can(actor, "placement.read"):

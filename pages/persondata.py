@@ -6,7 +6,6 @@ import streamlit as st
 from model import access, i18n, people, privacy, retention
 from model.errors import UserError
 from pages import ui
-from pages.ui.matching import escape
 
 actor = ui.guard("persondata")
 t, engine, lang = ui.t, ui.engine(), ui.lang()
@@ -103,7 +102,7 @@ def erasure(citizen_id: int, name: str) -> None:
             for hit in mentions:
                 where = t("privacy.mention_where", table=t(f"privacy.text_{hit.table}"),
                           column=t(f"privacy.column_{hit.column}"), id=hit.row_id)
-                if st.checkbox(f"{where}: {escape(hit.text[:120])}", value=True,
+                if st.checkbox(f"{where}: {ui.escape(hit.text[:120])}", value=True,
                                key=f"pd_redact_{hit.table}_{hit.row_id}_{hit.column}"):
                     chosen.append((hit.table, hit.row_id, hit.column))
         confirm = st.text_input(t("privacy.erase_confirm_label", name=name), key="pd_confirm")
@@ -132,8 +131,7 @@ def retention_section() -> None:
         chosen = {}
         for row in current.itertuples():
             chosen[row.category] = st.number_input(
-                t(f"privacy.category_{row.category}"), min_value=int(row.low),
-                max_value=int(row.high), value=int(row.months), step=1,
+                t(f"privacy.category_{row.category}"), value=int(row.months), step=1,
                 key=f"pd_months_{row.category}", disabled=not may_edit,
                 help=t(f"privacy.category_help_{row.category}", default=row.default))
         saved = st.form_submit_button(t("privacy.save_periods"), disabled=not may_edit)

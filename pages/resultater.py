@@ -72,7 +72,7 @@ def show_chart(chart: charts.Chart, figure, table, summary: list[str]) -> None:
     st.plotly_chart(figure, width="stretch", key=f"chart_{chart.key}",
                     config={"displaylogo": False})
     for line in summary:
-        st.markdown(f"- {line}")
+        st.markdown(f"- {ui.escape(line)}")  # plain text (the report prints it as such)
     with st.expander(t("results.numbers")):
         ui.table(charts.marked_as_text(table, lang), key=f"table_{chart.key}", lang=lang)
         ui.download_buttons(table, f"{t('results.report_file')}-{chart.key}-{today:%Y%m%d}",

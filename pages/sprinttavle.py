@@ -62,11 +62,11 @@ stage_label = sprints.stage_labels(sprint, {s: t(f"stage.{s}") for s in STAGES})
 result = sprints.sprint_result(engine, actor, sprint_id)
 head1, head2 = st.columns([3, 1])
 with head1:
-    st.subheader(sprint.name)
+    st.subheader(ui.escape(sprint.name))
     st.caption(" · ".join(filter(None, [
         t("board.period", start=i18n.format_date(sprint.start_date),
           end=i18n.format_date(sprint.end_date), week=i18n.week_label(sprint.start_date, lang)),
-        t(f"kind.{sprint.kind}"), sprint.focus])))
+        t(f"kind.{sprint.kind}"), ui.escape(sprint.focus)])))
 with head2:
     st.metric(t("screen.goal"), f"{result.secured} / {result.goal}")
 st.progress(min(1.0, result.secured / result.goal),
@@ -192,7 +192,7 @@ if offer:
                             format_func=lambda k: t(placements.KIND_KEYS[k]), where=c2)
         start = ui.date_input(t("board.start"), value=clock.today(),
                               key=f"place_start_{card_id}", where=c3)
-        hours = c4.number_input(t("board.place_hours"), value=None, min_value=0.5, step=0.5,
+        hours = c4.number_input(t("board.place_hours"), value=None, step=0.5,
                                 key=f"place_hours_{card_id}", help=t("board.place_hours_help"),
                                 placeholder=t("board.place_hours_default"))
         b1, b2, _ = st.columns([1, 1, 4])
@@ -223,7 +223,7 @@ def card_view(card) -> None:
     company_id = int(card.company_id) if pd.notna(card.company_id) else None
     with st.container(border=True):
         mark = f" :green-badge[:material/link: {t('board.placement_linked')}]" if linked else ""
-        st.markdown(f"**{name}** :gray[· {card.consultant_initials or ''}]{mark}")
+        st.markdown(f"**{ui.escape(name)}** :gray[· {ui.escape(card.consultant_initials or '')}]{mark}")
         if card.days_in_stage == 0:
             days = t("board.card_today")
         elif card.days_in_stage == 1:

@@ -1,7 +1,7 @@
 """Virksomheder: companies, agreements, contacts log and placements; who takes most citizens,
 agreements nobody has called, and the consultant's next steps."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import plotly.express as px
@@ -182,10 +182,10 @@ def company_fields(prefix: str, company=None) -> dict:
                         key=f"{prefix}_agreement",
                         index=companies.AGREEMENT_KINDS.index(company.agreement_kind)
                         if company else 0, format_func=agreement, where=c1)
-    since = ui.date_input(t("company.agreement_since"), max_value=today,
+    since = ui.date_input(t("company.agreement_since"),
                           value=company.agreement_since if company else None,
-                          min_value=date(1970, 1, 1), key=f"{prefix}_since",
-                          help=t("company.since_help"), where=c2)
+                          key=f"{prefix}_since", help=t("company.since_help"), where=c2,
+                          **ui.ANY_DATE)
     supplier = c3.checkbox(t("company.housing_supplier"), key=f"{prefix}_supplier",
                            value=company.housing_supplier if company else False)
     return dict(name=name, cvr=cvr, industry=industry, municipality=municipality,
@@ -279,8 +279,8 @@ def log_contact_form(company_id: int) -> None:
         c1, c2 = st.columns([2, 1])
         next_step = c1.text_input(t("company.next_step"), key="contact_next_step",
                                   placeholder=t("company.next_step_placeholder"))
-        next_date = ui.date_input(t("company.next_step_date"), value=None, min_value=today,
-                                  key="contact_next_date", where=c2)
+        next_date = ui.date_input(t("company.next_step_date"), value=None,
+                                  key="contact_next_date", where=c2, **ui.ANY_DATE)
         if st.button(t("company.save_contact"), key="contact_save", type="primary",
                      icon=":material/add_call:"):
             try:
@@ -361,9 +361,9 @@ def profile_tab() -> None:
                               format_func=names.get, placeholder=t("company.pick_placeholder"))
     profile = companies.company_profile(engine, actor, company_id)
     company = profile.company
-    st.subheader(company.name)
+    st.subheader(ui.escape(company.name))
     facts = [t("company.cvr_value", cvr=company.cvr) if company.cvr else t("company.no_cvr"),
-             company.industry, company.municipality]
+             ui.escape(company.industry), ui.escape(company.municipality)]
     st.caption(" · ".join(f for f in facts if f))
     badges = []
     if company.agreement_kind != "none":
@@ -375,7 +375,7 @@ def profile_tab() -> None:
     if company.housing_supplier:
         badges.append(f":blue-badge[:material/apartment: {t('company.housing_supplier')}]")
     st.markdown(" ".join(badges))
-    person = " · ".join(filter(None, [company.contact_person,
+    person = " · ".join(filter(None, [ui.escape(company.contact_person),
                                       t("company.phone_value", phone=company.phone)
                                       if company.phone else ""]))
     if person:
@@ -430,9 +430,13 @@ def profile_tab() -> None:
 
 def top_tab() -> None:
     st.subheader(t("company.top_title"))
-    since = ui.date_input(t("company.top_since"), value=None, key="top_since", max_value=today,
-                          where=st.columns([1, 3])[0])
-    top = companies.top_companies(engine, actor, since=since, limit=10)
+    since = ui.date_input(t("company.top_since"), value=None, key="top_since",
+                          where=st.columns([1, 3])[0], **ui.ANY_DATE)
+    try:
+        top = companies.top_companies(engine, actor, since=since, limit=10)
+    except UserError as error:
+        ui.show_error(error)
+        return
     if top.empty:
         st.info(t("company.top_empty"))
         return
@@ -451,11 +455,14 @@ def top_tab() -> None:
 
 
 def silent_tab() -> None:
-    days = int(st.columns([1, 3])[0].number_input(t("company.silent_days"), min_value=1,
-                                                   max_value=3650, value=60, step=5,
+    days = int(st.columns([1, 3])[0].number_input(t("company.silent_days"), value=60, step=5,
                                                    key="silent_days"))
+    try:
+        silent = companies.not_contacted(engine, actor, days=days, today=today)
+    except UserError as error:
+        ui.show_error(error)
+        return
     st.subheader(t("company.silent_title", days=days))
-    silent = companies.not_contacted(engine, actor, days=days, today=today)
     if silent.empty:
         st.success(t("company.silent_none", days=days))
         return

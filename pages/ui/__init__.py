@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import runpy
 import time
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
@@ -20,6 +21,9 @@ from pages.ui.tables import DATE_FORMAT, editor, table  # noqa: F401  (the pages
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 IDLE_MINUTES = int(os.environ.get("JOBTAVLEN_IDLE_MINUTES", "30"))
+# Every date a date field can hold, for a field whose range the model checks: a date outside a
+# range set on the widget is refused in the browser with an English note, and never saved.
+ANY_DATE = {"min_value": date(1, 1, 1), "max_value": date(9999, 12, 31)}
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,7 +45,13 @@ def lang() -> str:
 
 
 def t(key: str, **params: object) -> str:
-    return i18n.t(key, lang(), **params)
+    """The text for `key` in the user's language. Pages show it as Markdown, so the text
+    parameters (names, notes and titles users typed) go in escaped: data, never markup."""
+    return i18n.t(key, lang(), **{name: i18n.as_text(value) if isinstance(value, str) else value
+                                  for name, value in params.items()})
+
+
+escape = i18n.as_text  # for typed text the pages put in Markdown themselves
 
 
 def translator(chosen: str | None = None):
@@ -156,13 +166,15 @@ def current_actor() -> Actor | None:
     db = engine()
     user_id = st.session_state.get("user_id")
     if user_id is not None:
-        last_seen = st.session_state.get("last_seen", time.time())
-        if time.time() - last_seen > IDLE_MINUTES * 60:
-            sign_out("idle")
-            return None
         actor = auth.actor_for_user(db, user_id)
         if actor is None:
             sign_out("inactive")
+            return None
+        # The meeting screen's account runs unattended on a TV: nobody touches it, by design.
+        last_seen = st.session_state.get("last_seen", time.time())
+        if actor.role != "screen" and time.time() - last_seen > IDLE_MINUTES * 60:
+            sign_out("idle")
+            return None
         return actor
     if oidc_configured() and st.user.get("is_logged_in"):
         actor = auth.actor_for_oidc(db, str(st.user.get("sub")))
@@ -269,3 +281,14 @@ def guard(page: str) -> Actor:
     if st.session_state.pop("password_changed", False):
         st.toast(t("account.changed"), icon=":material/check:")
     return actor
+
+
+def fragment_guard(page_actor: Actor, *, activity: bool) -> None:
+    """The page's guard again in a fragment, whose own reruns (a timed refresh, typing into it)
+    skip the page: unless the account is still the active, not idle one the page let in (same
+    role, so still allowed there), a full rerun shows the login or the refusal. A timed refresh is
+    no `activity`."""
+    if current_actor() != page_actor:
+        st.rerun(scope="app")
+    if activity:
+        st.session_state["last_seen"] = time.time()

@@ -10,7 +10,7 @@ from model import access, clock, i18n, people, sprints
 from model.access import Actor
 from model.errors import StaleVersion, UserError
 from model.tables import SPRINT_KINDS, STAGES, Sprint
-from pages.ui import date_input, editor, engine, lang, multiselect, selectbox, show_error, t
+from pages.ui import date_input, editor, engine, escape, lang, multiselect, selectbox, show_error, t
 
 # A consultant brings three citizens to the intensive week (the Brøndby story).
 CITIZENS_AT_ONCE = 3
@@ -46,7 +46,7 @@ def sprint_form(prefix: str, staff: pd.DataFrame, sprint: Sprint | None = None) 
                            value=sprint.start_date if sprint else proposed_start, where=c1)
         end = date_input(t("board.end"), key=f"{prefix}_end",
                          value=sprint.end_date if sprint else proposed_end, where=c2)
-        goal = c3.number_input(t("board.goal"), min_value=1, step=1, key=f"{prefix}_goal",
+        goal = c3.number_input(t("board.goal"), step=1, key=f"{prefix}_goal",
                                value=sprint.goal_count if sprint else 16)
         kind = st.radio(t("board.kind"), SPRINT_KINDS, horizontal=True, key=f"{prefix}_kind",
                         index=SPRINT_KINDS.index(sprint.kind) if sprint else 0,
@@ -182,7 +182,7 @@ def programme_view(programme: pd.DataFrame) -> None:
         heading = f"**{i18n.weekday(day, lang()).capitalize()} {i18n.format_date(day)}**"
         if is_today:
             heading += f" :blue-badge[:material/today: {t('board.today')}]"
-        lines = [f"{item.part}: {item.title}" if item.part else item.title
+        lines = [escape(f"{item.part}: {item.title}" if item.part else item.title)
                  for item in items.itertuples()]
         with st.container(border=is_today, key="programme_today" if is_today else None):
             st.markdown(heading)
@@ -210,9 +210,8 @@ def _new_citizen_rows() -> list[dict]:
                               label_visibility=shown)
         last = c2.text_input(t("board.last_name"), key=f"bring_last_{row}",
                              label_visibility=shown)
-        year = c3.number_input(t("board.birth_year"), min_value=1900, max_value=2100, value=None,
-                               step=1, key=f"bring_year_{row}", label_visibility=shown,
-                               placeholder=t("board.year_placeholder"))
+        year = c3.number_input(t("board.birth_year"), value=None, step=1, key=f"bring_year_{row}",
+                               label_visibility=shown, placeholder=t("board.year_placeholder"))
         if first.strip() or last.strip() or year is not None:
             rows.append(dict(first_name=first, last_name=last,
                              birth_year=int(year) if year is not None else None))
@@ -298,8 +297,7 @@ def _add_one_new(actor: Actor, sprint_id: int, staff: pd.DataFrame, default: int
         c1, c2, c3 = st.columns(3)
         first = c1.text_input(t("board.first_name"), key="nc_first")
         last = c2.text_input(t("board.last_name"), key="nc_last")
-        year = c3.number_input(t("board.birth_year"), min_value=1900, max_value=2100,
-                               value=1990, step=1, key="nc_year")
+        year = c3.number_input(t("board.birth_year"), value=1990, step=1, key="nc_year")
         target = st.text_input(t("board.target_group"), key="nc_target",
                                value="aktivitetsparat kontanthjælp")
         consultant_id = selectbox(t("board.brought_by"), staff["id"].tolist(), index=default,
@@ -394,7 +392,7 @@ def repeat_panel(actor: Actor, sprint: Sprint) -> None:
         c1, c2, c3 = st.columns(3)
         new_start = date_input(t("board.start"), value=start, key="repeat_start", where=c1)
         new_end = date_input(t("board.end"), value=end, key="repeat_end", where=c2)
-        goal = c3.number_input(t("board.goal"), min_value=1, step=1, value=sprint.goal_count,
+        goal = c3.number_input(t("board.goal"), step=1, value=sprint.goal_count,
                                key="repeat_goal")
         focus = st.text_input(t("board.focus"), key="repeat_focus",
                               placeholder=t("board.repeat_focus_placeholder"))
@@ -403,8 +401,8 @@ def repeat_panel(actor: Actor, sprint: Sprint) -> None:
             st.markdown(t("board.repeat_citizens", n=len(bring)))
             columns = st.columns(3)
             for i, card in enumerate(bring.itertuples()):
-                label = (f"{card.first_name} {card.last_name} · {card.consultant_initials or ''}"
-                         f" · {t(f'stage.{card.stage}')}")
+                who = escape(f"{card.first_name} {card.last_name} · {card.consultant_initials or ''}")
+                label = f"{who} · {t(f'stage.{card.stage}')}"
                 if columns[i % 3].checkbox(label, value=True,
                                            key=f"repeat_bring_{sprint.id}_{card.citizen_id}"):
                     chosen.append(int(card.citizen_id))

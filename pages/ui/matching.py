@@ -16,11 +16,7 @@ POPOVER_WIDTH = 520  # px: reasons on one line each, even from a narrow board co
 ICONS = {"recent_contact": ":orange[:material/history:]", "no_room": ":orange[:material/block:]"}
 
 
-def escape(text: str) -> str:
-    """Names and tags shown in markdown read as written."""
-    for char in "\\`*_[]<>#|~$":
-        text = text.replace(char, f"\\{char}")
-    return text
+escape = ui.escape
 
 
 def reason_text(reason: Reason) -> str:
@@ -34,8 +30,7 @@ def reason_text(reason: Reason) -> str:
     if reason.code == "agreement":
         return ui.t("matching.reason_agreement",
                     agreement=ui.t(f"company.agreement_{params['kind']}").lower())
-    return ui.t(f"matching.reason_{reason.code}",
-                **{k: escape(str(v)) if isinstance(v, str) else v for k, v in params.items()})
+    return ui.t(f"matching.reason_{reason.code}", **params)
 
 
 def _log(engine, actor: Actor, suggestion: Suggestion, key: str) -> None:
@@ -118,5 +113,5 @@ def profile_expander(engine, actor: Actor, citizen_id: int, citizen: str) -> Non
                           key="citizen_matches_open", on_change="rerun")
     if section.open:
         with section:
-            st.caption(ui.t("matching.companies_caption", citizen=escape(citizen)))
+            st.caption(ui.t("matching.companies_caption", citizen=citizen))
             companies_for_citizen(engine, actor, citizen_id, key="citizen_matches")
