@@ -13,10 +13,12 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 from openpyxl import load_workbook
@@ -234,11 +236,35 @@ def may_import(actor: Actor | None, kind: str) -> bool:
 
 # --- Reading files -----------------------------------------------------------------------------
 
+# What a file may hold. Each limit is checked while the file is read, row by row, and the reading
+# stops at the first one exceeded: a file of any shape is refused or read within seconds.
+MAX_IMPORT_COLUMNS = 100
+# A cell longer than any field is read and refused by its field's rule, with its row and column;
+# one longer than this is no cell anyone typed, and the file is refused as it is read.
+MAX_CELL_CHARS = 100_000
+MAX_IMPORT_CELLS = 600_000  # cells read, empty ones within a row included: 50,000 rows of 12
+MAX_IMPORT_CHARS = 20_000_000  # the text of all cells: one long Excel text may be used in many
+MAX_LINE_CHARS = 130_000  # a CSV line: below the csv module's own limit for a cell (131,072)
+# An .xlsx file is a zip archive; before a row is read, what it unpacks to is checked.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_WHOLE_PARTS_BYTES = 4 * 1024 * 1024  # the parts besides the sheets, read whole (texts, styles)
+MAX_ROW_XML_BYTES = 4 * 1024 * 1024  # one row of a sheet, and what stands before and after the rows
+MAX_UNSIZED_SHEET_BYTES = 32 * 1024 * 1024  # a sheet not stating its size is read in full on opening
+SCAN_CHUNK = 1024 * 1024
+SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+DIMENSION_TAG = re.compile(rb"<(?:\w+:)?dimension[\s/>]")
+# What a broken or foreign file raises while it is unpacked or parsed.
+READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError, TypeError,
+               AttributeError, IndexError, ElementTree.ParseError)
+
+
 def read_table(data: bytes, filename: str) -> pd.DataFrame:
     """The first sheet of a CSV or .xlsx file as text cells, indexed by spreadsheet row number.
 
     Row 1 is the header, so the first data row is row 2; blank rows are left out but keep their
-    numbers. Refuses files over MAX_IMPORT_BYTES, other file types and unreadable files.
+    numbers. The file is read a row at a time and refused at the first limit it exceeds (size,
+    rows, columns, cells, cell length); also refused: other file types and unreadable files.
     """
     if len(data) > MAX_IMPORT_BYTES:
         raise ValidationError("data.error_too_large", size=megabytes(len(data)),
@@ -247,12 +273,20 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
     if suffix not in FILE_TYPES:
         raise ValidationError("data.error_file_type", name=Path(filename).name)
     rows = _csv_rows(data, filename) if suffix == "csv" else _xlsx_rows(data, filename)
-    return _table(rows)
+    try:
+        return _table(rows)
+    finally:
+        rows.close()  # a refused file is not read any further
 
 
 def megabytes(size: int) -> str:
     """A size in MB with a Danish decimal comma, rounded up ("10,1" for a byte over 10 MB)."""
     return f"{math.ceil(size * 10 / 1024 / 1024) / 10:.1f}".replace(".", ",")
+
+
+def _count(number: int) -> str:
+    """A count in a message, grouped the Danish way ("50.000"), as megabytes() writes sizes."""
+    return i18n.format_number(number)
 
 
 def _decode(data: bytes) -> str:
@@ -276,26 +310,86 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _csv_rows(data: bytes, filename: str) -> list[list[str]]:
+def _csv_rows(data: bytes, filename: str) -> Iterator[list[str]]:
     text = _decode(data)
-    first_line = text.split("\n", 1)[0]
+    first_line = text[:MAX_LINE_CHARS].partition("\n")[0]
     delimiter = max(";,\t", key=first_line.count)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        yield from csv.reader(_lines(text), delimiter=delimiter)
     except csv.Error:
         raise ValidationError("data.error_unreadable", name=Path(filename).name) from None
 
 
-def _xlsx_rows(data: bytes, filename: str) -> list[list[str]]:
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines, one at a time; a line too long to be a row of cells is refused before the
+    csv module splits it into cells."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise ValidationError("data.error_line_too_long", line=number, limit=_count(MAX_LINE_CHARS))
+        yield line
+
+
+def _xlsx_rows(data: bytes, filename: str) -> Iterator[list[str]]:
+    """The active sheet's rows, streamed (openpyxl's read-only mode) after the archive is checked."""
+    unreadable = ValidationError("data.error_unreadable", name=Path(filename).name)
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_archive(archive)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            return [[_cell_text(value) for value in row]
-                    for row in book.active.iter_rows(values_only=True)]
-        finally:
-            book.close()
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, AttributeError):
-        raise ValidationError("data.error_unreadable", name=Path(filename).name) from None
+    except READ_ERRORS:
+        raise unreadable from None
+    try:
+        sheet = book.active
+        # The size a sheet states may be wrong: read the rows that are there, no more, no fewer.
+        sheet.reset_dimensions()
+        for values in sheet.iter_rows(values_only=True):
+            yield [_cell_text(value) for value in values]
+    except READ_ERRORS:
+        raise unreadable from None
+    finally:
+        book.close()
+
+
+def _check_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse an .xlsx file that unpacks to more than can be parsed safely, before it is parsed.
+
+    The sizes a zip archive states bound what it unpacks to (a part is read no further than its
+    size). The parts besides the sheets are read whole when the file is opened, so they are
+    bounded on their own; a sheet is scanned, unparsed, for a row too large to parse.
+    """
+    infos = archive.infolist()
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValidationError("data.error_xlsx_unpacked", size=megabytes(unpacked),
+                              limit=megabytes(MAX_UNPACKED_BYTES))
+    sheets = [info for info in infos if SHEET_PART.fullmatch(info.filename)]
+    whole = unpacked - sum(info.file_size for info in sheets)
+    if whole > MAX_WHOLE_PARTS_BYTES:
+        raise ValidationError("data.error_xlsx_whole_parts", size=megabytes(whole),
+                              limit=megabytes(MAX_WHOLE_PARTS_BYTES))
+    for info in sheets:
+        # openpyxl reads a sheet without a stated size once in full when the file is opened.
+        if not _scan_sheet(archive, info) and info.file_size > MAX_UNSIZED_SHEET_BYTES:
+            raise ValidationError("data.error_xlsx_unsized", size=megabytes(info.file_size),
+                                  limit=megabytes(MAX_UNSIZED_SHEET_BYTES))
+
+
+def _scan_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a sheet states its size (a <dimension> before its rows). Refuses a sheet with a row,
+    or what stands before or after the rows, over MAX_ROW_XML_BYTES: the parser holds a row whole."""
+    sized = rows_begun = False
+    pending = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(SCAN_CHUNK):
+            pieces = ROW_TAG.split(pending + chunk)
+            if not rows_begun:
+                sized = DIMENSION_TAG.search(pieces[0]) is not None
+                rows_begun = len(pieces) > 1
+            if max(map(len, pieces)) > MAX_ROW_XML_BYTES:
+                raise ValidationError("data.error_xlsx_row_too_large",
+                                      limit=megabytes(MAX_ROW_XML_BYTES))
+            pending = pieces[-1]
+    return sized
 
 
 def _cell_text(value: object) -> str:
@@ -313,30 +407,62 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _table(rows: list[list[str]]) -> pd.DataFrame:
-    if not rows or not any(cell.strip() for cell in rows[0]):
+def _table(rows: Iterable[list[str]]) -> pd.DataFrame:
+    """The rows as a frame: taken one at a time, and refused at the first limit exceeded, so a
+    file of millions of rows is read no further than the row after the limit."""
+    header: list[str] | None = None
+    records, numbers = [], []
+    blank = cells = chars = 0
+    for number, row in enumerate(rows, start=HEADER_ROW):
+        cells += max(len(row), 1)
+        if cells > MAX_IMPORT_CELLS:
+            raise ValidationError("data.error_too_many_cells", limit=_count(MAX_IMPORT_CELLS))
+        row = [cell.strip() for cell in row]
+        while row and not row[-1]:
+            row.pop()
+        _check_cells(row, number)
+        chars += sum(map(len, row))
+        if chars > MAX_IMPORT_CHARS:
+            raise ValidationError("data.error_too_much_text", limit=_count(MAX_IMPORT_CHARS))
+        if header is None:
+            if not row:
+                raise ValidationError("data.error_no_header")
+            header = row
+        elif row:
+            records.append(row)
+            numbers.append(number)
+            if len(records) > MAX_IMPORT_ROWS:
+                raise ValidationError("data.error_too_many_rows", limit=_count(MAX_IMPORT_ROWS))
+        else:
+            blank += 1
+            if blank > MAX_IMPORT_ROWS:
+                raise ValidationError("data.error_too_many_blank_rows", limit=_count(MAX_IMPORT_ROWS))
+    if header is None:
         raise ValidationError("data.error_no_header")
-    width = max(len(row) for row in rows)
-    given = [cell.strip() for cell in rows[0]] + [""] * (width - len(rows[0]))
+    width = max(len(row) for row in (header, *records))
+    given = header + [""] * (width - len(header))
     # A column without a header is named by its letter, as the spreadsheet shows it.
-    header = [name or get_column_letter(i + 1) for i, name in enumerate(given)]
+    names = [name or get_column_letter(i + 1) for i, name in enumerate(given)]
     seen: set[str] = set()
-    for name in header:
+    for name in names:
         if normalise(name) in seen:
             raise ValidationError("data.error_duplicate_header", column=name)
         seen.add(normalise(name))
-    records, numbers = [], []
-    for number, row in enumerate(rows[1:], start=HEADER_ROW + 1):
-        cells = [cell.strip() for cell in row] + [""] * (width - len(row))
-        if any(cells):
-            records.append(cells)
-            numbers.append(number)
-    if len(records) > MAX_IMPORT_ROWS:
-        raise ValidationError("data.error_too_many_rows", limit=MAX_IMPORT_ROWS)
-    frame = pd.DataFrame(records, columns=header, index=pd.Index(numbers, name="row"), dtype=object)
+    padded = [row + [""] * (width - len(row)) for row in records]
+    frame = pd.DataFrame(padded, columns=names, index=pd.Index(numbers, name="row"), dtype=object)
     # A column with neither a header nor a value is no column at all.
-    empty = [name for name, text in zip(header, given) if not text and not frame[name].astype(bool).any()]
+    empty = [name for name, text in zip(names, given) if not text and not frame[name].astype(bool).any()]
     return frame.drop(columns=empty)
+
+
+def _check_cells(row: list[str], number: int) -> None:
+    """Refuse a row with content beyond MAX_IMPORT_COLUMNS or a cell over MAX_CELL_CHARS."""
+    if len(row) > MAX_IMPORT_COLUMNS:
+        raise ValidationError("data.error_too_many_columns", limit=_count(MAX_IMPORT_COLUMNS))
+    if max(map(len, row), default=0) > MAX_CELL_CHARS:
+        column = next(i for i, cell in enumerate(row, start=1) if len(cell) > MAX_CELL_CHARS)
+        raise ValidationError("data.error_cell_too_large", cell=f"{get_column_letter(column)}{number}",
+                              length=_count(len(row[column - 1])), limit=_count(MAX_CELL_CHARS))
 
 
 # --- Parsing cells ------------------------------------------------------------------------------
@@ -424,12 +550,19 @@ def _same_name(column, names: list[str]):
 
 # --- Checking rows ------------------------------------------------------------------------------
 
+def _duplicates_frame(duplicates: list[tuple[int, str, dict]]) -> pd.DataFrame:
+    return pd.DataFrame(duplicates, columns=["row", "key", "params"]).astype({"row": int})
+
+
 @dataclass(frozen=True)
 class ImportReport:
-    """A dry run's result: how many rows are fine, and every bad row's column and reason.
+    """A dry run's result: how many rows are fine, every bad row's column and reason, and every
+    duplicate (dublet) with its reason.
 
     `errors` has the columns row (the spreadsheet row number; the header is row 1), column (the
-    header as in the file), key and params (a catalogue key and its parameters).
+    header as in the file), key and params (a catalogue key and its parameters). `duplicates` has
+    row, key and params: rows the same as an earlier row of the file, or as a record already there
+    by its natural key; they are skipped when `skip_duplicates`, else written where allowed.
     """
 
     kind: str
@@ -437,14 +570,21 @@ class ImportReport:
     bad_rows: int
     errors: pd.DataFrame
     ignored_columns: tuple[str, ...] = ()
+    duplicates: pd.DataFrame = field(default_factory=lambda: _duplicates_frame([]))
+    skip_duplicates: bool = False
+
+    @property
+    def skipped_rows(self) -> int:
+        return len(self.duplicates) if self.skip_duplicates else 0
 
     @property
     def rows_ok(self) -> int:
-        return self.total_rows - self.bad_rows
+        """The rows that are written."""
+        return self.total_rows - self.bad_rows - self.skipped_rows
 
     @property
     def can_commit(self) -> bool:
-        return self.total_rows > 0 and self.errors.empty
+        return self.rows_ok > 0 and self.errors.empty
 
 
 @dataclass
@@ -454,6 +594,8 @@ class _Row:
     number: int
     cells: dict[str, str]
     errors: list[tuple[str, str, dict]] = field(default_factory=list)
+    twin: int | None = None  # the earlier row of the file it is the same as
+    duplicate: tuple[str, dict] | None = None  # why it is a duplicate: a catalogue key and params
 
     def fail(self, column: str, key: str, **params: object) -> None:
         self.errors.append((column, key, params))
@@ -494,15 +636,26 @@ class _Checker:
     table: type
 
     def __init__(self, session: Session, actor: Actor, rows: list[_Row], columns: set[str], *,
-                 create_teams: bool = False) -> None:
+                 create_teams: bool = False, skip_duplicates: bool = False) -> None:
         self.session, self.actor, self.rows, self.columns = session, actor, rows, columns
-        self.create_teams = create_teams
+        self.create_teams, self.skip_duplicates = create_teams, skip_duplicates
 
     def cells(self, column: str) -> set[str]:
         return {row.cells[column] for row in self.rows if row.cells.get(column)}
 
     def prepare(self) -> None:
         """Look up, in a few queries, what the rows refer to."""
+
+    def already_there(self, row: _Row, column: str, key: str, *, unique: bool = True,
+                      **params: object) -> bool:
+        """A row whose natural key matches a record already there is a duplicate (reason `key`):
+        skipped when asked, else refused where only one such record may exist (`unique`), else
+        written again. True when the row goes no further."""
+        if unique and not self.skip_duplicates:
+            row.fail(column, key, **params)
+            return True
+        row.duplicate = (key, params)
+        return self.skip_duplicates
 
     def check(self, row: _Row) -> dict | None:
         raise NotImplementedError
@@ -557,7 +710,8 @@ class _CitizenChecker(_Checker):
         wishes = row.value("wishes", _tags)
         qualifications = row.value("qualifications", _tags)
         if ref in self.existing_refs:
-            row.fail("external_ref", "data.error_ref_exists", value=_show(ref))
+            if self.already_there(row, "external_ref", "data.error_ref_exists", value=_show(ref)):
+                return None
         elif ref in self.refs_in_file:
             row.fail("external_ref", "data.error_duplicate_in_file", first=self.refs_in_file[ref])
         elif ref:
@@ -604,20 +758,24 @@ class _CompanyChecker(_Checker):
         since = row.value("agreement_since", parse_date)
         supplier = row.value("housing_supplier", parse_yes_no)
         if cvr in self.existing_cvrs:
-            row.fail("cvr", "error.cvr_taken", cvr=cvr, name=self.existing_cvrs[cvr])
+            if self.already_there(row, "cvr", "error.cvr_taken", cvr=cvr, name=self.existing_cvrs[cvr]):
+                return None
         elif cvr in self.cvrs_in_file:
             row.fail("cvr", "data.error_duplicate_in_file", first=self.cvrs_in_file[cvr])
         elif cvr:
             self.cvrs_in_file[cvr] = row.number
         elif not row.cells.get("cvr") and name:
-            # Without a CVR number the name is all that tells a second import of the same company.
-            if name.casefold() in self.existing_names:
-                row.fail("company", "data.error_company_exists", value=_show(name))
-            elif name.casefold() in self.names_in_file:
-                row.fail("company", "data.error_duplicate_in_file",
-                         first=self.names_in_file[name.casefold()])
+            # Without a CVR number the name is all that tells a second import of the same company;
+            # nothing forbids two companies of one name, so a duplicate not skipped is written.
+            folded = name.casefold()
+            if folded in self.existing_names:
+                if self.already_there(row, "company", "data.error_company_exists", unique=False,
+                                      value=_show(name)):
+                    return None
+            elif folded in self.names_in_file and row.twin is None:
+                row.fail("company", "data.error_duplicate_in_file", first=self.names_in_file[folded])
             else:
-                self.names_in_file[name.casefold()] = row.number
+                self.names_in_file.setdefault(folded, row.number)
         if row.errors:
             return None
         # The CVR number was checked above, against the database in one query for the whole file.
@@ -721,14 +879,15 @@ class _PlacementChecker(_Checker):
                 birth_year=birth_year), PLACEMENT_RULE_COLUMNS, "kind")
         if citizen is None or company_id is None or row.errors:
             return None
+        # Nothing forbids a placement twice, so a duplicate not skipped is written.
         key = (citizen.id, company_id, kind, start)
         if key in self.existing:
-            row.fail("start_date", "data.error_placement_exists")
-            return None
-        if key in self.in_file:
+            if self.already_there(row, "start_date", "data.error_placement_exists", unique=False):
+                return None
+        elif key in self.in_file and row.twin is None:
             row.fail("start_date", "data.error_duplicate_in_file", first=self.in_file[key])
             return None
-        self.in_file[key] = row.number
+        self.in_file.setdefault(key, row.number)
         return dict(citizen_id=citizen.id, company_id=company_id,
                     consultant_id=citizen.consultant_id or self.actor.staff_id, kind=kind,
                     start_date=start, planned_end_date=end, hours_per_week=hours, hourly_wage=wage,
@@ -782,7 +941,7 @@ class _ComparisonChecker(_Checker):
             return None
         key = (fields["initiative_id"], fields["label"].casefold(), fields["month"])
         if key in self.existing:
-            row.fail("label", "error.comparison_exists")
+            self.already_there(row, "label", "error.comparison_exists")
         elif key in self.in_file:
             row.fail("label", "data.error_duplicate_in_file", first=self.in_file[key])
         else:
@@ -863,7 +1022,7 @@ class _StaffChecker(_Checker):
             return None
         person = (team, name.casefold())
         if person in self.names:
-            row.fail("name", "data.error_staff_exists", value=_show(name))
+            self.already_there(row, "name", "data.error_staff_exists", value=_show(name))
             return None
         if person in self.names_in_file:
             row.fail("name", "data.error_duplicate_in_file", first=self.names_in_file[person])
@@ -920,7 +1079,8 @@ class _InitiativeChecker(_Checker):
         description = row.value("description", lambda text: validation.clean_text(
             text, staffing.MAX_DESCRIPTION))
         if name and name.casefold() in self.existing:
-            row.fail("name", "data.error_initiative_exists", value=_show(name))
+            if self.already_there(row, "name", "data.error_initiative_exists", value=_show(name)):
+                return None
         elif name and name.casefold() in self.in_file:
             row.fail("name", "data.error_duplicate_in_file", first=self.in_file[name.casefold()])
         if row.errors:
@@ -972,7 +1132,8 @@ def _errors_frame(errors: list[tuple[int, str, str, dict]]) -> pd.DataFrame:
 
 
 def _check(session: Session, actor: Actor, kind: str, frame: pd.DataFrame, progress: Progress | None,
-           *, steps: int = 1, create_teams: bool = False) -> tuple[ImportReport, list[dict], _Checker | None]:
+           *, steps: int = 1, create_teams: bool = False,
+           skip_duplicates: bool = False) -> tuple[ImportReport, list[dict], _Checker | None]:
     """Check every row; return the report, the values of the rows to write, and the checker."""
     _check_kind(kind)
     total = len(frame)
@@ -980,7 +1141,8 @@ def _check(session: Session, actor: Actor, kind: str, frame: pd.DataFrame, progr
     if header_errors:
         # A missing or doubled column makes every row doubtful: the headers are fixed first.
         errors = [(HEADER_ROW, column, key, params) for column, key, params in header_errors]
-        return ImportReport(kind, total, total, _errors_frame(errors), ignored), [], None
+        return ImportReport(kind, total, total, _errors_frame(errors), ignored,
+                            skip_duplicates=skip_duplicates), [], None
     headers = list(frame.columns)
     position = {header: i for i, header in enumerate(headers)}
     header_of = {**{h: h for h in headers}, **mapping}
@@ -996,39 +1158,70 @@ def _check(session: Session, actor: Actor, kind: str, frame: pd.DataFrame, progr
             except ValidationError as error:
                 row.fail(field_of.get(header, header), error.key, **error.params)
         rows.append(row)
-    checker = CHECKERS[kind](session, actor, rows, set(mapping), create_teams=create_teams)
+    _find_twins(rows)
+    checker = CHECKERS[kind](session, actor, rows, set(mapping), create_teams=create_teams,
+                             skip_duplicates=skip_duplicates)
     checker.prepare()
-    errors, values = [], []
+    errors, duplicates, values = [], [], []
     for done, row in enumerate(rows, start=1):
-        checked = checker.check(row)
+        if row.twin is not None and skip_duplicates:
+            checked = None  # checked as the earlier row it is the same as
+        else:
+            checked = checker.check(row)
+        if row.twin is not None and row.duplicate is None:
+            row.duplicate = ("data.duplicate_same_row", {"first": row.twin})
         for column, key, params in sorted(row.errors, key=lambda e: position.get(
                 header_of.get(e[0]), len(position))):
             errors.append((row.number, header_of.get(column, column), key, params))
-        if not row.errors and checked is not None:
+        if row.errors:
+            pass
+        elif row.duplicate is not None:
+            duplicates.append((row.number, *row.duplicate))
+            if checked is not None:
+                values.append(checked)  # not skipped, and nothing forbids a second one
+        elif checked is not None:
             values.append(checked)
         if progress and (done % PROGRESS_EVERY == 0 or done == total):
             progress(done, total * steps)
     bad = len({error[0] for error in errors})
-    return ImportReport(kind, total, bad, _errors_frame(errors), ignored), values, checker
+    report = ImportReport(kind, total, bad, _errors_frame(errors), ignored,
+                          _duplicates_frame(duplicates), skip_duplicates)
+    return report, values, checker
+
+
+def _find_twins(rows: list[_Row]) -> None:
+    """Mark each row that is the same as an earlier one: the same text in every imported column,
+    but for case and spaces."""
+    first: dict[tuple[str, ...], int] = {}
+    for row in rows:
+        same = tuple(" ".join(text.split()).casefold() for text in row.cells.values())
+        if first.setdefault(same, row.number) != row.number:
+            row.twin = first[same]
 
 
 def dry_run(engine: Engine, actor: Actor, kind: str, frame: pd.DataFrame, *,
-            progress: Progress | None = None, create_teams: bool = False) -> ImportReport:
-    """Check a file without writing anything: every bad row with its column and reason.
-    `create_teams` (staff, admins): a team the file names that does not exist is to be created."""
+            progress: Progress | None = None, create_teams: bool = False,
+            skip_duplicates: bool = False) -> ImportReport:
+    """Check a file without writing anything: every bad row with its column and reason, and every
+    duplicate with its reason. `create_teams` (staff, admins): a team the file names that does not
+    exist is to be created. `skip_duplicates` (the Data page's default): duplicates are left out;
+    without it they are refused where only one such record may exist, else written."""
     require(actor, "data.import")
     with Session(engine) as session:
         report, _values, _checker = _check(session, actor, kind, frame, progress,
-                                           create_teams=create_teams)
+                                           create_teams=create_teams,
+                                           skip_duplicates=skip_duplicates)
     return report
 
 
 def commit_import(engine: Engine, actor: Actor, kind: str, frame: pd.DataFrame, *,
-                  progress: Progress | None = None, create_teams: bool = False) -> int:
-    """Check again and write every row in one transaction, or nothing; returns the count.
+                  progress: Progress | None = None, create_teams: bool = False,
+                  skip_duplicates: bool = False) -> int:
+    """Check again and write every row in one transaction, or nothing; returns the count written.
 
-    Refused (ValidationError) when the file has no rows or a single bad row. The import is
-    audited as one "import" entry with the count.
+    Duplicates are left out when `skip_duplicates`, else written where allowed. Refused
+    (ValidationError) when the file has no rows, a single bad row, or nothing but duplicates. The
+    import is audited as one "import" entry with the count (and the duplicates skipped).
     """
     require(actor, "data.import")
     _check_kind(kind)
@@ -1038,9 +1231,12 @@ def commit_import(engine: Engine, actor: Actor, kind: str, frame: pd.DataFrame, 
     with write_session(engine) as session:
         # The check runs in the writing transaction, so nobody adds the same CVR number in between.
         report, values, checker = _check(session, actor, kind, frame, progress, steps=2,
-                                         create_teams=create_teams)
-        if not report.can_commit:
+                                         create_teams=create_teams,
+                                         skip_duplicates=skip_duplicates)
+        if report.bad_rows:
             raise ValidationError("data.error_not_clean", bad=report.bad_rows)
+        if not values:
+            raise ValidationError("data.error_only_duplicates")
         try:
             batch = []
             for done, fields in enumerate(values, start=1):
@@ -1052,7 +1248,9 @@ def commit_import(engine: Engine, actor: Actor, kind: str, frame: pd.DataFrame, 
                     batch = []
                     if progress:
                         progress(total + done, total * 2)
-            audit.log(session, actor, "import", TABLES[kind], None, detail=f"count={len(values)}")
+            skipped = f" skipped={report.skipped_rows}" if report.skipped_rows else ""
+            audit.log(session, actor, "import", TABLES[kind], None,
+                      detail=f"count={len(values)}{skipped}")
             session.commit()
         except IntegrityError:
             session.rollback()

@@ -30,6 +30,10 @@ PROGRESS_FROM_ROWS = 200
 PREVIEW_ROWS = 500
 # Columns of numbers that are names, not amounts: no thousands mark.
 PLAIN_COLUMNS = ("id", "birth_year", "cvr", "placement_id")
+IMPORT_MB = importing.MAX_IMPORT_BYTES // 1024 // 1024
+# The browser refuses a file over the uploader's limit with its own English note, unseen by the
+# page; up to twice the import's limit, a file reaches the page and gets the message in Danish.
+UPLOAD_LIMIT_MB = 2 * IMPORT_MB
 
 
 def list_label(name: str) -> str:
@@ -58,15 +62,25 @@ def plain_numbers(frame: pd.DataFrame) -> dict:
 
 
 def show_report(report: importing.ImportReport) -> None:
-    """The dry run: counts, unknown columns, and every bad row with its column and reason."""
-    good, bad = st.columns(2)
+    """The dry run: counts, unknown columns, every duplicate with its reason, and every bad row
+    with its column and reason."""
+    good, duplicates, bad = st.columns(3)
     good.metric(t("data.rows_ok"), report.rows_ok)
+    duplicates.metric(t("data.duplicates"), len(report.duplicates))
     bad.metric(t("data.rows_bad"), report.bad_rows)
     if report.ignored_columns:
         st.warning(t("data.ignored_columns", columns=", ".join(report.ignored_columns)))
+    if not report.duplicates.empty:
+        show_duplicates(report)
     if report.can_commit:
-        st.success(t("data.all_ok", total=report.total_rows) if report.total_rows > 1
-                   else t("data.all_ok_one"))
+        if report.skipped_rows:
+            st.success(t("data.ok_skipping", ok=report.rows_ok, skipped=report.skipped_rows))
+        else:
+            st.success(t("data.all_ok", total=report.rows_ok) if report.rows_ok > 1
+                       else t("data.all_ok_one"))
+        return
+    if report.errors.empty:
+        st.info(t("data.only_duplicates"))
         return
     if (report.errors["row"] == importing.HEADER_ROW).any():
         st.error(t("data.header_bad"))
@@ -84,6 +98,43 @@ def show_report(report: importing.ImportReport) -> None:
                        t("data.error_column"): st.column_config.TextColumn(width="medium"),
                        t("data.error_reason"): st.column_config.TextColumn(width="large")},
     )
+
+
+def show_duplicates(report: importing.ImportReport) -> None:
+    """Each duplicate row with why: the same as an earlier row, or already there."""
+    count = len(report.duplicates)
+    if report.skip_duplicates:
+        st.warning(t("data.duplicates_skipped", count=count) if count > 1
+                   else t("data.duplicates_skipped_one"))
+    else:
+        st.warning(t("data.duplicates_kept", count=count) if count > 1
+                   else t("data.duplicates_kept_one"))
+    ui.table(
+        pd.DataFrame({
+            t("data.error_row"): report.duplicates["row"],
+            t("data.duplicate_reason"): [t(key, **params) for key, params
+                                         in zip(report.duplicates["key"], report.duplicates["params"])],
+        }),
+        key="import_duplicates", lang=lang,
+        column_config={t("data.error_row"): st.column_config.NumberColumn(width="small", format="%d"),
+                       t("data.duplicate_reason"): st.column_config.TextColumn(width="large")},
+    )
+
+
+def uploaded_table(upload) -> pd.DataFrame | None:
+    """The uploaded file read once: kept by the upload's id, so a rerun does not read it again.
+    None, with the reason shown, when the file is refused."""
+    cached = st.session_state.get("import_table")
+    if cached is None or cached[0] != upload.file_id:
+        try:
+            cached = (upload.file_id, importing.read_table(upload.getvalue(), upload.name), None)
+        except UserError as error:
+            cached = (upload.file_id, None, error)
+        st.session_state["import_table"] = cached
+    _file_id, frame, error = cached
+    if error is not None:
+        ui.show_error(error)
+    return frame
 
 
 def import_section() -> None:
@@ -114,31 +165,34 @@ def import_section() -> None:
                           icon=":material/download:", on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
+    st.caption(t("data.upload_limits", size=IMPORT_MB,
+                 rows=i18n.format_number(importing.MAX_IMPORT_ROWS, lang)))
     # A new key after each import empties the uploader, so the same file is not imported twice.
     upload = st.file_uploader(
         t("data.upload"), type=list(importing.FILE_TYPES),
         key=f"import_file_{st.session_state.setdefault('import_round', 0)}",
-        help=t("data.upload_help", limit=importing.MAX_IMPORT_BYTES // 1024 // 1024))
+        max_upload_size=UPLOAD_LIMIT_MB, help=t("data.upload_help", limit=IMPORT_MB))
     create_teams = kind == "staff" and access.can(actor, "team.edit") and st.checkbox(
         t("data.create_teams"), key="import_create_teams", help=t("data.create_teams_help"))
+    skip_duplicates = st.checkbox(t("data.skip_duplicates"), value=True, key="import_skip_duplicates",
+                                  help=t("data.skip_duplicates_help"))
     if upload is None:
+        st.session_state.pop("import_table", None)
         return
-    try:
-        frame = importing.read_table(upload.getvalue(), upload.name)
-    except UserError as error:
-        ui.show_error(error)
+    frame = uploaded_table(upload)
+    if frame is None:
         return
     if frame.empty:
         st.info(t("data.no_rows"))
         return
 
-    checked_for = (kind, upload.file_id, lang, create_teams)
+    checked_for = (kind, upload.file_id, lang, create_teams, skip_duplicates)
     cached = st.session_state.get("import_report")
     if cached is None or cached[0] != checked_for:
         bar, update = progress_bar(len(frame), "data.checking")
         try:
             report = importing.dry_run(engine, actor, kind, frame, progress=update,
-                                       create_teams=create_teams)
+                                       create_teams=create_teams, skip_duplicates=skip_duplicates)
         except UserError as error:
             ui.show_error(error)
             return
@@ -148,23 +202,30 @@ def import_section() -> None:
     report = st.session_state["import_report"][1]
     show_report(report)
 
+    refusal = None if report.can_commit else (
+        t("data.commit_disabled") if report.bad_rows else t("data.commit_only_duplicates"))
     if st.button(t("data.commit"), type="primary", key="import_commit", icon=":material/upload:",
-                 disabled=not report.can_commit,
-                 help=None if report.can_commit else t("data.commit_disabled")):
+                 disabled=not report.can_commit, help=refusal):
         bar, update = progress_bar(len(frame), "data.writing")
         try:
             count = importing.commit_import(engine, actor, kind, frame, progress=update,
-                                            create_teams=create_teams)
+                                            create_teams=create_teams,
+                                            skip_duplicates=skip_duplicates)
         except UserError as error:
             if bar is not None:
                 bar.empty()
             ui.show_error(error)
             return
         what = list_label(kind).lower()
-        st.session_state["data_flash"] = t("data.imported", count=count, what=what) if count > 1 \
+        flash = t("data.imported", count=count, what=what) if count > 1 \
             else t("data.imported_one", what=what)
+        if report.skipped_rows:
+            flash += " " + (t("data.imported_skipped", skipped=report.skipped_rows)
+                            if report.skipped_rows > 1 else t("data.imported_skipped_one"))
+        st.session_state["data_flash"] = flash
         st.session_state["import_round"] += 1
         st.session_state.pop("import_report", None)
+        st.session_state.pop("import_table", None)
         st.rerun()
 
 

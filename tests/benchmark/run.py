@@ -1,7 +1,9 @@
-"""The benchmark of issue 6: page reruns, model functions, quick-entry saves, memory, browser, load.
+"""The benchmark of issue 6: page reruns, model functions, quick-entry saves, memory, browser, load;
+and import files of every shape (tests/benchmark/imports.py).
 
     make bench                      # 1x, 10x, 100x on SQLite and PostgreSQL, browser and load at 100x
     .venv/bin/python -m tests.benchmark.run --scales 1 10 --databases sqlite --reps 5
+    .venv/bin/python -m tests.benchmark.run --imports-only   # the import files alone, into the docs
 
 Every (database, scale) is generated and measured in processes of their own, so the peak memory
 is that of a process that serves the pages. Results: docs/performance.json and docs/performance.md.
@@ -537,6 +539,10 @@ def run_child(command: str, args: dict, out: Path) -> None:
         result = load(args["url"], args["sessions"], args["seconds"])
     elif command == "browser":
         result = browser_times(args["url"], args["passwords"])
+    elif command == "import_case":
+        from tests.benchmark.imports import measure_case
+
+        result = measure_case(args["path"], args["filename"], args["kind"])
     else:
         raise SystemExit(f"unknown step {command}")
     out.write_text(json.dumps(result, default=str))
@@ -569,6 +575,10 @@ def verdicts(results: dict) -> list[str]:
         for name, numbers in top.get("load", {}).items():
             if numbers.get("errors"):
                 lines.append(f"{kind}: {numbers['errors']} errors under load ({name})")
+    if "imports" in results:
+        from tests.benchmark import imports
+
+        lines += imports.verdicts(results["imports"]["cases"])
     return lines
 
 
@@ -679,9 +689,36 @@ def markdown(results: dict) -> str:
                 out.append(f"| {name} | {pause} | {spread(numbers)} | "
                            f"{numbers.get('reruns_per_second', '')} | {numbers['errors']} |")
             out.append("")
+    if "imports" in results:
+        from tests.benchmark import imports
+
+        out += imports.markdown(results["imports"]["cases"], results["imports"]["started"])
     failed = verdicts(results)
     out += ["## Targets", ""] + ([f"- Not met: {line}" for line in failed] or ["- Every target is met."])
     return "\n".join(out) + "\n"
+
+
+def measure_imports(names: list[str] | None = None) -> dict:
+    from tests.benchmark import imports
+
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")  # noqa: TID251
+    return {"started": f"{started} on {platform.machine()}, {os.cpu_count()} cores",
+            "cases": imports.run_cases(child, names)}
+
+
+def imports_only(out: Path, names: list[str] | None) -> None:
+    """The import files alone, put beside the last full run's figures in `out`."""
+    from tests.benchmark import imports
+
+    measured = measure_imports(names)
+    print("\n".join(imports.markdown(measured["cases"], measured["started"])))
+    if names:
+        return  # a quick look at some files is not written down
+    saved = out / "performance.json"
+    results = json.loads(saved.read_text())
+    results["imports"] = measured
+    saved.write_text(json.dumps(results, indent=1, default=str))
+    (out / "performance.md").write_text(markdown(results))
 
 
 def main() -> None:
@@ -693,6 +730,9 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=60)
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--no-load", action="store_true")
+    parser.add_argument("--imports-only", action="store_true",
+                        help="measure the import files alone and add them to the results in --out")
+    parser.add_argument("--import-cases", nargs="+", help="only these import files (a quick look)")
     parser.add_argument("--out", type=Path, default=DOCS)
     parser.add_argument("--child")
     parser.add_argument("--child-args")
@@ -703,6 +743,9 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("[bench] stopped"))
     if args.child:
         run_child(args.child, json.loads(args.child_args), args.child_out)
+        return
+    if args.imports_only:
+        imports_only(args.out, args.import_cases)
         return
     results = {
         # When the benchmark really ran, not the app's (settable) date.
@@ -737,6 +780,7 @@ def main() -> None:
                             "load", url=url, sessions=args.sessions, seconds=args.load_seconds
                         )
                 results["runs"][kind][str(scale)] = run
+    results["imports"] = measure_imports(args.import_cases)
     args.out.mkdir(exist_ok=True)
     (args.out / "performance.json").write_text(json.dumps(results, indent=1, default=str))
     (args.out / "performance.md").write_text(markdown(results))

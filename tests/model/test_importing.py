@@ -2,6 +2,10 @@
 
 import csv
 import io
+import itertools
+import re
+import zipfile
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -15,6 +19,7 @@ from model.tables import (
     AuditLog,
     Citizen,
     Company,
+    ComparisonGroup,
     FollowUp,
     HousingArea,
     Initiative,
@@ -221,7 +226,9 @@ def test_a_column_without_header_or_values_is_dropped_and_one_with_values_is_nam
     (b"", "tom.csv", "data.error_no_header"),
     (b"Fornavn;fornavn\nBo;Bo", "dobbelt.csv", "data.error_duplicate_header"),
     (b"Fornavn\n\x81\x8d", "ulaeselig.csv", "data.error_encoding"),
-    (b"Fornavn\n" + b"x" * 200_000, "kaempecelle.csv", "data.error_unreadable"),
+    (b"Fornavn\n" + b"x" * 200_000, "kaempelinje.csv", "data.error_line_too_long"),
+    (b"Fornavn\n" + b"x" * 100_001, "kaempecelle.csv", "data.error_cell_too_large"),
+    (b'Fornavn\n"' + b"x\n" * 80_000 + b'"', "kaempefelt.csv", "data.error_unreadable"),
 ])
 def test_read_table_refuses_bad_files(data, name, key):
     with pytest.raises(ValidationError) as refused:
@@ -250,6 +257,147 @@ def test_read_table_refuses_too_many_rows(monkeypatch):
     monkeypatch.setattr(importing, "MAX_IMPORT_ROWS", 2)
     with pytest.raises(ValidationError, match="data.error_too_many_rows"):
         table([["Fornavn"], ["A"], ["B"], ["C"]])
+
+
+def counted(monkeypatch, reader: str) -> list:
+    """The rows the named reader of importing hands on, counted as the table takes them."""
+    taken = []
+    original = getattr(importing, reader)
+
+    def counting(data, filename):
+        for row in original(data, filename):
+            taken.append(row)
+            yield row
+
+    monkeypatch.setattr(importing, reader, counting)
+    return taken
+
+
+def xlsx_with(rows: list[list[object]], sheet) -> bytes:
+    """An .xlsx file of `rows` whose sheet XML is rewritten by `sheet` (bytes -> bytes)."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(rows)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            target.writestr(info.filename,
+                            sheet(part) if info.filename == "xl/worksheets/sheet1.xml" else part)
+    return buffer.getvalue()
+
+
+def without_dimension(xml: bytes) -> bytes:
+    return re.sub(rb"<dimension [^>]*>", b"", xml)
+
+
+@pytest.mark.parametrize("file_type", ["csv", "xlsx"])
+def test_reading_stops_at_the_row_after_the_row_limit(monkeypatch, file_type):
+    monkeypatch.setattr(importing, "MAX_IMPORT_ROWS", 10)
+    rows = [["Fornavn", "Efternavn"], *[[f"Navn {i}", "Hansen"] for i in range(2000)]]
+    data = csv_bytes(rows) if file_type == "csv" else xlsx_bytes(rows)
+    taken = counted(monkeypatch, f"_{file_type}_rows")
+    with pytest.raises(ValidationError) as refused:
+        importing.read_table(data, f"mange.{file_type}")
+    assert (refused.value.key, refused.value.params) == ("data.error_too_many_rows", {"limit": "10"})
+    assert len(taken) == 1 + 11  # the header and the row past the limit, of 2,001 rows
+
+
+@pytest.mark.parametrize("endless, key", [
+    (itertools.repeat(["Aisha"]), "data.error_too_many_rows"),
+    (itertools.repeat([]), "data.error_too_many_blank_rows"),
+    (itertools.repeat([""] * 1000), "data.error_too_many_cells"),
+    (itertools.repeat(["x" * 4000, "y" * 4000]), "data.error_too_much_text"),
+])
+def test_a_table_without_end_is_refused_at_its_first_limit(endless, key):
+    with pytest.raises(ValidationError) as refused:
+        importing._table(itertools.chain([["Fornavn", "Efternavn"]], endless))
+    assert refused.value.key == key
+
+
+def test_content_beyond_the_column_limit_is_refused_and_empty_cells_after_it_do_not_count():
+    wide = [f"K{i}" for i in range(importing.MAX_IMPORT_COLUMNS + 1)]
+    with pytest.raises(ValidationError) as refused:
+        table([wide, ["x"]])
+    assert (refused.value.key, refused.value.params) == ("data.error_too_many_columns", {"limit": "100"})
+    frame = table([["Fornavn", *[""] * 300], ["Aisha", *[""] * 300]])
+    assert list(frame.columns) == ["Fornavn"]
+
+
+def long_cells(rows: list[list[object]], file_type: str) -> bytes:
+    """A file of `rows`; in an .xlsx file the long texts are written into the sheet's XML, as
+    openpyxl cuts a text at Excel's own limit of 32,767 characters."""
+    if file_type == "csv":
+        return csv_bytes(rows)
+    texts = {f"TEKST{r}X{c}": cell for r, row in enumerate(rows) for c, cell in enumerate(row)}
+    marked = [[f"TEKST{r}X{c}" for c in range(len(row))] for r, row in enumerate(rows)]
+
+    def unmark(xml: bytes) -> bytes:
+        for mark, text in texts.items():
+            xml = xml.replace(f">{mark}<".encode(), f">{text}<".encode())
+        return xml
+
+    return xlsx_with(marked, unmark)
+
+
+@pytest.mark.parametrize("file_type", ["csv", "xlsx"])
+def test_a_cell_over_the_cell_limit_is_refused_by_its_place(file_type):
+    longest = "x" * importing.MAX_CELL_CHARS
+    rows = [["Fornavn", "Ønsker"], ["Aisha", longest], ["Jonas", longest + "x"]]
+    with pytest.raises(ValidationError) as refused:
+        importing.read_table(long_cells(rows, file_type), f"lang.{file_type}")
+    assert (refused.value.key, refused.value.params) == (
+        "data.error_cell_too_large", {"cell": "B3", "length": "100.001", "limit": "100.000"})
+    frame = importing.read_table(long_cells(rows[:2], file_type), f"lang.{file_type}")
+    assert frame.loc[2].tolist() == ["Aisha", longest]
+
+
+def test_a_csv_line_too_long_to_be_a_row_is_refused_before_it_is_split():
+    data = b"Fornavn;Efternavn\n" + b"x;" * importing.MAX_LINE_CHARS + b"\n"
+    with pytest.raises(ValidationError) as refused:
+        importing.read_table(data, "bred.csv")
+    assert (refused.value.key, refused.value.params) == (
+        "data.error_line_too_long", {"line": 2, "limit": "130.000"})
+
+
+@pytest.mark.parametrize("stated", ["A1:A1", "A1:XFD1048576", "C5:D6"])
+def test_a_sheet_that_states_a_wrong_size_is_read_as_it_is(stated):
+    rows = [["Fornavn", "Efternavn"], ["Aisha", "Benali"], ["Jonas", "Madsen"]]
+    data = xlsx_with(rows, lambda xml: re.sub(rb'<dimension ref="[^"]+"',
+                                              f'<dimension ref="{stated}"'.encode(), xml))
+    frame = importing.read_table(data, "forkert.xlsx")
+    assert list(frame.columns) == ["Fornavn", "Efternavn"]
+    assert frame.values.tolist() == [["Aisha", "Benali"], ["Jonas", "Madsen"]]
+
+
+@pytest.mark.parametrize("limit, sheet, key", [
+    ("MAX_UNPACKED_BYTES", None, "data.error_xlsx_unpacked"),
+    ("MAX_WHOLE_PARTS_BYTES", None, "data.error_xlsx_whole_parts"),
+    ("MAX_ROW_XML_BYTES", None, "data.error_xlsx_row_too_large"),
+    ("MAX_UNSIZED_SHEET_BYTES", without_dimension, "data.error_xlsx_unsized"),
+])
+def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_parsed(monkeypatch, limit, sheet,
+                                                                          key):
+    rows = [["Fornavn", "Efternavn", "Ønsker"], *[[f"Navn {i}", "Hansen", "lager"] for i in range(200)],
+            ["Bo", "Holm", *[f"ønske {i}" for i in range(importing.MAX_IMPORT_COLUMNS - 2)]]]
+    data = xlsx_with(rows, sheet or (lambda xml: xml))
+    assert len(importing.read_table(data, "stor.xlsx")) == 201  # within the real limits
+    monkeypatch.setattr(importing, limit, 4000)
+
+    def never(*args, **kwargs):
+        raise AssertionError("the file was parsed")
+
+    monkeypatch.setattr(importing, "load_workbook", never)
+    with pytest.raises(ValidationError) as refused:
+        importing.read_table(data, "stor.xlsx")
+    assert refused.value.key == key
+
+
+def test_a_sheet_that_states_its_size_is_not_held_to_the_limit_of_one_that_does_not(monkeypatch):
+    rows = [["Fornavn"], *[[f"Navn {i}"] for i in range(200)]]
+    monkeypatch.setattr(importing, "MAX_UNSIZED_SHEET_BYTES", 4000)
+    assert len(importing.read_table(xlsx_bytes(rows), "med.xlsx")) == 200
+    with pytest.raises(ValidationError, match="data.error_xlsx_unsized"):
+        importing.read_table(xlsx_with(rows, without_dimension), "uden.xlsx")
+    assert len(importing.read_table(xlsx_with(rows[:20], without_dimension), "lille.xlsx")) == 19
 
 
 # --- citizens -----------------------------------------------------------------------------------
@@ -335,6 +483,10 @@ def test_citizens_meet_the_rules_of_the_citizen_form(engine, leader, cells, colu
     assert errors_of(importing.dry_run(engine, leader, "citizens", frame)) == [(2, column, key)]
 
 
+def duplicates_of(report) -> list[tuple[int, str, dict]]:
+    return list(zip(report.duplicates["row"], report.duplicates["key"], report.duplicates["params"]))
+
+
 def test_case_references_must_be_new_and_unique_in_the_file(engine, leader):
     add(engine, Citizen(first_name="Mette", last_name="Olsen", birth_year=1975, external_ref="J-1"))
     frame = table([["Fornavn", "Efternavn", "Fødselsår", "Sagsreference"],
@@ -342,11 +494,17 @@ def test_case_references_must_be_new_and_unique_in_the_file(engine, leader):
                    ["Jonas", "Madsen", "1991", "J-2"],
                    ["Ida", "Larsen", "1992", "J-2"],
                    ["Bo", "Hansen", "1993", "0101901234"]])
-    report = importing.dry_run(engine, leader, "citizens", frame)
+    report = importing.dry_run(engine, leader, "citizens", frame, skip_duplicates=False)
     assert errors_of(report) == [(2, "Sagsreference", "data.error_ref_exists"),
                                  (4, "Sagsreference", "data.error_duplicate_in_file"),
                                  (5, "Sagsreference", "error.cpr_in_text")]
     assert report.errors.loc[1, "params"] == {"first": 3}
+    # Skipped, the reference already there is a duplicate; two different rows of one reference
+    # are still an error: which of them is right only the file's author knows.
+    report = importing.dry_run(engine, leader, "citizens", frame, skip_duplicates=True)
+    assert errors_of(report) == [(4, "Sagsreference", "data.error_duplicate_in_file"),
+                                 (5, "Sagsreference", "error.cpr_in_text")]
+    assert duplicates_of(report) == [(2, "data.error_ref_exists", {"value": "J-1"})]
 
 
 def test_housing_area_and_initiative_are_found_by_name(engine, leader):
@@ -447,13 +605,20 @@ def test_cvr_numbers_must_be_valid_new_and_unique_within_the_file(engine, leader
                    ["Lageret", CVR_C],
                    ["Tastefejl ApS", "12345678"],
                    ["Kirkebjerg Lager A/S", ""]])
-    report = importing.dry_run(engine, leader, "companies", frame)
+    report = importing.dry_run(engine, leader, "companies", frame, skip_duplicates=False)
     assert errors_of(report) == [(4, "CVR", "data.error_duplicate_in_file"),
                                  (5, "CVR", "error.cvr_taken"),
-                                 (6, "CVR", "error.cvr_invalid"),
-                                 (7, "Virksomhed", "data.error_company_exists")]
+                                 (6, "CVR", "error.cvr_invalid")]
     assert report.errors["params"].tolist()[:2] == [
         {"first": 2}, {"cvr": CVR_C, "name": "Kirkebjerg Lager A/S"}]
+    # Nothing forbids two companies of one name: without a CVR number it is a duplicate to list,
+    # written when duplicates are not skipped.
+    assert duplicates_of(report) == [(7, "data.error_company_exists",
+                                      {"value": "Kirkebjerg Lager A/S"})]
+    report = importing.dry_run(engine, leader, "companies", frame, skip_duplicates=True)
+    assert errors_of(report) == [(4, "CVR", "data.error_duplicate_in_file"),
+                                 (6, "CVR", "error.cvr_invalid")]
+    assert [row for row, _key, _params in duplicates_of(report)] == [5, 7]
     assert count(engine, Company) == 1
 
 
@@ -550,9 +715,14 @@ def test_a_placement_already_there_or_twice_in_the_file_is_refused(engine, leade
                    ["J-101", CVR_A, "virksomhedspraktik", "01-10-2026"],
                    ["J-101", CVR_A, "løntilskud", "01-11-2026"],
                    ["J-101", CVR_A, "Løntilskud", "2026-11-01"]])
-    report = importing.dry_run(engine, leader, "placements", frame)
-    assert errors_of(report) == [(2, "Startdato", "data.error_placement_exists"),
-                                 (4, "Startdato", "data.error_duplicate_in_file")]
+    # Row 4 is row 3 written otherwise: the same placement twice is an error in the file.
+    report = importing.dry_run(engine, leader, "placements", frame, skip_duplicates=True)
+    assert errors_of(report) == [(4, "Startdato", "data.error_duplicate_in_file")]
+    assert duplicates_of(report) == [(2, "data.error_placement_exists", {})]
+    # Nothing forbids a placement twice: not skipped, the one already there is written again.
+    report = importing.dry_run(engine, leader, "placements", frame, skip_duplicates=False)
+    assert errors_of(report) == [(4, "Startdato", "data.error_duplicate_in_file")]
+    assert duplicates_of(report) == [(2, "data.error_placement_exists", {})]
 
 
 def test_placements_need_a_way_to_find_the_citizen_and_the_company(engine, leader, known):
@@ -602,9 +772,11 @@ def test_an_exported_placement_list_reads_back_as_the_same_placements(engine, le
                   start_date=date(THIS_YEAR, 6, 1), planned_end_date=date(THIS_YEAR, 8, 31)))
     exported = exporting.export_list(engine, leader, "placements", lang=lang)
     frame = importing.read_table(exporting.to_excel_bytes({"forløb": exported}), "forløb.xlsx")
-    report = importing.dry_run(engine, leader, "placements", frame)
+    report = importing.dry_run(engine, leader, "placements", frame, skip_duplicates=True)
     # Every row is recognised as a placement that is already there, nothing else is wrong.
-    assert sorted(report.errors["key"]) == ["data.error_placement_exists"] * 2
+    assert report.errors.empty
+    assert sorted(report.duplicates["key"]) == ["data.error_placement_exists"] * 2
+    assert (report.rows_ok, report.can_commit) == (0, False)
     assert len(report.ignored_columns) == 5  # number, actual end, status, result, consultant
 
 
@@ -616,9 +788,10 @@ def test_an_exported_company_list_reads_back_with_its_agreements(engine, leader,
     exported = exporting.export_list(engine, leader, "companies", lang=lang)
     assert exported.iloc[:, 7].tolist()[0] != "samarbejdsaftale"  # shown by its name
     frame = importing.read_table(exporting.to_csv_bytes(exported), "virksomheder.csv")
-    report = importing.dry_run(engine, leader, "companies", frame)
+    report = importing.dry_run(engine, leader, "companies", frame, skip_duplicates=True)
     # Both are recognised as companies already there; the agreement and the flag read back.
-    assert sorted(report.errors["key"]) == ["data.error_company_exists", "error.cvr_taken"]
+    assert report.errors.empty
+    assert sorted(report.duplicates["key"]) == ["data.error_company_exists", "error.cvr_taken"]
     with Session(engine) as session:
         for company in session.exec(select(Company)).all():
             session.delete(company)
@@ -785,3 +958,141 @@ def test_only_admins_and_leaders_import_staff_and_initiatives(engine, actor_fact
         importing.dry_run(engine, actor_factory(role), kind, frame)
     assert not importing.may_import(actor_factory(role), kind)
     assert importing.may_import(actor_factory("leader"), kind)
+
+
+# --- duplicates ---------------------------------------------------------------------------------
+
+@dataclass
+class DuplicateCase:
+    """A kind's record already there, and the file rows of it and of a new record."""
+
+    table: type
+    header: list[str]
+    there: list[object]
+    new: list[object]
+    key: str  # the reason given for the row already there
+    params: dict
+    column: str  # where it is refused when not skipped and only one may exist
+    unique: bool
+
+
+def duplicate_case(engine, kind: str) -> DuplicateCase:
+    if kind == "citizens":
+        add(engine, Citizen(first_name="Mette", last_name="Olsen", birth_year=1975, external_ref="J-1"))
+        return DuplicateCase(Citizen, ["Fornavn", "Efternavn", "Fødselsår", "Sagsreference"],
+                             ["Mette", "Olsen", "1975", "J-1"], ["Aisha", "Benali", "1990", "J-2"],
+                             "data.error_ref_exists", {"value": "J-1"}, "Sagsreference", True)
+    if kind == "companies":
+        add(engine, Company(name="Strandens Bageri ApS", cvr=CVR_A))
+        return DuplicateCase(Company, ["Virksomhed", "CVR"], ["Bageriet", CVR_A],
+                             ["Vestegnens VVS", CVR_B], "error.cvr_taken",
+                             {"cvr": CVR_A, "name": "Strandens Bageri ApS"}, "CVR", True)
+    if kind == "placements":
+        (citizen,) = add(engine, Citizen(first_name="Aisha", last_name="Benali", birth_year=1990,
+                                         external_ref="J-101"))
+        (company,) = add(engine, Company(name="Strandens Bageri ApS", cvr=CVR_A))
+        add(engine, Placement(citizen_id=citizen, company_id=company, kind="virksomhedspraktik",
+                              start_date=date(2026, 10, 1)))
+        return DuplicateCase(Placement, ["Sagsreference", "CVR", "Forløbstype", "Startdato"],
+                             ["J-101", CVR_A, "praktik", "01-10-2026"],
+                             ["J-101", CVR_A, "løntilskud", "01-11-2026"],
+                             "data.error_placement_exists", {}, "Startdato", False)
+    if kind == "comparison_groups":
+        (initiative,) = add(engine, Initiative(name="STV"))
+        add(engine, ComparisonGroup(initiative_id=initiative, label="Kontanthjælp", month=6, n=100,
+                                    reached=30))
+        return DuplicateCase(ComparisonGroup, ["initiative", "label", "month", "n", "reached"],
+                             ["STV", "kontanthjælp", "6", "100", "30"], ["STV", "Dagpenge", "6", "80", "40"],
+                             "error.comparison_exists", {}, "label", True)
+    if kind == "staff":
+        (team,) = add(engine, Team(name="Jobteam Nord"))
+        add(engine, Staff(name="Sanne Ibsen", initials="SI", role="consultant", team_id=team))
+        return DuplicateCase(Staff, STAFF_DA, ["Sanne Ibsen", "", "jobkonsulent", "Jobteam Nord", ""],
+                             ["Bo Holm", "", "mentor", "Jobteam Nord", ""], "data.error_staff_exists",
+                             {"value": "Sanne Ibsen"}, "Navn", True)
+    add(engine, Initiative(name="STV"))
+    return DuplicateCase(Initiative, ["Navn"], ["stv"], ["Jobløft"], "data.error_initiative_exists",
+                         {"value": "stv"}, "Navn", True)
+
+
+ISSUE_FILE = [["Fornavn", "Efternavn", "Fødselsår"], ["Aisha", "Benali", "1990"],
+              ["Aisha", "Benali", "1990"], ["aisha ", "BENALI", " 1990"]]
+
+
+def test_identical_rows_of_a_file_are_listed_and_skipped(engine, leader):
+    frame = table(ISSUE_FILE)
+    report = importing.dry_run(engine, leader, "citizens", frame, skip_duplicates=True)
+    assert duplicates_of(report) == [(3, "data.duplicate_same_row", {"first": 2}),
+                                     (4, "data.duplicate_same_row", {"first": 2})]
+    assert (report.total_rows, report.rows_ok, report.bad_rows, report.skipped_rows,
+            report.can_commit) == (3, 1, 0, 2, True)
+    assert importing.commit_import(engine, leader, "citizens", frame, skip_duplicates=True) == 1
+    assert count(engine, Citizen) == 1
+    assert imports_logged(engine) == ["count=1 skipped=2"]
+
+
+def test_identical_rows_are_written_when_not_skipped_and_nothing_forbids_it(engine, leader):
+    frame = table(ISSUE_FILE)
+    report = importing.dry_run(engine, leader, "citizens", frame, skip_duplicates=False)
+    # Still listed, so nobody is surprised by three citizens of one name.
+    assert [row for row, _key, _params in duplicates_of(report)] == [3, 4]
+    assert (report.rows_ok, report.skipped_rows, report.can_commit) == (3, 0, True)
+    assert importing.commit_import(engine, leader, "citizens", frame, skip_duplicates=False) == 3
+    assert count(engine, Citizen) == 3
+    assert imports_logged(engine) == ["count=3"]
+
+
+@pytest.mark.parametrize("kind", importing.KINDS)
+def test_a_record_already_there_and_a_row_twice_are_listed_and_skipped(engine, admin_actor, kind):
+    case = duplicate_case(engine, kind)
+    frame = table([case.header, case.there, case.new, case.new])
+    before = count(engine, case.table)
+    report = importing.dry_run(engine, admin_actor, kind, frame, skip_duplicates=True)
+    assert report.errors.empty, report.errors
+    assert duplicates_of(report) == [(2, case.key, case.params),
+                                     (4, "data.duplicate_same_row", {"first": 3})]
+    assert (report.rows_ok, report.skipped_rows, report.can_commit) == (1, 2, True)
+    assert importing.commit_import(engine, admin_actor, kind, frame, skip_duplicates=True) == 1
+    assert count(engine, case.table) == before + 1
+
+
+@pytest.mark.parametrize("kind", importing.KINDS)
+def test_duplicates_not_skipped_are_refused_where_only_one_may_exist_else_written(engine, admin_actor,
+                                                                                kind):
+    case = duplicate_case(engine, kind)
+    frame = table([case.header, case.there, case.new, case.new])
+    before = count(engine, case.table)
+    report = importing.dry_run(engine, admin_actor, kind, frame, skip_duplicates=False)
+    if case.unique:
+        assert errors_of(report) == [(2, case.column, case.key),
+                                     (4, case.column, "data.error_duplicate_in_file")]
+        with pytest.raises(ValidationError, match="data.error_not_clean"):
+            importing.commit_import(engine, admin_actor, kind, frame, skip_duplicates=False)
+        assert count(engine, case.table) == before
+    else:
+        assert report.errors.empty
+        assert [row for row, _key, _params in duplicates_of(report)] == [2, 4]
+        assert importing.commit_import(engine, admin_actor, kind, frame, skip_duplicates=False) == 3
+        assert count(engine, case.table) == before + 3
+
+
+def test_a_file_of_nothing_but_duplicates_has_nothing_to_import(engine, leader):
+    add(engine, Initiative(name="STV"))
+    frame = table([["Navn"], ["STV"], ["stv"]])
+    report = importing.dry_run(engine, leader, "initiatives", frame, skip_duplicates=True)
+    assert [row for row, _key, _params in duplicates_of(report)] == [2, 3]
+    assert (report.rows_ok, report.can_commit) == (0, False)
+    with pytest.raises(ValidationError, match="data.error_only_duplicates"):
+        importing.commit_import(engine, leader, "initiatives", frame, skip_duplicates=True)
+    assert count(engine, Initiative) == 1
+    assert imports_logged(engine) == []
+
+
+def test_a_row_with_an_error_is_never_listed_as_a_duplicate(engine, leader):
+    frame = table([["Fornavn", "Efternavn", "Fødselsår", "Bemærkning"],
+                   ["Aisha", "Benali", "1990", "cpr 010190-1234"],
+                   ["Aisha", "Benali", "1990", "cpr 010190-1234"]])
+    report = importing.dry_run(engine, leader, "citizens", frame, skip_duplicates=True)
+    assert report.duplicates.empty
+    assert errors_of(report) == [(2, "Bemærkning", "error.cpr_in_text"),
+                                 (3, "Bemærkning", "error.cpr_in_text")]

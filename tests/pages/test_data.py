@@ -32,8 +32,8 @@ def upload(at, name: str, data: bytes, mime: str = CSV):
 
 
 def errors_table(at) -> list[list]:
-    # AppTest does not expose a dataframe's key; the import tab shows only this one.
-    (table,) = at.dataframe
+    # AppTest does not expose a dataframe's key: the errors are the table with a reason column.
+    (table,) = [table for table in at.dataframe if table.value.columns[-1] in ("Fejl", "Error")]
     return table.value.values.tolist()
 
 
@@ -57,7 +57,7 @@ def test_a_file_with_bad_rows_lists_each_with_column_and_reason_and_cannot_be_im
     assert not at.exception
     assert "3 af 4 rækker har fejl. Ret dem i filen, og indlæs den igen. Intet er gemt." in \
         at.error[0].value
-    assert [(m.label, m.value) for m in at.metric] == [("Rækker i orden", "1"),
+    assert [(m.label, m.value) for m in at.metric] == [("Rækker i orden", "1"), ("Dubletter", "0"),
                                                        ("Rækker med fejl", "3")]
     assert errors_table(at) == [
         [3, "Fornavn", "Skal udfyldes."],
@@ -115,6 +115,101 @@ def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(app_db):
     at = upload(app_as(app_db, "leder", DATA), "stor.csv", too_big)
     assert at.error[0].value == "Filen fylder 10,1 MB; grænsen er 10,0 MB. Del den op i mindre filer."
     assert "import_commit" not in [button.key for button in at.button]
+
+
+def test_the_limits_are_stated_before_the_upload_and_the_uploader_lets_a_file_over_them_through(app_db):
+    at = app_as(app_db, "leder", DATA)
+    assert "Højst 10 MB og 50.000 rækker pr. fil. Del en større fil op i flere." in page_text(at)
+    # Up to twice the limit a file reaches the page, which refuses it in the user's language; the
+    # browser refuses a larger one before it is sent.
+    (uploader,) = at.file_uploader
+    assert uploader.proto.max_upload_size_mb == 2 * importing.MAX_IMPORT_BYTES // 1024 // 1024
+    at.session_state["lang"] = "en"
+    assert "At most 10 MB and 50,000 rows per file." in page_text(at.run())
+
+
+def test_a_file_over_the_row_limit_is_refused_with_a_clear_message(app_db, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_IMPORT_ROWS", 3)
+    rows = "".join(f"Navn{i};Import;1990\n" for i in range(10))
+    at = upload(app_as(app_db, "leder", DATA), "mange.csv", f"Fornavn;Efternavn;Fødselsår\n{rows}".encode())
+    assert at.error[0].value == "Filen har over 3 rækker. Del den op i mindre filer."
+    assert "import_commit" not in [button.key for button in at.button]
+
+
+def test_a_file_is_read_once_however_often_the_page_reruns(app_db, monkeypatch):
+    calls = []
+    read_table = importing.read_table
+
+    def counting(data, filename):
+        calls.append(filename)
+        return read_table(data, filename)
+
+    monkeypatch.setattr(importing, "read_table", counting)
+    at = upload(app_as(app_db, "leder", DATA), "borgere.csv", CLEAN)
+    at.checkbox(key="import_skip_duplicates").uncheck().run()
+    at.run()
+    assert at.success[0].value == "Alle 2 rækker er i orden og kan importeres."
+    assert calls == ["borgere.csv"]
+    # A refused file too: it is not read again on every rerun while it stays in the uploader.
+    at = upload(at, "stor.csv", b"Fornavn\n" + b"x" * importing.MAX_IMPORT_BYTES)
+    at.run()
+    at.run()
+    assert "Filen fylder 10,1 MB" in at.error[0].value
+    assert calls == ["borgere.csv", "stor.csv"]
+
+
+# --- Duplicates ------------------------------------------------------------------------------------
+
+TWICE = "Fornavn;Efternavn;Fødselsår\nAisha;Dublet;1990\nAisha;Dublet;1990\naisha;dublet;1990\n".encode()
+
+
+def duplicates_table(at) -> list[list]:
+    (table,) = [table for table in at.dataframe if table.value.columns[-1] == "Hvorfor"]
+    return table.value.values.tolist()
+
+
+def test_identical_rows_are_listed_and_skipped_by_default(app_db):
+    before = count(app_db, Citizen)
+    at = upload(app_as(app_db, "leder", DATA), "borgere.csv", TWICE)
+    assert at.checkbox(key="import_skip_duplicates").value is True
+    assert [(m.label, m.value) for m in at.metric] == [("Rækker i orden", "1"), ("Dubletter", "2"),
+                                                       ("Rækker med fejl", "0")]
+    assert at.warning[0].value == "2 rækker er dubletter og springes over:"
+    assert duplicates_table(at) == [[3, "Magen til række 2."], [4, "Magen til række 2."]]
+    assert at.success[0].value == "Rækker, der kan importeres: 1. Dubletter, der springes over: 2."
+    at.button(key="import_commit").click().run()
+    assert at.success[0].value == \
+        "Importen er gemt: 1 række (borgere). 2 dubletter er sprunget over."
+    assert count(app_db, Citizen) == before + 1
+
+
+def test_duplicates_are_imported_when_not_skipped(app_db):
+    before = count(app_db, Citizen)
+    at = upload(app_as(app_db, "leder", DATA), "borgere.csv", TWICE)
+    at.checkbox(key="import_skip_duplicates").uncheck().run()
+    assert at.warning[0].value == "2 rækker er dubletter og importeres alligevel:"
+    assert at.success[0].value == "Alle 3 rækker er i orden og kan importeres."
+    at.button(key="import_commit").click().run()
+    assert at.success[0].value == "Importen er gemt: 3 rækker (borgere)."
+    assert count(app_db, Citizen, func.lower(Citizen.last_name) == "dublet") == 3
+    assert count(app_db, Citizen) == before + 3
+
+
+def test_a_company_already_there_is_a_duplicate_and_refused_when_not_skipped(app_db):
+    with Session(app_db) as session:
+        name, cvr = session.exec(select(Company.name, Company.cvr).where(Company.cvr.is_not(None))).first()
+    at = app_as(app_db, "leder", DATA)
+    at.radio(key="import_kind").set_value("companies").run()
+    at = upload(at, "virksomheder.csv", f"Virksomhed;CVR\nNyt navn;{cvr}\n".encode())
+    assert at.warning[0].value == "1 række er en dublet og springes over:"
+    assert duplicates_table(at) == [[2, f"CVR-nummeret {cvr} er allerede registreret på {name}."]]
+    assert at.info[0].value == "Alle rækker er dubletter, så der er intet at importere."
+    assert at.button(key="import_commit").disabled
+    at.checkbox(key="import_skip_duplicates").uncheck().run()
+    # A CVR number is one company's: not skipped, the row is an error and nothing can be imported.
+    assert errors_table(at) == [[2, "CVR", f"CVR-nummeret {cvr} er allerede registreret på {name}."]]
+    assert at.button(key="import_commit").disabled
+    assert count(app_db, Company, Company.cvr == cvr) == 1
 
 
 def test_unknown_columns_are_named_as_not_imported(app_db):
@@ -205,8 +300,11 @@ def test_a_leader_imports_initiatives_and_sees_no_team_creation(app_db):
     at = upload(at, "indsatser.csv", "Navn;Startdato;Slutdato;Finansieret af\n"
                                      "Jobløft Nord;01-03-2026;28-02-2028;Boligselskabet\n"
                                      "STV;;;\n".encode())
-    assert errors_table(at) == [[3, "Navn", "Indsatsen «STV» findes allerede."]]
+    assert duplicates_table(at) == [[3, "Indsatsen «STV» findes allerede."]]
     assert count(app_db, Initiative, Initiative.name == "Jobløft Nord") == 0
+    at.button(key="import_commit").click().run()
+    assert "Importen er gemt: 1 række (indsatser). 1 dublet er sprunget over." in page_text(at)
+    assert count(app_db, Initiative, Initiative.name == "Jobløft Nord") == 1
 
 
 def test_the_import_offers_only_what_the_role_may_import(app_db):
