@@ -695,14 +695,20 @@ def people_table(frame: pd.DataFrame, columns: dict[str, str], settings: Setting
 
 def marked_as_text(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The columns holding "for få" beside numbers as text throughout, the numbers written the
-    way `lang` writes them, for a page's table (a column has one type there)."""
+    way `lang` writes them, for a page's table (a column has one type there); a column where
+    nothing is hidden goes back to numbers."""
     shown = table.copy()
     for column in shown.columns:
         values = shown[column]
-        if values.dtype == object and values.map(lambda v: isinstance(v, str)).any() and \
-                values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).any():
+        if values.dtype != object:
+            continue
+        text = values.map(lambda v: isinstance(v, str))
+        numbers = values.map(lambda v: pd.api.types.is_number(v) and not isinstance(v, bool))
+        if text.any() and numbers.any():
             shown[column] = values.map(lambda v: "" if _missing(v) else v if isinstance(v, str)
                                        else number(v, lang) if isinstance(v, float) else str(v))
+        elif numbers.any():  # nothing hidden here: numbers, which the page writes in `lang`
+            shown[column] = pd.to_numeric(values)
     return shown
 
 
