@@ -183,13 +183,14 @@ def page_text(at) -> str:
 
 # Test files whose outcome depends on today's date (sprint lifecycle, the demo's week, plans on
 # working days, goals and week figures). `make test` runs them once more at another date.
+# (test_plan_week.py is not among them: its server sets its own Monday.)
 CALENDAR_FILES = {
     "test_clock.py", "test_sprints.py", "test_demo.py", "test_goals.py", "test_overview.py",
     "test_event_dates.py", "test_workdays.py", "test_placements.py", "test_quick.py",
     "test_people.py", "test_areas.py", "test_results.py",
     "test_sprinttavle.py", "test_moedeskaerm.py", "test_overblik.py", "test_maal.py",
     "test_hurtig_registrering.py", "test_forloeb.py", "test_borgere.py",
-    "test_plan_week.py", "test_sprint_week.py", "test_meeting_screen.py",
+    "test_sprint_week.py", "test_meeting_screen.py",
 }
 
 
