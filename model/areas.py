@@ -390,26 +390,26 @@ def shown_tags(tags: pd.DataFrame, *, min_size: int | None = None) -> stats.Supp
     return stats.hide(tags, hidden)
 
 
-def shown_training_needs(needs: pd.DataFrame, *, min_size: int | None = None) -> stats.Suppressed:
-    """training_needs with each industry as [lacking, not | wishing]; the share goes with the
-    lacking."""
+def _shown_part_of_whole(frame: pd.DataFrame, part: str, whole: str, share: str,
+                         min_size: int | None) -> stats.Suppressed:
+    """`frame` with each row as [part, the rest | whole]; the share goes with the part."""
     min_size = results.min_group_size() if min_size is None else min_size
-    mask = _part_of_whole(needs["lacking"], needs["wishing"], min_size)
-    hidden = stats.nothing_hidden(needs)
-    hidden["wishing"], hidden["lacking"], hidden["share_lacking"] = \
-        mask["whole"], mask["part"], mask["part"]
-    return stats.hide(needs, hidden)
+    mask = _part_of_whole(frame[part], frame[whole], min_size)
+    hidden = stats.nothing_hidden(frame)
+    hidden[whole] = mask["whole"]
+    hidden[part] = hidden[share] = mask["part"]
+    return stats.hide(frame, hidden)
+
+
+def shown_training_needs(needs: pd.DataFrame, *, min_size: int | None = None) -> stats.Suppressed:
+    """training_needs with each industry as [lacking, not | wishing]."""
+    return _shown_part_of_whole(needs, "lacking", "wishing", "share_lacking", min_size)
 
 
 def shown_area_figures(figures: pd.DataFrame, *, min_size: int | None = None) -> stats.Suppressed:
-    """area_figures with each period as [unemployed, not | residents]; the rate goes with the
-    unemployed."""
-    min_size = results.min_group_size() if min_size is None else min_size
-    mask = _part_of_whole(figures["unemployed"], figures["working_age_residents"], min_size)
-    hidden = stats.nothing_hidden(figures)
-    hidden["working_age_residents"] = mask["whole"]
-    hidden["unemployed"] = hidden["unemployment_rate"] = mask["part"]
-    return stats.hide(figures, hidden)
+    """area_figures with each period as [unemployed, not | residents]."""
+    return _shown_part_of_whole(figures, "unemployed", "working_age_residents",
+                                "unemployment_rate", min_size)
 
 
 def shown_latest_unemployment(latest: dict | None, *, min_size: int | None = None) -> dict | None:
