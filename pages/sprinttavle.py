@@ -230,9 +230,9 @@ def card_view(card) -> None:
             days = t("board.card_day")
         else:
             days = t("board.card_days", days=card.days_in_stage)
-        lines = [f"{days} · {card.company}" if card.company else days]
+        lines = [f"{days} · {ui.escape(card.company)}" if card.company else days]
         if card.stage == "parked" and card.park_reason:
-            lines.append(card.park_reason)
+            lines.append(ui.escape(card.park_reason))
         st.caption("  \n".join(lines))
         if card.stale:
             st.markdown(f":orange[:material/schedule: {t('board.stale', days=card.days_in_stage)}]")

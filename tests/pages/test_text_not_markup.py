@@ -24,6 +24,7 @@ from model.tables import (
     SprintCard,
     Team,
 )
+from tests import demo_week
 from tests.conftest import app_as, demo_actor
 
 # What a careless or hostile user could type: an image (the browser fetches it), a link, bold,
@@ -48,7 +49,15 @@ LABELLED = ("button", "checkbox", "toggle", "radio", "expander", "tabs", "metric
 
 @pytest.fixture
 def poisoned(app_db, running_week):
-    """The demo with the markup appended to every typed field, and to citizens' first names."""
+    """The demo with the markup appended to every typed field, and to citizens' first names; on
+    any day a card of the week is with a company and one is parked with a reason."""
+    card = demo_week.dialogue_card(app_db)
+    with Session(app_db) as session:
+        parked = session.exec(select(SprintCard).where(
+            SprintCard.sprint_id == int(session.get(SprintCard, int(card.card_id)).sprint_id),
+            SprintCard.id != int(card.card_id))).first()
+        parked.stage, parked.park_reason = "parked", "Syg i denne uge"
+        session.commit()
     with Session(app_db) as session:
         for table, column in TYPED:
             field = getattr(table, column)
