@@ -44,6 +44,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "partnership.read": STAFF_ROLES,
     "partnership.write": frozenset({"admin", "leader"}),
     "account.admin": frozenset({"admin"}),
+    # A leader pairs a TV with their team's meeting screen (model/sessions.py).
+    "tv.pair": frozenset({"admin", "leader"}),
     "team.edit": frozenset({"admin"}),
     # Leaders only for their own team's consultants, caseworkers and mentors (model/staffing.py).
     "staff.edit": frozenset({"admin", "leader"}),
@@ -71,6 +73,7 @@ PAGES: dict[str, frozenset[str]] = {
     "partnerskaber": STAFF_ROLES,
     "administration": frozenset({"admin", "leader"}),
     "persondata": frozenset({"admin", "leader"}),
+    "konto": STAFF_ROLES,
 }
 
 

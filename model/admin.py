@@ -18,12 +18,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from model import audit, auth, metrics
+from model import audit, auth, metrics, paging, sessions
 from model.access import ALL_ROLES, Actor, require
 from model.db import write_session
 from model.errors import ValidationError
 from model.people import check_free_text
 from model.tables import AppUser, AuditLog, Staff, Team, utcnow
+from model.validation import check_date
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,59}")
 MAX_OIDC_SUB = 255
@@ -32,6 +33,7 @@ MAX_PAGE_SIZE = 500
 EXPORT_LIMIT = 20_000
 MAX_SAMPLE = 500
 SEED_LIMIT = 1_000_000  # six digits: easy to read out and to find in the log
+MAX_ROW_ID = 2_147_483_647  # the largest id a row can have (a PostgreSQL integer)
 
 ACCOUNT_COLUMNS = ["id", "username", "role", "staff", "team", "login", "active", "locked",
                    "locked_until", "must_change_password", "failed_logins", "last_login_at"]
@@ -149,6 +151,8 @@ def set_active(engine: Engine, actor: Actor, user_id: int, *, active: bool) -> N
             # The staff member has left (model/staffing.py deactivated both): them first.
             raise ValidationError("error.account_staff_inactive", name=staff.name)
         user.active = active
+        if not active:
+            sessions.end_all(session, user_id, "inactive")
         audit.log(session, actor, "reactivate" if active else "deactivate", "app_user", user_id)
         session.commit()
 
@@ -163,6 +167,7 @@ def reset_password(engine: Engine, actor: Actor, user_id: int) -> str:
         user.password_hash = auth.hash_password(password)
         user.must_change_password = True
         user.failed_logins, user.locked_until = 0, None
+        sessions.end_all(session, user_id, "password")
         audit.log(session, actor, "reset_password", "app_user", user_id)
         session.commit()
     return password
@@ -201,9 +206,19 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=metrics.LOCAL_TZ).astimezone(UTC)
 
 
-def _where(stmt, criteria: LogFilter):
+def _check(criteria: LogFilter) -> None:
+    """The period within the dates the app takes (validation.check_date), start before end, and
+    a row id an id can be; each refusal names the range."""
+    check_date(criteria.start)
+    check_date(criteria.end)
     if criteria.start and criteria.end and criteria.start > criteria.end:
         raise ValidationError("error.log_period")
+    if criteria.row_id is not None and not 1 <= criteria.row_id <= MAX_ROW_ID:
+        raise ValidationError("error.log_row_id", high=MAX_ROW_ID)
+
+
+def _where(stmt, criteria: LogFilter):
+    _check(criteria)
     if criteria.start:
         stmt = stmt.where(AuditLog.at >= _day_start(criteria.start))
     if criteria.end:
@@ -233,11 +248,14 @@ def _frame(rows) -> pd.DataFrame:
 def log_entries(engine: Engine, actor: Actor, criteria: LogFilter, *, page: int = 1,
                 page_size: int = PAGE_SIZE) -> tuple[pd.DataFrame, int]:
     """One page of the matching entries, newest first, and how many match in all (both in SQL).
-    Looking at the log is logged too."""
+    Looking at the log is logged too; a page the matches do not fill is refused, naming the pages."""
     require(actor, "audit.read")
-    page, page_size = max(1, int(page)), min(max(1, int(page_size)), MAX_PAGE_SIZE)
+    page, page_size = int(page), min(max(1, int(page_size)), MAX_PAGE_SIZE)
     with write_session(engine) as session:
         total = session.scalar(_where(select(func.count(AuditLog.id)), criteria))
+        pages = paging.page_count(total, page_size)
+        if not 1 <= page <= pages:
+            raise ValidationError("error.log_page", pages=pages)
         rows = session.execute(
             _where(_entries(), criteria).order_by(AuditLog.at.desc(), AuditLog.id.desc())
             .limit(page_size).offset((page - 1) * page_size)).all()

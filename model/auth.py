@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -15,7 +16,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from model import audit
+from model import audit, sessions
 from model.access import ALL_ROLES, Actor, require
 from model.db import write_session
 from model.errors import UserError, ValidationError
@@ -193,6 +194,18 @@ def _source_failed(session: Session, sender: LoginSource | None, now: datetime) 
     return None
 
 
+def client_address(headers: Mapping[str, str], peer: str | None) -> str | None:
+    """Where a request comes from: the connection's address, or behind a proxy the header it sets
+    (JOBTAVLEN_CLIENT_ADDRESS_HEADER, e.g. X-Real-IP; of X-Forwarded-For the proxy's last entry).
+    `headers` is looked up case-insensitively by the caller's mapping."""
+    header = os.environ.get("JOBTAVLEN_CLIENT_ADDRESS_HEADER", "").strip()
+    if header:
+        value = (headers.get(header) or "").split(",")[-1].strip()
+        if value:
+            return value[:64]
+    return peer[:64] if isinstance(peer, str) and peer else None
+
+
 def authenticate(engine: Engine, username: str, password: str, *, source: str | None = None,
                  now: datetime | None = None) -> Actor | None:
     """Check a local login from the address `source`; log success and failure; return the actor
@@ -318,6 +331,8 @@ def change_password(engine: Engine, actor: Actor, *, new_password: str, confirma
             raise ValidationError("error.password_unchanged")
         user.password_hash = hash_password(new_password)
         user.must_change_password = False
+        # Every other browser signed in as this user is signed out; this one stays.
+        sessions.end_all(session, user.id, "password", keep=actor.extra.get("session_id"))
         audit.log(session, actor, "password_changed", "app_user", user.id)
         session.commit()
 

@@ -31,7 +31,7 @@ from model.tables import DataGeneration
 
 # Tables whose writes change no aggregate: the log, sign-in bookkeeping and the stamp itself.
 UNTRACKED = frozenset({"audit_log", "audit_log_purge", "app_user", "login_source",
-                       "data_generation"})
+                       "data_generation", "user_session", "screen_link"})
 MAX_ENTRIES = 256
 CHANGED = "jobtavlen_data_changed"
 
@@ -74,7 +74,8 @@ def bump(session_or_connection) -> None:
 
 
 def stamp(engine: Engine) -> int | None:
-    """The current data stamp, or None when the database has none (then nothing is cached)."""
+    """The current data stamp, or None when the database has none (then nothing is cached).
+    One small query, never cached: open boards ask it every few seconds (pages/ui/live.py)."""
     with engine.connect() as connection:
         return connection.execute(
             select(DataGeneration.stamp).where(DataGeneration.id == 1)).scalar()

@@ -16,7 +16,7 @@ LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 
 # One module per area under model/texts/, each with DA and EN dicts; keys never repeat.
 SECTIONS = ("frame", "sprints", "citizens", "companies", "placements", "data", "quick", "goals",
-            "results", "areas", "matching", "admin", "privacy", "trust")
+            "results", "areas", "matching", "admin", "privacy", "trust", "sessions")
 
 
 def _merge() -> dict[str, dict[str, str]]:

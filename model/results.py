@@ -114,6 +114,10 @@ def default_filter(today: date) -> Filter:
 
 
 def check_filter(flt: Filter) -> Filter:
+    """The period lies within the dates the app takes (validation.check_date names them) and does
+    not end before it starts; it may reach past today (what has not happened counts nothing)."""
+    validation.check_date(flt.start, required=True)
+    validation.check_date(flt.end, required=True)
     if flt.end < flt.start:
         raise ValidationError("error.results_period")
     if flt.kind is not None and flt.kind not in PLACEMENT_KINDS:

@@ -32,8 +32,9 @@ def _whole_id(value: object) -> int | None:
 
 
 def _sees_every_team(actor: Actor) -> bool:
-    # Mirrors the sprints' visibility: leaders and admins, and the read-only screen account.
-    return actor.sees_all_teams or actor.role == "screen"
+    # Mirrors the sprints' visibility: leaders and admins, and the read-only screen account
+    # (a screen paired with one team: that team's only).
+    return actor.sees_all_teams or (actor.role == "screen" and not actor.extra.get("paired"))
 
 
 def visible_team(engine: Engine, actor: Actor, team_id: int | None) -> tuple[int, str] | None:

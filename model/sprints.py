@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import delete, func, update
@@ -48,6 +48,8 @@ STALE_DAYS = 2
 MAX_FOCUS = 500
 MAX_STAGE_NAME = 40
 MAX_PARK_REASON = 500
+# How long a move's confirmation offers "Fortryd" (undo_move checks it by the app's clock).
+UNDO_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,9 @@ class SprintResult:
 
 
 def _visible(actor: Actor, stmt):
-    """Limit a sprint query to the actor's team unless the role sees all teams; staff without a
-    team see only sprints of no team."""
-    if actor.sees_all_teams or actor.role == "screen":
+    """Limit a sprint query to the actor's team unless the role sees all teams (the screen account
+    too, but a paired screen only its team's); staff without a team see only sprints of no team."""
+    if actor.sees_all_teams or (actor.role == "screen" and not actor.extra.get("paired")):
         return stmt
     if actor.team_id is None:
         return stmt.where(Sprint.team_id.is_(None))
@@ -369,8 +371,9 @@ def add_new_citizen_card(engine: Engine, actor: Actor, sprint_id: int, *, consul
 
 def move_card(engine: Engine, actor: Actor, card_id: int, to_stage: str, *,
               expected_version: int, park_reason: str = "", company_id: int | None = None,
-              now: datetime | None = None) -> int:
+              now: datetime | None = None, undo: bool = False) -> int:
     """Move a card to a stage and write its stage_change; refused if someone moved it first.
+    `undo`: the move takes back the actor's last one (see undo_move), and the log says so.
 
     Returns the card's new version.
     """
@@ -405,9 +408,45 @@ def move_card(engine: Engine, actor: Actor, card_id: int, to_stage: str, *,
         session.add(StageChange(card_id=card_id, from_stage=from_stage, to_stage=to_stage,
                                 changed_at=now, changed_by=actor.staff_id))
         audit.log(session, actor, "move", "sprint_card", card_id,
-                  detail=f"{from_stage}->{to_stage}")
+                  detail=f"{from_stage}->{to_stage}" + (" (undo)" if undo else ""))
         session.commit()
         return expected_version + 1
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # stored as UTC
+
+
+def undo_move(engine: Engine, actor: Actor, card_id: int, *, expected_version: int,
+              park_reason: str = "", now: datetime | None = None) -> int:
+    """Fortryd: move the card back to where the actor's own last move took it from, within
+    UNDO_SECONDS of that move (by the app's clock) and only while the card is still at the version
+    that move left (`expected_version`). Itself a move through move_card: version-checked, with
+    its stage_change and log row. `park_reason`: the reason to restore when the move left
+    "Ikke denne gang" (a card leaving it keeps no reason). Returns the card's new version.
+    """
+    require(actor, "card.move")
+    now = now or utcnow()
+    with Session(engine) as session:
+        card = session.get(SprintCard, card_id)
+        if card is None or session.exec(_visible(actor, select(Sprint.id).where(
+                Sprint.id == card.sprint_id))).first() is None:
+            raise ValidationError("error.not_found")
+        last = session.exec(select(StageChange).where(StageChange.card_id == card_id)
+                            .order_by(StageChange.id.desc())).first()
+    if card.version != expected_version:
+        raise StaleVersion("error.undo_changed_since")
+    if last is None or last.from_stage is None or actor.staff_id is None \
+            or last.changed_by != actor.staff_id:
+        raise ValidationError("error.undo_not_own")
+    if now - _as_utc(last.changed_at) > timedelta(seconds=UNDO_SECONDS):
+        raise ValidationError("error.undo_too_late", seconds=UNDO_SECONDS)
+    try:
+        return move_card(engine, actor, card_id, last.from_stage,
+                         expected_version=expected_version, now=now, undo=True,
+                         park_reason=park_reason if last.from_stage == "parked" else "")
+    except StaleVersion:  # moved by someone between the check and the move
+        raise StaleVersion("error.undo_changed_since") from None
 
 
 def set_card_company(engine: Engine, actor: Actor, card_id: int, company_id: int | None,
@@ -574,7 +613,8 @@ def agenda(engine: Engine, actor: Actor, sprint_id: int) -> pd.DataFrame:
 
 def _as_day(value: object) -> date | None:
     """A programme day as the editor hands it back: a date, a moment, a Timestamp, or text
-    (ISO "2027-09-27" from an editor whose column held no dates yet, or Danish "27-09-2027")."""
+    (ISO "2027-09-27" from an editor whose column held no dates yet, or Danish "27-09-2027");
+    None when there is none or it cannot be read."""
     if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
         return None
     if isinstance(value, (pd.Timestamp, datetime)):
@@ -589,7 +629,7 @@ def _as_day(value: object) -> date | None:
             return datetime.strptime(text[:10], pattern).date()
         except ValueError:
             continue
-    raise ValidationError("error.agenda_day_outside")
+    return None
 
 
 def programme_stamp(items: pd.DataFrame) -> str:
@@ -629,7 +669,8 @@ def _clean_agenda(sprint: Sprint, items: pd.DataFrame) -> list[AgendaItem]:
             raise ValidationError("error.agenda_title_required")
         day = _as_day(row.get("day"))
         if day is None or not sprint.start_date <= day <= sprint.end_date:
-            raise ValidationError("error.agenda_day_outside")
+            raise ValidationError("error.agenda_day_outside", low=f"{sprint.start_date:%d-%m-%Y}",
+                                  high=f"{sprint.end_date:%d-%m-%Y}")
         check_free_text(title, note, part)
         clean.append(AgendaItem(sprint_id=sprint.id, day=day, part=part, title=title, note=note))
     return clean

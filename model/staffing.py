@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from model import audit, validation
+from model import audit, sessions, validation
 from model.access import Actor, can, require
 from model.db import write_session
 from model.errors import AccessDenied, StaleVersion, ValidationError
@@ -359,6 +359,7 @@ def update_staff(engine: Engine, actor: Actor, staff_id: int, *, expected: Staff
         for account in accounts:
             if not active and account.active:
                 account.active = False
+                sessions.end_all(session, account.id, "inactive")
                 deactivated.append(account.username)
                 audit.log(session, actor, "deactivate", "app_user", account.id,
                           detail=f"staff {staff_id} deactivated")

@@ -377,6 +377,37 @@ class AppUser(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+# A signed-in browser: its cookie holds a random token, this row only the token's SHA-256, so a
+# copy of the database signs nobody in. Revoked (logout, deactivation, password change, idle
+# timeout, an admin) by setting revoked_at; a paired meeting screen's session names its link.
+class UserSession(SQLModel, table=True):
+    __tablename__ = "user_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    screen_link_id: int | None = Field(default=None, foreign_key="screen_link.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    address: str | None = Field(default=None, max_length=64)
+    user_agent: str = Field(default="", max_length=200)
+    revoked_at: datetime | None = Field(default=None, index=True)
+    revoked_reason: str = Field(default="", max_length=20)
+
+
+# A meeting screen paired by a leader: a long random token (only its hash here) that signs a TV in
+# as this link's own screen account, on one team's meeting screen (and optionally one sprint).
+class ScreenLink(SQLModel, table=True):
+    __tablename__ = "screen_link"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    sprint_id: int | None = Field(default=None, foreign_key="sprint.id", index=True)
+    created_by: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
 # Wrong passwords from one address (the browser's, or the proxy's forwarded one): they slow down
 # and then block that address before any account locks, so a stranger cannot lock a colleague out.
 class LoginSource(SQLModel, table=True):

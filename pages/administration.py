@@ -217,7 +217,8 @@ with initiatives_tab:
 
 
 def period(key: str):
-    chosen = ui.date_input(t("admin.period"), (today - timedelta(days=30), today), key=key)
+    chosen = ui.date_input(t("admin.period"), (today - timedelta(days=30), today), key=key,
+                           **ui.ANY_DATE)
     return (chosen[0], chosen[1]) if len(chosen) == 2 else (chosen[0], chosen[0])
 
 
@@ -250,12 +251,11 @@ with log_tab:
         table_name = ui.selectbox(t("admin.table"), [None, *choices["tables"]],
                                   format_func=lambda a: a or t("admin.all"),
                                   key="log_table", where=second_row[0])
-        row_id = second_row[1].number_input(t("admin.row_id"), min_value=1, step=1, value=None,
-                                            key="log_row")
-        page = second_row[2].number_input(t("admin.page"), min_value=1, step=1, value=1,
-                                          key="log_page")
+        # No bounds on the fields: the model answers a row id or page out of range.
+        row_id = second_row[1].number_input(t("admin.row_id"), step=1, value=None, key="log_row")
+        page = second_row[2].number_input(t("admin.page"), step=1, value=1, key="log_page")
     criteria = admin.LogFilter(start=start, end=end, user_id=user_id, action=action,
-                               table_name=table_name, row_id=int(row_id) if row_id else None)
+                               table_name=table_name, row_id=None if row_id is None else int(row_id))
     try:
         entries, total = admin.log_entries(engine, actor, criteria, page=int(page))
     except UserError as error:
@@ -279,8 +279,7 @@ with sample_tab:
     with st.form("sample"):
         start, end = period("sample_period")
         # No seed to type: the app draws it, so nobody chooses which entries are checked.
-        size = st.columns(2)[0].number_input(t("admin.sample_size"), min_value=1,
-                                             max_value=admin.MAX_SAMPLE, value=20, step=1,
+        size = st.columns(2)[0].number_input(t("admin.sample_size"), value=20, step=1,
                                              key="sample_size")
         drawn = st.form_submit_button(t("admin.sample_submit"), type="primary")
     if drawn:

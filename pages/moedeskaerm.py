@@ -1,10 +1,9 @@
-"""Mødeskærm: the read-only meeting screen for a TV; initials only, refreshes itself.
+"""Mødeskærm: the read-only meeting screen for a TV; initials only, follows changes by itself
+(a look at the data stamp every few seconds redraws it when the data or the day moved on).
 
 The address may pin a team and a sprint (`?team=3&sprint=12`, kept by the TV's bookmark);
 otherwise it shows the team's running sprint, or says none runs and names the next one.
 """
-
-import os
 
 import pandas as pd
 import streamlit as st
@@ -13,12 +12,13 @@ from model import clock, i18n, sprint_choice, sprints
 from model.clock import LOCAL_TZ
 from model.tables import STAGES
 from pages import ui
+from pages.ui import live
 from pages.ui.matching import escape
 
 actor = ui.guard("moedeskaerm")
 t, engine = ui.translator(), ui.engine()
+live.begin(engine)  # before any data is read
 lang = ui.lang()
-REFRESH_SECONDS = int(os.environ.get("JOBTAVLEN_SCREEN_REFRESH", "30"))
 CHIPS_PER_STAGE = 30
 
 # Static CSS only (no user data): large type that reads across a meeting room. User text is
@@ -112,18 +112,16 @@ def status_line(sprint, status: str, reached: bool) -> str | None:
     return None
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
 def meeting_screen() -> None:
-    ui.fragment_guard(actor, activity=False)  # a deactivated account stops at the next refresh
-    # Chosen on every refresh, so a TV left on moves to the sprint that starts the next morning;
-    # the pins are read from the address, which the refresh leaves as it is.
+    # Chosen on every redraw (at the latest when the day changes), so a TV left on moves to the
+    # sprint that starts the next morning; the pins are read from the address, which stays.
     today = clock.today()
     now = clock.local_now()
     choice = sprint_choice.screen_choice(engine, actor, team=st.query_params.get("team"),
                                          sprint=st.query_params.get("sprint"), today=today)
     if choice.sprint_id is None:
         show_no_sprint(choice)
-        st.caption(t("screen.updated", time=now.strftime("%H:%M:%S"), seconds=REFRESH_SECONDS))
+        st.caption(t("screen.updated", time=now.strftime("%H:%M:%S")))
         return
     sprint = sprints.get_sprint(engine, actor, choice.sprint_id)
     labels = sprints.stage_labels(sprint, {s: t(f"stage.{s}") for s in STAGES})
@@ -140,7 +138,7 @@ def meeting_screen() -> None:
         st.progress(min(1.0, result.secured / result.goal))
     with top_right:
         st.metric(t("screen.goal"), f"{result.secured} / {result.goal}")
-    st.caption(t("screen.updated", time=now.strftime("%H:%M:%S"), seconds=REFRESH_SECONDS))
+    st.caption(t("screen.updated", time=now.strftime("%H:%M:%S")))
 
     cards = sprints.screen_board(engine, actor, sprint.id)
     for stage, column in zip(STAGES, st.columns(len(STAGES))):
@@ -162,4 +160,13 @@ def meeting_screen() -> None:
         show_latest(sprint.id)
 
 
+@st.fragment(run_every=live.CHECK_SECONDS)
+def follow_changes() -> None:
+    """A look at the data stamp every few seconds; the screen is redrawn only when it moved on."""
+    ui.fragment_guard(actor, activity=False)  # a deactivated account stops at the next look
+    if live.changed(engine):
+        live.redraw()
+
+
 meeting_screen()
+follow_changes()

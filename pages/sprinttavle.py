@@ -1,4 +1,7 @@
-"""Sprinttavle: the intensive week's board, programme, burn-up and funnel."""
+"""Sprinttavle: the intensive week's board, programme, burn-up and funnel; it follows colleagues'
+moves by itself (pages/ui/live.py) and offers to undo one's own last move for a few seconds."""
+
+from datetime import datetime, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -9,10 +12,12 @@ from model.errors import UserError
 from model.tables import PLACEMENT_KINDS, SECURED, STAGES
 from pages import ui
 from pages.ui import board_planning as planning
+from pages.ui import live
 from pages.ui import matching as matching_ui
 
 actor = ui.guard("sprinttavle")
 engine, lang = ui.engine(), ui.lang()
+live.begin(engine)  # before any data is read
 t = ui.translator(lang)
 can_edit = access.can(actor, "sprint.edit")
 can_place = access.can(actor, "placement.write")
@@ -24,6 +29,75 @@ if message := st.session_state.pop("flash", None):
     st.success(message)
 if error := st.session_state.pop("move_error", None):
     ui.show_error(error)
+if (last_move := st.session_state.get("undo_move")) and clock.now() >= last_move["until"]:
+    st.session_state.pop("undo_move")  # its confirmation stayed up until this run
+
+
+def offer_undo(card_id: int, version: int, name: str, to_stage: str, from_stage: str,
+               park_reason: str, moved_at: datetime) -> None:
+    """The move's confirmation, with "Fortryd" for sprints.UNDO_SECONDS from `moved_at` (the time
+    the move was written with, so the button and the model count the same seconds)."""
+    message = t("board.moved", citizen=name, stage=stage_label[to_stage])
+    if actor.staff_id is None:  # a move is undone by its mover, known by their staff row
+        st.session_state["flash"] = message
+        return
+    st.session_state["undo_move"] = dict(
+        card_id=card_id, version=version, citizen=name, message=message,
+        back_to=stage_label[from_stage], park_reason=park_reason if from_stage == "parked" else "",
+        until=moved_at + timedelta(seconds=sprints.UNDO_SECONDS))
+
+
+def undo_offer() -> None:
+    """The last move's confirmation; "Fortryd" while its seconds last (the model checks them too)."""
+    undo = st.session_state.get("undo_move")
+    if undo is None:
+        return
+    message, button = st.columns([6, 1], vertical_alignment="center")
+    message.success(undo["message"])
+    if clock.now() >= undo["until"] or not button.button(
+            t("board.undo"), key=f"undo_{undo['card_id']}_{undo['version']}",
+            icon=":material/undo:", help=t("board.undo_help", seconds=sprints.UNDO_SECONDS)):
+        return
+    st.session_state.pop("undo_move")
+    try:
+        sprints.undo_move(engine, actor, undo["card_id"], expected_version=undo["version"],
+                          park_reason=undo["park_reason"])
+    except UserError as error:
+        st.session_state["move_error"] = error
+    else:
+        st.session_state["flash"] = t("board.undone", citizen=undo["citizen"],
+                                      stage=undo["back_to"])
+        if (st.session_state.get("place_card") or {}).get("card_id") == undo["card_id"]:
+            st.session_state.pop("place_card")  # the placement it offered is no longer due
+    st.rerun(scope="app")
+
+
+def editing() -> bool:
+    """Whether the user is filling something in that a redraw could change under their hands:
+    the reason for parking a card, the placement of a secured card, or a panel with a form.
+    (Streamlit sends a form's fields only on submit, so what is open is all the server knows.)"""
+    state = st.session_state
+    return bool(state.get("park_card") or state.get("place_card")
+                or state.get("sprint_edit_open") or planning.panel_open(state.get("sprint_id")))
+
+
+@st.fragment(run_every=live.CHECK_SECONDS)
+def follow_colleagues() -> None:
+    """The last move's undo, and a look at the data stamp every few seconds: a colleague's change
+    redraws the board, unless the user is filling something in; then a note says it waits."""
+    ui.fragment_guard(actor, activity=False)
+    undo_offer()
+    if not live.changed(engine):
+        return
+    if not editing():
+        live.redraw()
+    note, button = st.columns([6, 1], vertical_alignment="center")
+    note.caption(f":material/sync: {t('board.changed_hold')}")
+    if button.button(t("board.refresh_now"), key="board_refresh_now", type="tertiary"):
+        st.rerun(scope="app")
+
+
+follow_colleagues()
 
 all_sprints = sprints.list_sprints(engine, actor)
 # The consultants the new-sprint and add-card forms offer, read once per run.
@@ -91,26 +165,43 @@ def offer_placement(card_id: int, citizen_id: int, name: str, company_id: int | 
                                           company_id=company_id)
 
 
+def first_report(widget_key: str) -> bool:
+    """False when this change of a card's selector was acted on already: while the board redraws
+    by itself a browser may report a change twice, and the second would read as a stale move."""
+    if st.session_state.get("card_change_done") == widget_key:
+        return False
+    st.session_state["card_change_done"] = widget_key
+    return True
+
+
 def move(card_id: int, version: int, name: str, citizen_id: int, company_id: int | None,
-         has_placement: bool) -> None:
+         has_placement: bool, from_stage: str, park_reason: str) -> None:
     """Callback of a card's stage selector: one selection moves the card."""
-    to_stage = st.session_state[f"move_{card_id}_{version}"]
-    if to_stage == "parked":
-        st.session_state["park_card"] = (card_id, version, name)
+    key = f"move_{card_id}_{version}"
+    to_stage = st.session_state[key]
+    if to_stage == from_stage or not first_report(key):
         return
+    if to_stage == "parked":
+        st.session_state["park_card"] = (card_id, version, name, from_stage)
+        return
+    moved_at = clock.now()
     try:
-        sprints.move_card(engine, actor, card_id, to_stage, expected_version=version)
+        new_version = sprints.move_card(engine, actor, card_id, to_stage,
+                                        expected_version=version, now=moved_at)
     except UserError as error:
         st.session_state["move_error"] = error
     else:
-        st.session_state["flash"] = t("board.moved", citizen=name, stage=stage_label[to_stage])
+        offer_undo(card_id, new_version, name, to_stage, from_stage, park_reason, moved_at)
         if to_stage == SECURED and can_place and not has_placement:
             offer_placement(card_id, citizen_id, name, company_id)
 
 
-def set_company(card_id: int, version: int, name: str) -> None:
+def set_company(card_id: int, version: int, name: str, current: int | None) -> None:
     """Callback of a card's company picker: the company the citizen is in dialogue with."""
-    company_id = st.session_state[f"company_{card_id}_{version}"] or None
+    key = f"company_{card_id}_{version}"
+    company_id = st.session_state[key] or None
+    if company_id == current or not first_report(key):
+        return
     try:
         sprints.set_card_company(engine, actor, card_id, company_id, expected_version=version)
     except UserError as error:
@@ -155,7 +246,7 @@ if chosen:
     cards = cards[cards["consultant_id"] == chosen]
 
 if pending := st.session_state.get("park_card"):
-    card_id, version, name = pending
+    card_id, version, name, from_stage = pending
     with st.form("park_form"):
         reason = st.text_input(f"{t('board.park_reason')}: {name}", key="park_reason")
         c1, c2 = st.columns(2)
@@ -163,17 +254,21 @@ if pending := st.session_state.get("park_card"):
             c2.form_submit_button(t("common.cancel"))
     if cancel:
         st.session_state.pop("park_card")
+        # The card's selector shows its stage again (in the browser too) and may park it anew.
+        st.session_state[f"move_{card_id}_{version}"] = from_stage
+        st.session_state.pop("card_change_done", None)
         st.rerun()
     if save:
+        moved_at = clock.now()
         try:
-            sprints.move_card(engine, actor, card_id, "parked", expected_version=version,
-                              park_reason=reason)
+            new_version = sprints.move_card(engine, actor, card_id, "parked",
+                                            expected_version=version, park_reason=reason,
+                                            now=moved_at)
         except UserError as error:
             ui.show_error(error)
         else:
             st.session_state.pop("park_card")
-            st.session_state["flash"] = t("board.moved", citizen=name,
-                                          stage=stage_label["parked"])
+            offer_undo(card_id, new_version, name, "parked", from_stage, "", moved_at)
             st.rerun()
 
 if offer:
@@ -241,7 +336,8 @@ def card_view(card) -> None:
                          key=f"move_{card.card_id}_{card.version}",
                          format_func=stage_label.get, label_visibility="collapsed",
                          on_change=move, args=(card.card_id, card.version, name,
-                                               int(card.citizen_id), company_id, linked))
+                                               int(card.citizen_id), company_id, linked,
+                                               card.stage, card.park_reason))
         if editable and can_place and card.stage == SECURED and not linked:
             st.button(t("board.place_button"), key=f"place_{card.card_id}_{card.version}",
                       icon=":material/add_link:", type="tertiary", on_click=offer_placement,
@@ -253,7 +349,7 @@ def card_view(card) -> None:
                 ui.selectbox(t("board.company"), ids, index=current,
                              key=f"company_{card.card_id}_{card.version}",
                              format_func=lambda c: board_companies.get(c) or t("board.no_company"),
-                             on_change=set_company, args=(card.card_id, card.version, name),
+                             on_change=set_company, args=(card.card_id, card.version, name, company_id),
                              help=t("board.company_help"))
         if status != sprints.CLOSED and card.stage in ("selected", "clarified", "dialogue"):
             matching_ui.card_popover(engine, actor, int(card.citizen_id),

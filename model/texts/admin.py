@@ -22,6 +22,8 @@ DA: dict[str, str] = {
     "error.account_self": "Du kan ikke deaktivere din egen konto.",
     "error.log_period": "Periodens start skal ligge før dens slutning.",
     "error.sample_size": "Stikprøven skal have mellem 1 og {max} poster.",
+    "error.log_row_id": "Række-id skal være et helt tal fra 1 til {high}.",
+    "error.log_page": "Vælg en side fra 1 til {pages}.",
     # Accounts of staff members
     "error.account_role_required": "Vælg en rolle: kontoen er ikke knyttet til en medarbejder.",
     "error.account_role_not_staff": "En konto får sin medarbejders rolle. Vælg «Medarbejderens "
@@ -221,6 +223,8 @@ EN: dict[str, str] = {
     "error.account_self": "You cannot deactivate your own account.",
     "error.log_period": "The period must start before it ends.",
     "error.sample_size": "The sample must have between 1 and {max} entries.",
+    "error.log_row_id": "The row id must be a whole number from 1 to {high}.",
+    "error.log_page": "Choose a page from 1 to {pages}.",
     "error.account_role_required": "Choose a role: the account is not linked to a staff member.",
     "error.account_role_not_staff": "An account takes its staff member's role. Choose \"Staff "
                                     "member's role\", or change {name}'s role under Teams and "

@@ -63,7 +63,8 @@ DA = {
     "error.birth_year": "Fødselsåret skal ligge mellem {low} og {high}.",
     "error.cpr_in_text": "Teksten ligner et CPR-nummer. Jobtavlen gemmer aldrig CPR-numre; fjern det og prøv igen.",
     "error.agenda_title_required": "Hvert punkt i programmet skal have en tekst.",
-    "error.agenda_day_outside": "Hvert punkt skal ligge på en dag inden for sprinten.",
+    "error.agenda_day_outside": "Hvert punkt skal ligge på en dag inden for sprinten, fra {low} "
+                                "til {high}.",
     "error.password_too_short": "Adgangskoden skal have mindst {n} tegn.",
     "error.unknown_placement_kind": "Ukendt forløbstype.",
     "error.hours_per_week": "Timer pr. uge skal være over 0 og højst {high}.",
@@ -140,7 +141,8 @@ EN = {
     "error.birth_year": "The birth year must be between {low} and {high}.",
     "error.cpr_in_text": "The text looks like a CPR number. Jobtavlen never stores CPR numbers; remove it and try again.",
     "error.agenda_title_required": "Every programme item needs a text.",
-    "error.agenda_day_outside": "Every item must be on a day within the sprint.",
+    "error.agenda_day_outside": "Every item must be on a day within the sprint, from {low} to "
+                                "{high}.",
     "error.password_too_short": "The password must have at least {n} characters.",
     "error.unknown_placement_kind": "Unknown placement kind.",
     "error.hours_per_week": "Hours per week must be above 0 and at most {high}.",

@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
-import os
 import runpy
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from model import access, audit, auth, clock, exporting, i18n, paging
+from model import access, audit, auth, clock, exporting, i18n, paging, sessions
 from model.access import Actor
 from model.clock import LOCAL_TZ
 from model.db import database_url, make_engine
 from model.errors import AccessDenied, UserError
 from model.setup import prepare
+from pages.ui import web
 from pages.ui.tables import DATE_FORMAT, editor, table  # noqa: F401  (the pages' table helpers)
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-IDLE_MINUTES = int(os.environ.get("JOBTAVLEN_IDLE_MINUTES", "30"))
 # Every date a date field can hold, for a field whose range the model checks: a date outside a
 # range set on the widget is refused in the browser with an English note, and never saved.
 ANY_DATE = {"min_value": date(1, 1, 1), "max_value": date(9999, 12, 31)}
+# Set before a rerun the page asks for by itself (a board redrawn for a colleague's change,
+# pages/ui/live.py): the guard then does not count the run as the user's activity.
+QUIET_RERUN = "quiet_rerun"
 
 
 @st.cache_resource(show_spinner=False)
@@ -161,9 +165,37 @@ def oidc_configured() -> bool:
         return False
 
 
+def session_token() -> str | None:
+    """The session cookie this browser connected with (set by the login route, pages/ui/web.py)."""
+    token = st.context.cookies.get(sessions.COOKIE)
+    return token if isinstance(token, str) and token else None  # an AppTest run has no cookies
+
+
+def _forget() -> None:
+    for key in ("user_id", "last_seen", "signed"):
+        st.session_state.pop(key, None)
+
+
 def current_actor() -> Actor | None:
-    """The signed-in user, reloaded from the database on every run (deactivation bites at once)."""
+    """The signed-in user, checked against the database on every run: a session ended elsewhere
+    (logout in another tab, deactivation, password change, idle timeout, an admin) bites at once."""
     db = engine()
+    token = session_token()
+    if token is not None:
+        signed = sessions.resolve(db, token)
+        actor = auth.actor_for_user(db, signed.user_id) if signed else None
+        if actor is None:
+            if signed is not None:
+                sessions.sign_out(db, signed, "inactive")
+            _forget()
+            return None
+        st.session_state["signed"] = signed
+        st.session_state["user_id"] = signed.user_id
+        # A paired meeting screen sees its own team only (model/sessions.py).
+        team = signed.screen_team_id if signed.screen_team_id is not None else actor.team_id
+        return replace(actor, team_id=team, extra={**actor.extra, "session_id": signed.session_id,
+                                                   "paired": signed.screen_team_id is not None})
+    # No cookie: the municipality's login (OIDC keeps its own), or a test signed in directly.
     user_id = st.session_state.get("user_id")
     if user_id is not None:
         actor = auth.actor_for_user(db, user_id)
@@ -172,7 +204,7 @@ def current_actor() -> Actor | None:
             return None
         # The meeting screen's account runs unattended on a TV: nobody touches it, by design.
         last_seen = st.session_state.get("last_seen", time.time())
-        if actor.role != "screen" and time.time() - last_seen > IDLE_MINUTES * 60:
+        if actor.role != "screen" and time.time() - last_seen > sessions.IDLE.total_seconds():
             sign_out("idle")
             return None
         return actor
@@ -185,16 +217,26 @@ def current_actor() -> Actor | None:
     return None
 
 
+def mark_active() -> None:
+    """The user did something: the idle timeout starts again (the session's, or this run's)."""
+    st.session_state["last_seen"] = time.time()
+    signed = st.session_state.get("signed")
+    if signed is not None:
+        sessions.touch(engine(), signed)
+
+
 def sign_out(reason: str = "user") -> None:
-    """Forget the signed-in user; the logout is logged with why (user, idle, inactive)."""
-    user_id = st.session_state.get("user_id")
-    if user_id is not None:
-        auth.log_logout(engine(), user_id, reason)
-    for key in ("user_id", "last_seen"):
-        st.session_state.pop(key, None)
+    """End the sign-in (the session in every tab, when there is one); logged with why."""
+    signed = st.session_state.get("signed")
+    if signed is not None:
+        sessions.sign_out(engine(), signed, reason)
+    elif st.session_state.get("user_id") is not None:
+        auth.log_logout(engine(), st.session_state["user_id"], reason)
+    _forget()
 
 
-def _local_moment(moment) -> str:
+def local_moment(moment) -> str:
+    """A UTC moment as the user reads it: dd-mm-åååå tt:mm, Danish time."""
     local = moment.astimezone(LOCAL_TZ)
     return f"{i18n.format_date(local)} {local:%H:%M}"
 
@@ -217,39 +259,15 @@ def password_change_form(actor: Actor) -> None:
             st.rerun()
 
 
-def client_address() -> str | None:
-    """Where the login comes from: the browser's address, or behind a proxy the header it sets
-    (JOBTAVLEN_CLIENT_ADDRESS_HEADER, e.g. X-Real-IP; of X-Forwarded-For the proxy's last entry)."""
-    header = os.environ.get("JOBTAVLEN_CLIENT_ADDRESS_HEADER", "").strip()
-    if header:
-        value = (st.context.headers.get(header) or "").split(",")[-1].strip()
-        if value:
-            return value
-    address = st.context.ip_address
-    return address if isinstance(address, str) else None  # None when no browser sent it
-
-
-def login_form() -> None:
+def login_screen() -> None:
+    """Nobody is signed in on this connection (the login route sends page loads to its form
+    first, so this shows after a sign-out or an ended session): the way back in."""
     st.title(t("login.title"))
     st.caption(t("app.logged_notice"))
-    with st.form("login"):
-        username = st.text_input(t("login.username"), key="login_username")
-        password = st.text_input(t("login.password"), type="password", key="login_password")
-        submitted = st.form_submit_button(t("login.submit"), type="primary")
-    if submitted:
-        try:
-            actor = auth.authenticate(engine(), username, password, source=client_address())
-        except (auth.AccountLocked, auth.SourceBlocked) as locked:
-            st.error(t(locked.key, until=_local_moment(locked.until)))
-        except auth.SlowDown as wait:
-            st.error(t(wait.key, seconds=wait.seconds))
-        else:
-            if actor is None:
-                st.error(t("login.failed"))
-            else:
-                st.session_state["user_id"] = actor.user_id
-                st.session_state["last_seen"] = time.time()
-                st.rerun()
+    here = urlsplit(st.context.url or "/")
+    path = (here.path or "/") + (f"?{here.query}" if here.query else "")
+    st.link_button(t("login.submit"), f"{web.LOGIN}?next={quote(path, safe='')}",
+                   type="primary", icon=":material/login:")
     if oidc_configured():
         if st.user.get("is_logged_in"):
             st.error(t("login.oidc_unknown"))
@@ -268,9 +286,10 @@ def guard(page: str) -> Actor:
         st.stop()
     actor = current_actor()
     if actor is None:
-        login_form()
+        login_screen()
         st.stop()
-    st.session_state["last_seen"] = time.time()
+    if not st.session_state.pop(QUIET_RERUN, False):
+        mark_active()
     if actor.must_change_password:
         password_change_form(actor)
         st.stop()
@@ -291,4 +310,4 @@ def fragment_guard(page_actor: Actor, *, activity: bool) -> None:
     if current_actor() != page_actor:
         st.rerun(scope="app")
     if activity:
-        st.session_state["last_seen"] = time.time()
+        mark_active()

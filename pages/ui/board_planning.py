@@ -32,6 +32,14 @@ def result_text(result: sprints.SprintResult) -> str:
     return t(key, secured=result.secured, goal=result.goal)
 
 
+def panel_open(sprint_id: int | None) -> bool:
+    """Whether a panel with a form is open here, or the programme template's question is asked:
+    the board then holds a colleague's redraw (their open states are kept in the session)."""
+    state = st.session_state
+    return state.get("template_confirm") == sprint_id or any(state.get(key) for key in (
+        "new_sprint_open", "programme_open", "repeat_open", f"add_cards_open_{sprint_id}"))
+
+
 # --- The sprint's own fields ------------------------------------------------------------------
 
 def sprint_form(prefix: str, staff: pd.DataFrame, sprint: Sprint | None = None) -> dict | None:
@@ -75,7 +83,8 @@ def sprint_form(prefix: str, staff: pd.DataFrame, sprint: Sprint | None = None) 
 
 def new_sprint_panel(actor: Actor, staff: pd.DataFrame, *, expanded: bool) -> None:
     """"Opret sprint": open by itself when the team has nothing running or planned."""
-    with st.expander(t("board.new_sprint"), icon=":material/add:", expanded=expanded):
+    with st.expander(t("board.new_sprint"), icon=":material/add:", expanded=expanded,
+                     key="new_sprint_open", on_change="rerun"):
         fields = sprint_form("new", staff)
         if fields is None:
             return

@@ -543,6 +543,10 @@ def run_child(command: str, args: dict, out: Path) -> None:
         from tests.benchmark.imports import measure_case
 
         result = measure_case(args["path"], args["filename"], args["kind"])
+    elif command == "import_page_switches":
+        from tests.benchmark.imports import page_switches
+
+        result = page_switches(args["url"], args["files"])
     else:
         raise SystemExit(f"unknown step {command}")
     out.write_text(json.dumps(result, default=str))
@@ -578,7 +582,7 @@ def verdicts(results: dict) -> list[str]:
     if "imports" in results:
         from tests.benchmark import imports
 
-        lines += imports.verdicts(results["imports"]["cases"])
+        lines += imports.verdicts(results["imports"]["cases"], results["imports"].get("page_switches"))
     return lines
 
 
@@ -692,7 +696,8 @@ def markdown(results: dict) -> str:
     if "imports" in results:
         from tests.benchmark import imports
 
-        out += imports.markdown(results["imports"]["cases"], results["imports"]["started"])
+        out += imports.markdown(results["imports"]["cases"], results["imports"]["started"],
+                                results["imports"].get("page_switches"))
     failed = verdicts(results)
     out += ["## Targets", ""] + ([f"- Not met: {line}" for line in failed] or ["- Every target is met."])
     return "\n".join(out) + "\n"
@@ -702,8 +707,11 @@ def measure_imports(names: list[str] | None = None) -> dict:
     from tests.benchmark import imports
 
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")  # noqa: TID251
-    return {"started": f"{started} on {platform.machine()}, {os.cpu_count()} cores",
-            "cases": imports.run_cases(child, names)}
+    load = os.getloadavg()[0]  # other work on the machine slows every figure
+    cases = imports.run_cases(child, names)
+    return {"started": f"{started} on {platform.machine()}, {os.cpu_count()} cores, load average "
+                       f"{load:.1f} at the start and {os.getloadavg()[0]:.1f} at the end of the files",
+            "cases": cases, "page_switches": imports.run_page_switches(child, cases)}
 
 
 def imports_only(out: Path, names: list[str] | None) -> None:
@@ -711,7 +719,7 @@ def imports_only(out: Path, names: list[str] | None) -> None:
     from tests.benchmark import imports
 
     measured = measure_imports(names)
-    print("\n".join(imports.markdown(measured["cases"], measured["started"])))
+    print("\n".join(imports.markdown(measured["cases"], measured["started"], measured["page_switches"])))
     if names:
         return  # a quick look at some files is not written down
     saved = out / "performance.json"

@@ -164,6 +164,7 @@ def page(browser, request):
 IDLE = ('[data-testid="stApp"][data-test-script-state="notRunning"]'
         '[data-test-connection-state="CONNECTED"]')
 BUSY = '[data-testid="stStatusWidget"], [data-stale="true"]'
+LOGIN_FORM = 'form[action^="/konto/login"]'
 
 
 def wait_ready(page, quiet_ms: int = 500, timeout_ms: int = 30_000) -> None:
@@ -173,7 +174,9 @@ def wait_ready(page, quiet_ms: int = 500, timeout_ms: int = 30_000) -> None:
     "running"/"notRunning"); a run that was only just requested may not show yet, so the
     app must stay idle (no status widget, no stale element) for `quiet_ms` on end.
     """
-    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_selector(f'[data-testid="stApp"], {LOGIN_FORM}')
+    if page.locator(LOGIN_FORM).count():
+        return  # the login route's own page: no script runs there
     deadline = time.monotonic() + timeout_ms / 1000
     quiet_since = time.monotonic()
     while time.monotonic() < deadline:
@@ -204,7 +207,7 @@ def login(page, url: str, username: str, password: str) -> None:
 
 
 def sign_in(page, server: Server, username: str) -> None:
-    """Open the app (the first page load fills the demo) and log in as a demo account."""
+    """Open the app (sent to the login page first) and log in as a demo account."""
     page.goto(server.url)
     wait_ready(page)
     page.get_by_text("Log ind på Jobtavlen").wait_for()
@@ -212,7 +215,7 @@ def sign_in(page, server: Server, username: str) -> None:
 
 
 def open_page(page, name: str) -> None:
-    """Navigate with the sidebar link (a goto would start a new session and lose the login)."""
+    """Navigate with the sidebar link, as a user does (a goto reloads the whole app)."""
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name, exact=True).click()
     wait_ready(page)
 

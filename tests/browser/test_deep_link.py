@@ -11,10 +11,10 @@ from tests.browser.conftest import Server, on_a_week_day, submit_login, wait_rea
 # A leader's navigation, in the order of app.py's sections.
 PAGE_NAMES = ["Overblik", "Sprinttavle", "Mødeskærm", "Hurtig registrering", "Borgere",
               "Virksomheder", "Forløb", "Mål", "Resultater", "Områdeoverblik", "Partnerskaber",
-              "Data", "Brugere og log", "Persondata"]
+              "Data", "Brugere og log", "Persondata", "Min konto"]
 LEGACY_NAMES = ["app", "overblik", "sprinttavle", "moedeskaerm", "hurtig_registrering", "borgere",
                 "virksomheder", "forloeb", "maal", "resultater", "omraadeoverblik", "partnerskaber",
-                "data", "administration", "persondata", "ui"]
+                "data", "administration", "persondata", "konto", "ui"]
 
 
 @pytest.fixture

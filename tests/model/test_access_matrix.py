@@ -30,6 +30,7 @@ from model import (
     quick,
     results,
     retention,
+    sessions,
     sprints,
     staffing,
     timeline,
@@ -72,6 +73,7 @@ event.write           x     x       x          .        .      .
 partnership.read      x     x       x          x        x      .
 partnership.write     x     x       .          .        .      .
 account.admin         x     .       .          .        .      .
+tv.pair               x     x       .          .        .      .
 team.edit             x     .       .          .        .      .
 staff.edit            x     x       .          .        .      .
 initiative.edit       x     x       .          .        .      .
@@ -98,6 +100,7 @@ omraadeoverblik       x     x       x          x        x      .
 partnerskaber         x     x       x          x        x      .
 administration        x     x       .          .        .      .
 persondata            x     x       .          .        .      .
+konto                 x     x       x          x        x      .
 """
 
 
@@ -169,6 +172,7 @@ ACTIONS = {
     "partnership.read": lambda e, a: partnerships.list_partnerships(e, a),
     "partnership.write": lambda e, a: partnerships.create_partnership(e, a, name=""),
     "account.admin": lambda e, a: admin.staff_choices(e, a),
+    "tv.pair": lambda e, a: sessions.screen_links(e, a),
     "team.edit": lambda e, a: staffing.create_team(e, a, name=""),
     "staff.edit": lambda e, a: staffing.create_staff(e, a, name="", role="consultant",
                                                      team_id=a.team_id),

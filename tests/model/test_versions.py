@@ -30,7 +30,8 @@ NOT_VERSIONED = {
     "stage_change", "agenda_item", "contact", "partnership", "partner", "follow_up",
     "follow_up_cadence", "event", "event_participant", "outcome", "progression",
     "comparison_group", "app_user", "audit_log", "audit_log_purge", "retention_policy",
-    "retention_run", "data_generation", "login_source", "audit_subject",
+    "retention_run", "data_generation", "login_source", "audit_subject", "user_session",
+    "screen_link",
 }
 
 

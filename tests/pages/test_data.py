@@ -119,13 +119,13 @@ def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(app_db):
 
 def test_the_limits_are_stated_before_the_upload_and_the_uploader_lets_a_file_over_them_through(app_db):
     at = app_as(app_db, "leder", DATA)
-    assert "Højst 10 MB og 50.000 rækker pr. fil. Del en større fil op i flere." in page_text(at)
+    assert "Højst 10 MB og 20.000 rækker pr. fil. Del en større fil op i flere." in page_text(at)
     # Up to twice the limit a file reaches the page, which refuses it in the user's language; the
     # browser refuses a larger one before it is sent.
     (uploader,) = at.file_uploader
     assert uploader.proto.max_upload_size_mb == 2 * importing.MAX_IMPORT_BYTES // 1024 // 1024
     at.session_state["lang"] = "en"
-    assert "At most 10 MB and 50,000 rows per file." in page_text(at.run())
+    assert "At most 10 MB and 20,000 rows per file." in page_text(at.run())
 
 
 def test_a_file_over_the_row_limit_is_refused_with_a_clear_message(app_db, monkeypatch):
