@@ -386,12 +386,9 @@ def move_card(engine: Engine, actor: Actor, card_id: int, to_stage: str, *,
     check_free_text(park_reason)
     now = now or utcnow()
     with write_session(engine) as session:
-        card = session.get(SprintCard, card_id)
         # The sprint is checked on this connection: a second one inside a write could wait for
         # a pool slot held by writers waiting for this write's lock.
-        if card is None or session.exec(_visible(actor, select(Sprint.id).where(
-                Sprint.id == card.sprint_id))).first() is None:
-            raise ValidationError("error.not_found")
+        card = _visible_card(session, actor, card_id)
         from_stage = card.stage
         values = {"stage": to_stage, "stage_since": now, "version": SprintCard.version + 1,
                   "park_reason": park_reason if to_stage == "parked" else ""}
@@ -413,6 +410,15 @@ def move_card(engine: Engine, actor: Actor, card_id: int, to_stage: str, *,
         return expected_version + 1
 
 
+def _visible_card(session: Session, actor: Actor, card_id: int) -> SprintCard:
+    """The card, if its sprint is one the actor may see; else "not found"."""
+    card = session.get(SprintCard, card_id)
+    if card is None or session.exec(_visible(actor, select(Sprint.id).where(
+            Sprint.id == card.sprint_id))).first() is None:
+        raise ValidationError("error.not_found")
+    return card
+
+
 def _as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # stored as UTC
 
@@ -428,10 +434,7 @@ def undo_move(engine: Engine, actor: Actor, card_id: int, *, expected_version: i
     require(actor, "card.move")
     now = now or utcnow()
     with Session(engine) as session:
-        card = session.get(SprintCard, card_id)
-        if card is None or session.exec(_visible(actor, select(Sprint.id).where(
-                Sprint.id == card.sprint_id))).first() is None:
-            raise ValidationError("error.not_found")
+        card = _visible_card(session, actor, card_id)
         last = session.exec(select(StageChange).where(StageChange.card_id == card_id)
                             .order_by(StageChange.id.desc())).first()
     if card.version != expected_version:
@@ -454,10 +457,7 @@ def set_card_company(engine: Engine, actor: Actor, card_id: int, company_id: int
     """Record which company the card's citizen is in dialogue with."""
     require(actor, "card.move")
     with write_session(engine) as session:
-        card = session.get(SprintCard, card_id)
-        if card is None or session.exec(_visible(actor, select(Sprint.id).where(
-                Sprint.id == card.sprint_id))).first() is None:
-            raise ValidationError("error.not_found")
+        _visible_card(session, actor, card_id)
         result = session.execute(
             update(SprintCard)
             .where(SprintCard.id == card_id, SprintCard.version == expected_version)
