@@ -57,11 +57,19 @@ def column(page, stage: str, count: int):
     return page.get_by_role("heading", name=f"{stage} · {count}", exact=True)
 
 
-def move_first(page, from_stage: str, to_stage: str) -> None:
-    """Move the first card standing in `from_stage` with its "Flyt til" box."""
+def stages_shown(page) -> list[str]:
+    """The stage of every card the page can move, in board order."""
     boxes = page.get_by_role("combobox", name="Flyt til")
-    box = next(boxes.nth(i) for i in range(boxes.count()) if boxes.nth(i).input_value() == from_stage)
-    box.click()
+    return [boxes.nth(i).input_value() for i in range(boxes.count())]
+
+
+def move_first(page, from_stage: str | tuple[str, ...], to_stage: str) -> None:
+    """Move the first card standing in `from_stage` (or in the first of several stages that has
+    one) with its "Flyt til" box."""
+    standing = stages_shown(page)
+    stages = (from_stage,) if isinstance(from_stage, str) else from_stage
+    stage = next(stage for stage in stages if stage in standing)
+    page.get_by_role("combobox", name="Flyt til").nth(standing.index(stage)).click()
     page.get_by_role("option", name=to_stage, exact=True).click()
 
 
@@ -106,8 +114,14 @@ def test_a_colleagues_move_shows_without_a_click_and_typing_goes_on(server, page
     colleague.get_by_role("button", name="Ikke nu").click()
     wait_ready(colleague)
     wait_ready(page)
-    move_first(page, "Afklaret" if counts["clarified"] else "Udvalgt", DIALOGUE)
-    delays.append(seconds_until_visible(column(colleague, DIALOGUE, counts["dialogue"]), limit=10))
+    # Their own card on to dialogue, or (when all of theirs have come further) one back from it.
+    if {"Afklaret", "Udvalgt"} & set(stages_shown(page)):
+        move_first(page, ("Afklaret", "Udvalgt"), DIALOGUE)
+        shown = column(colleague, DIALOGUE, counts["dialogue"])
+    else:
+        move_first(page, DIALOGUE, "Afklaret")
+        shown = column(colleague, "Afklaret", counts["clarified"] + 1)
+    delays.append(seconds_until_visible(shown, limit=10))
     print(f"and the other way after {delays[1]:.2f} s")
     assert max(delays) < WITHIN, delays  # shown without a click (1-3 s when the machine is calm)
     for board in (page, colleague):
@@ -122,10 +136,10 @@ def test_an_open_form_holds_the_redraw_and_a_move_can_be_undone(server, page, co
         counts = demo_week.stage_counts(engine)
     sign_in_to_board(page, server, "konsulent")
     sign_in_to_board(colleague, server, "leder")
-    early = "Afklaret" if counts["clarified"] else "Udvalgt"
 
-    # The consultant starts to park a card and types the reason; the leader moves another card.
-    move_first(page, early, PARKED)
+    # The consultant starts to park one of their cards (late in the week they may all have come
+    # past the early stages) and types the reason; the leader moves another card.
+    move_first(page, ("Udvalgt", "Afklaret", DIALOGUE), PARKED)
     reason = page.get_by_label(re.compile("Begrundelse for «Ikke denne gang»"))
     reason.fill("Syg resten af ugen")
     wait_ready(page)
@@ -140,23 +154,30 @@ def test_an_open_form_holds_the_redraw_and_a_move_can_be_undone(server, page, co
     expect(page.get_by_text(HOLD)).to_have_count(0)
 
     # The leader's own move is confirmed with "Fortryd"; a click takes it back, on both boards.
+    # Early in the week a selected or clarified card goes on to dialogue; when none is left that
+    # early (the week's last days), a card in dialogue goes back to clarified.
+    if counts["clarified"] or counts["selected"]:
+        source, target = ("Afklaret" if counts["clarified"] else "Udvalgt"), DIALOGUE
+        before = counts["dialogue"] - 1  # the leader moved one on to secured above
+    else:
+        source, target, before = DIALOGUE, "Afklaret", 0
     wait_ready(colleague)
     wait_ready(page)
-    move_first(colleague, early, DIALOGUE)
+    move_first(colleague, source, target)
     undo = colleague.get_by_role("button", name="Fortryd")
     expect(undo).to_be_visible()
-    expect(column(page, DIALOGUE, counts["dialogue"])).to_be_visible(timeout=WITHIN * 1000)
+    expect(column(page, target, before + 1)).to_be_visible(timeout=WITHIN * 1000)
     undo.click()
-    expect(colleague.get_by_text(re.compile(f"Flytningen er fortrudt: .+ er tilbage i «{early}»"))) \
+    expect(colleague.get_by_text(re.compile(f"Flytningen er fortrudt: .+ er tilbage i «{source}»"))) \
         .to_be_visible()
-    expect(column(colleague, DIALOGUE, counts["dialogue"] - 1)).to_be_visible()
-    expect(column(page, DIALOGUE, counts["dialogue"] - 1)).to_be_visible(timeout=WITHIN * 1000)
+    expect(column(colleague, target, before)).to_be_visible()
+    expect(column(page, target, before)).to_be_visible(timeout=WITHIN * 1000)
 
     # Left alone, the button goes after ten seconds (the confirmation stays until the next click).
     wait_ready(colleague)
-    move_first(colleague, early, DIALOGUE)
+    move_first(colleague, source, target)
     expect(undo).to_be_visible()
     expect(undo).to_have_count(0, timeout=14_000)
-    expect(colleague.get_by_text(f"er flyttet til «{DIALOGUE}».")).to_be_visible()
+    expect(colleague.get_by_text(f"er flyttet til «{target}».")).to_be_visible()
     for board in (page, colleague):
         expect(board.get_by_text(STALE)).to_have_count(0)
