@@ -180,7 +180,7 @@ def measurement_forms(citizen_id: int) -> None:
         status = ui.selectbox(t("citizens.outcome_status"), outcomes.OUTCOME_STATUSES, index=None,
                               key="outcome_status", format_func=status_label,
                               placeholder=t("citizens.outcome_status_placeholder"))
-        measured = ui.date_input(t("citizens.measured_at"), key="outcome_date", **ui.ANY_DATE)
+        measured = ui.date_input(t("citizens.measured_at"), key="outcome_date")
         if st.form_submit_button(t("citizens.outcome_save"), type="primary"):
             try:
                 outcomes.record_outcome(engine, actor, citizen_id=citizen_id, months_after_start=months,
@@ -196,7 +196,7 @@ def measurement_forms(citizen_id: int) -> None:
         low, high = outcomes.SCORE_RANGE
         score = st.slider(t("citizens.progression_score"), low, high, value=5, key="progression_score",
                           help=t("citizens.progression_help"))
-        measured = ui.date_input(t("citizens.measured_at"), key="progression_date", **ui.ANY_DATE)
+        measured = ui.date_input(t("citizens.measured_at"), key="progression_date")
         if st.form_submit_button(t("citizens.progression_save"), type="primary"):
             try:
                 outcomes.record_progression(engine, actor, citizen_id=citizen_id, score=score,
@@ -299,8 +299,7 @@ def group_sheets() -> None:
         c1, c2 = st.columns(2)
         months = ui.selectbox(t("citizens.outcome_months"), outcomes.MEASURE_MONTHS, key="group_months",
                               format_func=months_label, where=c1)
-        measured = ui.date_input(t("citizens.measured_at"), key="group_outcome_date", where=c2,
-                                 **ui.ANY_DATE)
+        measured = ui.date_input(t("citizens.measured_at"), key="group_outcome_date", where=c2)
         sheet = outcomes.outcome_sheet(engine, actor, months=months, **scope)
         if sheet.empty:
             st.info(t("citizens.group_empty"))
@@ -330,8 +329,7 @@ def group_sheets() -> None:
                     st.session_state["group_open"] = True
                     st.rerun()
     with score_tab:
-        measured = ui.date_input(t("citizens.measured_at"), key="group_progression_date",
-                                 **ui.ANY_DATE)
+        measured = ui.date_input(t("citizens.measured_at"), key="group_progression_date")
         sheet = outcomes.progression_sheet(engine, actor, **scope)
         if sheet.empty:
             st.info(t("citizens.group_empty"))

@@ -171,8 +171,7 @@ def end_form(placement, version: int) -> None:
     prefix = f"pl_end_{placement.id}"
     with st.form(prefix):
         c1, c2 = st.columns(2)
-        end = ui.date_input(t("placement.end_date"), value=today, key=f"{prefix}_date", where=c1,
-                            **ui.ANY_DATE)
+        end = ui.date_input(t("placement.end_date"), value=today, key=f"{prefix}_date", where=c1)
         result = ui.selectbox(t("placement.result"), placements.RESULTS, index=None,
                               key=f"{prefix}_result", format_func=result_label,
                               placeholder=t("placement.result_placeholder"), where=c2)

@@ -119,7 +119,7 @@ def leader_forms(names: dict[int, str]) -> None:
                                        key="figure_area", where=c1)
                 period = ui.date_input(t("areas.period_start"), value=today.replace(day=1),
                                        key="figure_period", where=c2,
-                                       help=t("areas.period_help"), **ui.ANY_DATE)
+                                       help=t("areas.period_help"))
                 residents = c3.number_input(t("areas.residents"), step=10, value=None,
                                             key="figure_residents")
                 unemployed = c4.number_input(t("areas.unemployed"), step=1,

@@ -38,7 +38,7 @@ def filters(options: results.FilterOptions) -> tuple[results.Filter, charts.Sett
         top = st.columns([2, 1.4, 1.4, 1.4])
         with top[0]:
             period = ui.date_input(t("results.period"), value=(default.start, default.end),
-                                   key="results_period", **ui.ANY_DATE)
+                                   key="results_period")
         with top[1]:
             initiative = choice("results.initiative", options.initiatives, "results_initiative")
         with top[2]:

@@ -184,8 +184,7 @@ def company_fields(prefix: str, company=None) -> dict:
                         if company else 0, format_func=agreement, where=c1)
     since = ui.date_input(t("company.agreement_since"),
                           value=company.agreement_since if company else None,
-                          key=f"{prefix}_since", help=t("company.since_help"), where=c2,
-                          **ui.ANY_DATE)
+                          key=f"{prefix}_since", help=t("company.since_help"), where=c2)
     supplier = c3.checkbox(t("company.housing_supplier"), key=f"{prefix}_supplier",
                            value=company.housing_supplier if company else False)
     return dict(name=name, cvr=cvr, industry=industry, municipality=municipality,
@@ -280,7 +279,7 @@ def log_contact_form(company_id: int) -> None:
         next_step = c1.text_input(t("company.next_step"), key="contact_next_step",
                                   placeholder=t("company.next_step_placeholder"))
         next_date = ui.date_input(t("company.next_step_date"), value=None,
-                                  key="contact_next_date", where=c2, **ui.ANY_DATE)
+                                  key="contact_next_date", where=c2)
         if st.button(t("company.save_contact"), key="contact_save", type="primary",
                      icon=":material/add_call:"):
             try:
@@ -431,7 +430,7 @@ def profile_tab() -> None:
 def top_tab() -> None:
     st.subheader(t("company.top_title"))
     since = ui.date_input(t("company.top_since"), value=None, key="top_since",
-                          where=st.columns([1, 3])[0], **ui.ANY_DATE)
+                          where=st.columns([1, 3])[0])
     try:
         top = companies.top_companies(engine, actor, since=since, limit=10)
     except UserError as error:

@@ -22,8 +22,9 @@ from pages.ui import web
 from pages.ui.tables import DATE_FORMAT, editor, table  # noqa: F401  (the pages' table helpers)
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-# Every date a date field can hold, for a field whose range the model checks: a date outside a
-# range set on the widget is refused in the browser with an English note, and never saved.
+# Every date a date field can hold: the model checks each field's range and answers in the user's
+# language, while a range set on the widget (Streamlit's default is ten years either side of
+# today) refuses a date in the browser with an English note, and it is never saved.
 ANY_DATE = {"min_value": date(1, 1, 1), "max_value": date(9999, 12, 31)}
 # Set before a rerun the page asks for by itself (a board redrawn for a colleague's change,
 # pages/ui/live.py): the guard then does not count the run as the user's activity.
@@ -95,9 +96,11 @@ def multiselect(label: str, options, *, where=None, **kwargs):
 
 
 def date_input(label: str, value="today", *, where=None, **kwargs):
-    """st.date_input showing dd-mm-åååå; "today" is the app's today (clock.today()), not the
+    """st.date_input showing dd-mm-åååå, with no range of its own (ANY_DATE: the model answers a
+    date outside the field's range); "today" is the app's today (clock.today()), not the
     machine's, so a date set for training or a test holds in the pickers too."""
     kwargs.setdefault("format", DATE_FORMAT)
+    kwargs = ANY_DATE | kwargs
     return (where or st).date_input(label, clock.today() if isinstance(value, str) and value == "today"
                                     else value, **kwargs)
 
