@@ -57,7 +57,7 @@ def sidebar(actor: access.Actor) -> None:
 
 
 def main() -> None:
-    actor = ui.current_actor()
+    actor = ui.run_actor()
     # The meeting screen runs on a TV: no sidebar unless someone opens it.
     screen = actor is not None and actor.role == "screen"
     st.set_page_config(page_title="Jobtavlen", page_icon=":material/view_kanban:", layout="wide",

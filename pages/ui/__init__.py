@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import runpy
+import threading
 import time
 from dataclasses import replace
 from datetime import date
@@ -29,6 +30,11 @@ ANY_DATE = {"min_value": date(1, 1, 1), "max_value": date(9999, 12, 31)}
 # Set before a rerun the page asks for by itself (a board redrawn for a colleague's change,
 # pages/ui/live.py): the guard then does not count the run as the user's activity.
 QUIET_RERUN = "quiet_rerun"
+# The signed-in user app.py found for this run, handed to the page's guard (`actor`), and the one
+# the guard let in (`page_actor`), so that one run resolves the session once (a run executes
+# app.py, then the page, in one thread; a fragment's rerun checks again in fragment_guard).
+_RUN = threading.local()
+_UNSET = object()
 
 
 @st.cache_resource(show_spinner=False)
@@ -120,7 +126,7 @@ def download_buttons(frame, name: str, key: str) -> None:
     The files are made when clicked (deferred), not on every rerun of the page; `frame` may be a
     function returning the list, so a long list is read from the database only then.
     """
-    actor = current_actor()
+    actor = getattr(_RUN, "page_actor", None) or current_actor()
     if not access.can(actor, "data.export"):
         return  # bulk export is for the roles in access.BULK_EXPORT_ROLES; the model refuses too
     listed = frame if callable(frame) else (lambda: frame)
@@ -279,6 +285,13 @@ def login_screen() -> None:
             st.button(t("login.oidc"), on_click=st.login)
 
 
+def run_actor() -> Actor | None:
+    """current_actor() for the router's run, kept for the page's guard of the same run."""
+    _RUN.page_actor = None
+    _RUN.actor = current_actor()
+    return _RUN.actor
+
+
 def guard(page: str) -> Actor:
     """The first call of every page: signed in and allowed here, or show the login and stop."""
     if PagesManager.uses_pages_directory:
@@ -287,7 +300,9 @@ def guard(page: str) -> Actor:
         # normal navigation; then stop this outer run.
         runpy.run_path(str(APP), run_name="__main__")
         st.stop()
-    actor = current_actor()
+    actor = _RUN.__dict__.pop("actor", _UNSET)
+    if actor is _UNSET:  # a page run without the router (AppTest of the page file alone)
+        actor = current_actor()
     if actor is None:
         login_screen()
         st.stop()
@@ -302,6 +317,7 @@ def guard(page: str) -> Actor:
         st.stop()
     if st.session_state.pop("password_changed", False):
         st.toast(t("account.changed"), icon=":material/check:")
+    _RUN.page_actor = actor
     return actor
 
 

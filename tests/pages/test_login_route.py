@@ -199,6 +199,17 @@ def test_the_cookie_signs_the_app_in_on_every_run_a_reload_included(app_db, monk
     assert "Logget ind som" in page_text(reload)
 
 
+def test_a_run_resolves_the_session_once_for_the_frame_and_the_page(app_db, monkeypatch):
+    with_cookie(monkeypatch, a_session(app_db, "konsulent"))
+    at = app_as(app_db, None, "pages/virksomheder.py")  # a page with downloads, which ask too
+    calls = []
+    resolve = sessions.resolve
+    monkeypatch.setattr(sessions, "resolve", lambda *a, **k: calls.append(1) or resolve(*a, **k))
+    at.run()
+    assert at.title[0].value == "Virksomheder"
+    assert len(calls) == 1
+
+
 def test_logout_in_one_tab_ends_the_other_at_its_next_run(app_db, monkeypatch):
     with_cookie(monkeypatch, a_session(app_db, "konsulent"))
     one, other = app_as(app_db, None), app_as(app_db, None, "pages/borgere.py")
