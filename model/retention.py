@@ -2,7 +2,8 @@
 
 The run deletes for real, in one transaction: citizens whose last activity lies further back
 than their period with everything hanging off them, contacts with companies, and old audit
-rows (through `audit.purge_older_than`, the log's one way out). On SQLite the connection
+rows (through `audit.purge_older_than`, the log's one way out) with the sign-in sessions that
+ended SESSION_DAYS ago (a browser's address and user agent). On SQLite the connection
 overwrites what it deletes (`secure_delete`) and the WAL is checkpointed into the file and
 truncated afterwards. Each run writes a ledger row per category: when, the cutoff, how many
 rows; never whom. It runs at start-up once a day (`run_if_due`) and as `python -m model retention`.
@@ -13,15 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import islice
 
 import pandas as pd
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from model import audit, freshness, metrics
+from model import audit, freshness, metrics, sessions
 from model.access import Actor, require
 from model.db import is_sqlite, write_session
 from model.errors import ValidationError
@@ -41,6 +42,7 @@ from model.tables import (
     Sprint,
     SprintCard,
     StageChange,
+    UserSession,
     utcnow,
 )
 
@@ -61,6 +63,9 @@ CATEGORIES: dict[str, Category] = {
     "company_contact": Category(default=36, low=1, high=120),
     "audit_log": Category(default=6, low=6, high=120),
 }
+# Sign-in sessions (user_session: who, when, from which address and browser) are deleted this many
+# days after they ended, with the usage log and counted in its ledger row; not set by the admin.
+SESSION_DAYS = 90
 # Every table whose rows belong to a citizen, in the order they are removed (children first).
 # `contact` is kept for the company's history, without the citizen and its free text.
 CITIZEN_DEPENDENTS = ("stage_change", "sprint_card", "follow_up", "placement", "contact",
@@ -195,6 +200,15 @@ def _expired_contacts(cutoff: datetime):
             or_(Contact.next_step_date.is_(None), Contact.next_step_date < day))
 
 
+def _ended_sessions(now: datetime):
+    """Sessions that ended more than SESSION_DAYS before `now`: signed out, or (a person's, never
+    signed out) started more than a working day before that. A paired TV's stay while it is."""
+    cutoff = now - timedelta(days=SESSION_DAYS)
+    return or_(UserSession.revoked_at < cutoff,
+               and_(UserSession.revoked_at.is_(None), UserSession.screen_link_id.is_(None),
+                    UserSession.created_at < cutoff - sessions.WORKING_DAY))
+
+
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
     it = iter(ids)
     while chunk := list(islice(it, CHUNK)):
@@ -293,7 +307,9 @@ def due_counts(engine: Engine, now: datetime) -> dict[str, int]:
             "citizen": len(expired_citizens(session, due["citizen"])),
             "company_contact": _count(session, select(Contact.id).where(
                 *_expired_contacts(due["company_contact"]))),
-            "audit_log": _count(session, select(AuditLog.id).where(AuditLog.at < due["audit_log"])),
+            "audit_log": (_count(session, select(AuditLog.id)
+                                 .where(AuditLog.at < due["audit_log"]))
+                          + _count(session, select(UserSession.id).where(_ended_sessions(now)))),
         }
 
 
@@ -303,10 +319,13 @@ def _delete_due(session: Session, now: datetime) -> dict[str, CategoryResult]:
     contacts = session.execute(delete(Contact).where(*_expired_contacts(due["company_contact"])),
                                execution_options=NO_SYNC).rowcount
     audit_rows = audit.purge_older_than(session, due["audit_log"])
+    session_rows = session.execute(delete(UserSession).where(_ended_sessions(now)),
+                                   execution_options=NO_SYNC).rowcount
     return {
         "citizen": CategoryResult(due["citizen"], citizens["citizen"], citizens),
         "company_contact": CategoryResult(due["company_contact"], contacts),
-        "audit_log": CategoryResult(due["audit_log"], audit_rows),
+        "audit_log": CategoryResult(due["audit_log"], audit_rows + session_rows,
+                                    {"audit_log": audit_rows, "user_session": session_rows}),
     }
 
 

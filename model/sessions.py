@@ -4,7 +4,8 @@ A password login starts a server-side session: the browser gets a random token i
 cookie (pages/ui/web.py sets it), the user_session table keeps only the token's SHA-256, who,
 when, from which address and browser. Every run of the app resolves the cookie here, so a
 logout, a deactivation, a password change, the idle timeout or an admin ends the session in
-every tab and process at the next run. A person's session also ends after a working day.
+every tab and process at the next run. A person's session also ends after a working day. On Min
+konto the user changes their own password here (this browser stays signed in, the others end).
 
 A leader pairs a meeting screen (a TV) with a team: a screen link is a long random token shown
 once as an address; opening it starts a session for the link's own screen account, limited to
@@ -158,21 +159,24 @@ def end_all(session: Session, user_id: int, reason: str, *, keep: int | None = N
                                         revoked_reason=reason)).rowcount
 
 
-SESSION_COLUMNS = ["id", "username", "created_at", "last_seen_at", "address", "user_agent",
-                   "current"]
+SESSION_COLUMNS = ["id", "username", "name", "created_at", "last_seen_at", "address",
+                   "user_agent", "current"]
 
 
 def active_sessions(engine: Engine, actor: Actor, *, everyone: bool = False,
                     now: datetime | None = None, idle: timedelta = IDLE) -> pd.DataFrame:
-    """The sessions still open: the actor's own, or with `everyone` (admins) all accounts'.
-    `current` marks the one this browser uses. Idle or day-old ones count as ended."""
+    """The sessions still open: the actor's own, or with `everyone` (admins) all accounts' (with
+    the staff member's name, else the username). `current` marks the one this browser uses.
+    Idle or day-old ones count as ended."""
     if everyone:
         require(actor, "account.admin")
     now = now or utcnow()
-    query = (select(UserSession.id, AppUser.username, UserSession.created_at,
-                    UserSession.last_seen_at, UserSession.address, UserSession.user_agent,
-                    AppUser.role)
+    query = (select(UserSession.id, AppUser.username,
+                    func.coalesce(Staff.name, AppUser.username).label("name"),
+                    UserSession.created_at, UserSession.last_seen_at, UserSession.address,
+                    UserSession.user_agent, AppUser.role)
              .join(AppUser, AppUser.id == UserSession.user_id)
+             .outerjoin(Staff, Staff.id == AppUser.staff_id)
              .where(UserSession.revoked_at.is_(None), AppUser.active)
              .order_by(UserSession.last_seen_at.desc()))
     if not everyone:
@@ -197,7 +201,7 @@ def end_session(engine: Engine, actor: Actor, session_id: int,
     if stored is None or stored.revoked_at is not None:
         raise ValidationError("error.not_found")
     if stored.user_id != actor.user_id and not can(actor, "account.admin"):
-        raise AccessDenied("account.admin")
+        raise AccessDenied("error.access_denied", permission="account.admin")
     reason = "ended" if stored.user_id == actor.user_id else "admin"
     with write_session(engine) as session:
         session.execute(update(UserSession).where(UserSession.id == session_id)
@@ -205,7 +209,6 @@ def end_session(engine: Engine, actor: Actor, session_id: int,
         audit.log(session, actor, "session_ended", "user_session", session_id,
                   detail=f"user={stored.user_id}")
         session.commit()
-
 
 
 def end_others(engine: Engine, actor: Actor, now: datetime | None = None) -> int:
@@ -218,6 +221,31 @@ def end_others(engine: Engine, actor: Actor, now: datetime | None = None) -> int
                       detail=f"n={ended}")
         session.commit()
     return ended
+
+
+def password_login(engine: Engine, actor: Actor) -> bool:
+    """Whether the actor signs in here with a password (not only through the municipality's
+    login, and not a paired screen), so Min konto offers to change it."""
+    if actor.role == "screen" or actor.extra.get("paired"):
+        return False
+    with Session(engine) as session:
+        return session.exec(select(AppUser.password_hash)
+                            .where(AppUser.id == actor.user_id)).first() is not None
+
+
+def change_own_password(engine: Engine, actor: Actor, *, current_password: str,
+                        new_password: str, confirmation: str, source: str | None = None) -> None:
+    """Min konto: the user replaces their password. The current one is checked like a login
+    (a wrong one counts toward the lock of the account and of `source`, the browser's address);
+    this browser stays signed in, every other one of the user is signed out."""
+    from model import auth  # auth imports this module for end_all
+
+    if not password_login(engine, actor):
+        raise AccessDenied("error.access_denied", permission="account.password")
+    auth.check_new_password(new_password, confirmation)
+    if auth.authenticate(engine, actor.username, current_password, source=source) is None:
+        raise ValidationError("error.current_password_wrong")
+    auth.change_password(engine, actor, new_password=new_password, confirmation=confirmation)
 
 
 # Paired meeting screens ----------------------------------------------------------------------
@@ -234,7 +262,7 @@ def _screen_team(session: Session, actor: Actor, team_id: int) -> Team:
     if team is None:
         raise ValidationError("error.not_found")
     if not actor.sees_all_teams and actor.team_id != team_id:
-        raise AccessDenied("tv.pair")
+        raise AccessDenied("error.access_denied", permission="tv.pair")
     return team
 
 
@@ -284,26 +312,41 @@ def open_screen_link(engine: Engine, token: str, *, address: str | None = None,
     return session_token, link.team_id, link.sprint_id
 
 
-SCREEN_LINK_COLUMNS = ["id", "team", "sprint", "created_by", "created_at", "screens"]
+def screen_teams(engine: Engine, actor: Actor) -> pd.DataFrame:
+    """The teams (id, name) the actor may pair a meeting screen with, by name."""
+    require(actor, "tv.pair")
+    query = select(Team.id, Team.name).order_by(Team.name)
+    if not actor.sees_all_teams:
+        query = query.where(Team.id == actor.team_id)
+    with Session(engine) as session:
+        rows = session.exec(query).all()
+    return pd.DataFrame([row._asdict() for row in rows], columns=["id", "name"])
+
+
+SCREEN_LINK_COLUMNS = ["id", "team", "sprint", "created_by", "created_at", "screens",
+                       "last_seen_at"]
 
 
 def screen_links(engine: Engine, actor: Actor) -> pd.DataFrame:
-    """The links not revoked, of the teams the actor may pair, with how many TVs use each."""
+    """The links not revoked, of the teams the actor may pair, with how many TVs use each and
+    when a TV last opened one (None: not opened yet)."""
     require(actor, "tv.pair")
-    sessions_open = (select(UserSession.screen_link_id, func.count().label("screens"))
-                     .where(UserSession.revoked_at.is_(None),
-                            UserSession.screen_link_id.is_not(None))
-                     .group_by(UserSession.screen_link_id).subquery())
+    used = (select(UserSession.screen_link_id,
+                   func.count().filter(UserSession.revoked_at.is_(None)).label("screens"),
+                   func.max(UserSession.last_seen_at).label("last_seen_at"))
+            .where(UserSession.screen_link_id.is_not(None))
+            .group_by(UserSession.screen_link_id).subquery())
     query = (select(ScreenLink.id, Team.name.label("team"), Sprint.name.label("sprint"),
-                    Staff.name.label("created_by"), ScreenLink.created_at,
-                    func.coalesce(sessions_open.c.screens, 0).label("screens"))
+                    func.coalesce(Staff.name, AppUser.username).label("created_by"),
+                    ScreenLink.created_at, func.coalesce(used.c.screens, 0).label("screens"),
+                    used.c.last_seen_at)
              .join(Team, Team.id == ScreenLink.team_id)
              .outerjoin(Sprint, Sprint.id == ScreenLink.sprint_id)
              .join(AppUser, AppUser.id == ScreenLink.created_by)
              .outerjoin(Staff, Staff.id == AppUser.staff_id)
-             .outerjoin(sessions_open, sessions_open.c.screen_link_id == ScreenLink.id)
+             .outerjoin(used, used.c.screen_link_id == ScreenLink.id)
              .where(ScreenLink.revoked_at.is_(None))
-             .order_by(ScreenLink.created_at.desc()))
+             .order_by(ScreenLink.created_at.desc(), ScreenLink.id.desc()))
     if not actor.sees_all_teams:
         query = query.where(ScreenLink.team_id == actor.team_id)
     with Session(engine) as session:

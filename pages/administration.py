@@ -1,6 +1,6 @@
-"""Brugere og log: accounts (admins change them and lift locks and blocked addresses), teams, staff
-members and initiatives (set up here from an empty database), and the audit log (admins and
-leaders read it)."""
+"""Brugere og log: accounts (admins change them, lift locks and blocked addresses and end anyone's
+open sessions), teams, staff members and initiatives (set up here from an empty database), and
+the audit log (admins and leaders read it)."""
 
 from datetime import timedelta
 
@@ -14,6 +14,7 @@ from model.errors import UserError
 from model.tables import ROLES
 from pages import ui
 from pages.ui import staffing as staffing_ui
+from pages.ui.session_list import open_sessions
 
 actor = ui.guard("administration")
 engine = ui.engine()
@@ -194,6 +195,13 @@ def locks_section() -> None:
         ui.show_error(error)
 
 
+def sessions_section() -> None:
+    """Everyone signed in now (a TV too); the admin ends a session, e.g. of a lost laptop."""
+    st.subheader(t("session.all_heading"))
+    st.caption(t("session.all_help"))
+    open_sessions(actor, everyone=True)
+
+
 with accounts_tab:
     notice = st.session_state.pop("admin_notice", None)
     if notice:
@@ -205,6 +213,7 @@ with accounts_tab:
         create_form()
         manage_form(accounts)
         locks_section()
+        sessions_section()
     else:
         st.info(t("admin.leader_read_only"))
 

@@ -3,6 +3,7 @@
 
 The address may pin a team and a sprint (`?team=3&sprint=12`, kept by the TV's bookmark);
 otherwise it shows the team's running sprint, or says none runs and names the next one.
+Leaders pair a TV with a team here (pages/ui/screen_links.py).
 """
 
 import pandas as pd
@@ -12,7 +13,7 @@ from model import clock, i18n, sprint_choice, sprints
 from model.clock import LOCAL_TZ
 from model.tables import STAGES
 from pages import ui
-from pages.ui import live
+from pages.ui import live, screen_links
 from pages.ui.matching import escape
 
 actor = ui.guard("moedeskaerm")
@@ -169,4 +170,5 @@ def follow_changes() -> None:
 
 
 meeting_screen()
+screen_links.section(engine, actor)  # leaders pair a TV here; a paired TV never sees it
 follow_changes()

@@ -30,22 +30,22 @@ def open_sessions(actor: Actor, *, everyone: bool = False) -> None:
         st.success(flash, icon=":material/check:")
     listed = sessions.active_sessions(ui.engine(), actor, everyone=everyone)
     if listed.empty:
-        st.caption(t("account.no_sessions"))
+        st.caption(t("session.none_open") if everyone else t("account.no_sessions"))
         return
     shown = listed.assign(user_agent=listed["user_agent"].map(_browser))
-    columns = ["username"] * everyone + ["created_at", "last_seen_at", "address", "user_agent",
-                                         "current"]
+    columns = ["name", "username"] * everyone + ["created_at", "last_seen_at", "address",
+                                                 "user_agent", "current"]
     ui.table(shown[columns].rename(columns={c: t(f"session.col.{c}") for c in columns}),
              key=f"sessions_{key}", lang=lang)
     labels = {row.id: " · ".join(filter(None, [
-        row.username if everyone else "", ui.local_moment(row.last_seen_at),
+        f"{row.name} ({row.username})" if everyone else "", ui.local_moment(row.last_seen_at),
         _browser(row.user_agent), t("account.this_browser") if row.current else ""]))
         for row in listed.itertuples()}
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     chosen = left.selectbox(t("session.choose"), list(labels), format_func=labels.get,
                             key=f"session_pick_{key}")
-    if right.button(t("account.end_session"), key=f"session_end_{key}",
-                    icon=":material/logout:"):
+    if right.button(t("session.end") if everyone else t("account.end_session"),
+                    key=f"session_end_{key}", icon=":material/logout:"):
         try:
             sessions.end_session(ui.engine(), actor, chosen)
         except UserError as error:

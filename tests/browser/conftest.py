@@ -46,16 +46,19 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = tmp / "server.log"
         self.db_path = tmp / "app.db"
-        environment = {**os.environ, "DATABASE_URL": f"sqlite:///{self.db_path}",
-                       "JOBTAVLEN_LANG": "da", **(env or {})}
-        self.database_url = environment["DATABASE_URL"]
+        self._environment = {**os.environ, "DATABASE_URL": f"sqlite:///{self.db_path}",
+                             "JOBTAVLEN_LANG": "da", **(env or {})}
+        self.database_url = self._environment["DATABASE_URL"]
         self._log = open(self.log_path, "w")
+        self._start()
+
+    def _start(self) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
              # Source edits during a run must not reset sessions ("File change. Rerun").
              "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
-            cwd=ROOT, env=environment, stdout=self._log, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=self._environment, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
@@ -94,12 +97,20 @@ class Server:
             engine.dispose()
         return [f"{first} {last}" for first, last in rows]
 
-    def stop(self) -> None:
+    def restart(self) -> None:
+        """A new server process on the same port and database (a deployment, a reboot)."""
+        self._end_process()
+        self._start()
+
+    def _end_process(self) -> None:
         self.process.terminate()
         try:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+    def stop(self) -> None:
+        self._end_process()
         self._log.close()
 
 

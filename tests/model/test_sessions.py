@@ -3,10 +3,11 @@
 import hashlib
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
-from model import admin, auth, sessions, sprint_choice
+from model import admin, auth, i18n, retention, sessions, sprint_choice
 from model.errors import AccessDenied, ValidationError
 from model.tables import AppUser, AuditLog, ScreenLink, Sprint, Team, UserSession, utcnow
 from tests.conftest import demo_actor, make_actor
@@ -220,3 +221,129 @@ def test_only_leaders_and_admins_pair_screens_and_a_sprint_must_be_the_teams(eng
         sessions.create_screen_link(engine, demo_actor(engine, "leder"), team_id=other_team,
                                     sprint_id=sprint_id)
     assert sessions.open_screen_link(engine, "unknown") is None
+
+
+def test_refusals_name_a_catalogue_text_the_page_can_show(engine):
+    team_id, _ = a_team_and_sprint(engine)
+    konsulent = demo_actor(engine, "konsulent")
+    theirs = sessions.resolve(engine, sessions.start(engine, user_id(engine, "leder")))
+    for refused in (lambda: sessions.end_session(engine, konsulent, theirs.session_id),
+                    lambda: sessions.create_screen_link(engine, konsulent, team_id=team_id),
+                    lambda: sessions.screen_teams(engine, konsulent)):
+        with pytest.raises(AccessDenied) as error:
+            refused()
+        assert error.value.key in i18n.CATALOGUE["da"]
+
+
+def test_the_admins_list_names_the_person_behind_each_session(engine):
+    sessions.start(engine, user_id(engine, "konsulent"), user_agent="Firefox")
+    listed = sessions.active_sessions(engine, demo_actor(engine, "admin"), everyone=True)
+    [row] = listed[listed["username"] == "konsulent"].itertuples()
+    assert row.name == demo_actor(engine, "konsulent").name != "konsulent"
+
+
+def test_leaders_pair_any_team_and_see_who_made_a_link_and_when_a_tv_last_opened_it(engine):
+    team_id, sprint_id = a_team_and_sprint(engine)
+    leader = demo_actor(engine, "leder")
+    with Session(engine) as session:
+        every_team = set(session.exec(select(Team.id)).all())
+    assert set(sessions.screen_teams(engine, leader)["id"]) == every_team
+    link = sessions.create_screen_link(engine, leader, team_id=team_id, sprint_id=sprint_id)
+    [row] = sessions.screen_links(engine, leader).itertuples()
+    assert (row.id, row.sprint, row.created_by, row.screens) == (link.link_id, "Uge 39",
+                                                                  leader.name, 0)
+    assert row.last_seen_at is None or pd.isna(row.last_seen_at)
+    opened_at = utcnow().replace(microsecond=0) - timedelta(hours=1)
+    sessions.open_screen_link(engine, link.token, now=opened_at)
+    [row] = sessions.screen_links(engine, leader).itertuples()
+    assert (row.screens, row.last_seen_at) == (1, opened_at)
+
+
+def with_session(engine, username: str) -> tuple[str, object]:
+    """A signed-in browser of `username`: its cookie's token and its actor."""
+    token = sessions.start(engine, user_id(engine, username))
+    actor = demo_actor(engine, username)
+    actor.extra["session_id"] = sessions.resolve(engine, token).session_id
+    return token, actor
+
+
+def test_a_user_changes_their_own_password_after_typing_the_current_one(engine):
+    here, actor = with_session(engine, "konsulent")
+    elsewhere = sessions.start(engine, actor.user_id)
+    sessions.change_own_password(engine, actor, current_password="correct horse battery",
+                                 new_password="a brand new secret", confirmation="a brand new secret")
+    assert sessions.resolve(engine, here) is not None
+    assert sessions.resolve(engine, elsewhere) is None
+    assert auth.authenticate(engine, "konsulent", "a brand new secret") is not None
+    with Session(engine) as session:
+        logged = session.exec(select(AuditLog.action).where(AuditLog.user_id == actor.user_id)).all()
+    assert "password_changed" in logged
+
+
+def test_a_wrong_current_password_changes_nothing_and_counts_toward_the_lock(engine):
+    _, actor = with_session(engine, "konsulent")
+    with pytest.raises(ValidationError) as wrong:
+        sessions.change_own_password(engine, actor, current_password="a guess",
+                                     new_password="a brand new secret",
+                                     confirmation="a brand new secret", source="198.51.100.7")
+    assert wrong.value.key == "error.current_password_wrong"
+    # The new password typed differently twice: refused before the current one is checked.
+    with pytest.raises(ValidationError) as mismatch:
+        sessions.change_own_password(engine, actor, current_password="another guess",
+                                     new_password="a brand new secret",
+                                     confirmation="a brand new secreT")
+    assert mismatch.value.key == "error.password_mismatch"
+    with Session(engine) as session:
+        assert session.get(AppUser, actor.user_id).failed_logins == 1
+    assert auth.authenticate(engine, "konsulent", "correct horse battery") is not None
+
+
+def test_no_password_change_for_a_screen_or_an_account_without_a_password(engine):
+    team_id, _ = a_team_and_sprint(engine)
+    link = sessions.create_screen_link(engine, demo_actor(engine, "leder"), team_id=team_id)
+    token, _, _ = sessions.open_screen_link(engine, link.token)
+    screen = auth.actor_for_user(engine, sessions.resolve(engine, token).user_id)
+    with Session(engine) as session:
+        outside = AppUser(username="oidc-only", role="consultant", oidc_sub="sub-1")
+        session.add(outside)
+        session.commit()
+        outside_id = outside.id
+    for actor in (screen, auth.actor_for_user(engine, outside_id)):
+        assert not sessions.password_login(engine, actor)
+        with pytest.raises(AccessDenied):
+            sessions.change_own_password(engine, actor, current_password="",
+                                         new_password="a brand new secret",
+                                         confirmation="a brand new secret")
+    assert sessions.password_login(engine, demo_actor(engine, "konsulent"))
+
+
+def test_the_retention_run_deletes_sessions_90_days_after_they_ended(engine):
+    now = utcnow()
+    long_ago, lately = now - timedelta(days=100), now - timedelta(days=10)
+    konsulent = user_id(engine, "konsulent")
+
+    def signed_out_at(moment) -> str:
+        token = sessions.start(engine, konsulent, now=moment - timedelta(minutes=10))
+        sessions.sign_out(engine, sessions.resolve(engine, token, now=moment), now=moment)
+        return token
+
+    kept = {"signed out lately": signed_out_at(lately),
+            "open now": sessions.start(engine, konsulent, now=now - timedelta(hours=1))}
+    gone = {"signed out long ago": signed_out_at(long_ago),
+            "never signed out": sessions.start(engine, konsulent, now=long_ago)}
+    team_id, _ = a_team_and_sprint(engine)
+    leader = demo_actor(engine, "leder")
+    paired = sessions.create_screen_link(engine, leader, team_id=team_id, now=long_ago)
+    kept["a paired tv"] = sessions.open_screen_link(engine, paired.token, now=long_ago)[0]
+    revoked = sessions.create_screen_link(engine, leader, team_id=team_id, now=long_ago)
+    gone["a revoked tv"] = sessions.open_screen_link(engine, revoked.token, now=long_ago)[0]
+    sessions.revoke_screen_link(engine, leader, revoked.link_id, now=long_ago)
+    assert retention.due_counts(engine, now)["audit_log"] == len(gone)
+
+    report = retention.run(engine, now=now)
+    assert report.categories["audit_log"].detail["user_session"] == len(gone)
+    left = {row.token_hash for row in stored(engine)}
+    assert {name for name, token in kept.items()
+            if hashlib.sha256(token.encode()).hexdigest() in left} == set(kept)
+    assert not {hashlib.sha256(token.encode()).hexdigest() for token in gone.values()} & left
+    assert sessions.resolve(engine, kept["a paired tv"]) is not None
