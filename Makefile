@@ -3,11 +3,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run test lint demo-reset browser bench backup restore
+.PHONY: run serve test lint demo-reset browser bench backup restore
 
 run: $(VENV)/.app
 	$(PY) -m model
 	$(PY) -m streamlit run app.py
+
+# Several app processes behind nginx (apt-get install nginx) on the PostgreSQL database of
+# DATABASE_URL, in the foreground until Ctrl-C: `make serve PROCESSES=2 PORT=8080` (docs/deploy.md).
+PROCESSES ?= 2
+PORT ?= 8080
+
+serve: $(VENV)/.app
+	$(PY) -m model serve --processes $(PROCESSES) --port $(PORT)
 
 # The whole suite at the real date, then the date-dependent tests (marker `calendar`, SQLite half)
 # on Friday 1 January 2027: a public holiday in ISO week 53.

@@ -3,7 +3,8 @@
 Subcommands: `retention [--dry-run]` runs the deletion by retention periods now;
 `backup PATH` writes an online backup of the SQLite database; `restore PATH [--force]` writes a
 backup back into it (stop the app first) and checks it table by table; `setup-postgres-roles`
-(as a PostgreSQL superuser) creates the owner role that migrates and the app role that only uses.
+(as a PostgreSQL superuser) creates the owner role that migrates and the app role that only uses;
+`serve --processes N --port P` runs N app processes behind nginx on PostgreSQL (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
-from model import backup, erasures, i18n, pg_roles, retention
+from model import backup, erasures, i18n, pg_roles, retention, serving
 from model.db import database_url, make_engine, migrate
 from model.errors import UserError
 from model.setup import prepare, retention_summary
@@ -38,6 +40,20 @@ def _parser() -> argparse.ArgumentParser:
                        help="read the owner role's password from this environment variable")
     roles.add_argument("--app-password-env", metavar="VAR",
                        help="read the app role's password from this environment variable")
+    serve = commands.add_parser("serve", help="several app processes behind nginx, on the "
+                                              "PostgreSQL database of DATABASE_URL")
+    serve.add_argument("--processes", type=int, default=2, help="app processes (default 2)")
+    serve.add_argument("--port", type=int, default=8080, help="nginx's port (default 8080)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="nginx's address (default 127.0.0.1; 0.0.0.0 for every interface)")
+    serve.add_argument("--app-port", type=int, default=serving.FIRST_APP_PORT,
+                       help="the first app process's port on 127.0.0.1; the others follow it")
+    serve.add_argument("--run-dir", type=Path,
+                       help="folder for nginx's configuration, pid and logs and the processes' "
+                            "logs (default: a new temporary folder)")
+    serve.add_argument("--nginx-template", type=Path, default=serving.TEMPLATE,
+                       help="nginx configuration with @LISTEN@ and @SERVERS@ "
+                            "(default docs/deploy/nginx.conf)")
     return parser
 
 
@@ -72,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
                 owner_password=os.environ.get(args.owner_password_env or "", "") or None,
                 app_password=os.environ.get(args.app_password_env or "", "") or None)
             print(i18n.t("privacy.cli_pg_roles_done", lang, owner=args.owner, app=args.app))
+        elif args.command == "serve":
+            serving.serve(database_url=database_url(), processes=args.processes, port=args.port,
+                          first_app_port=args.app_port, host=args.host, run_dir=args.run_dir,
+                          template=args.nginx_template)
         elif args.command == "backup":
             report = backup.backup_sqlite(database_url(), args.path)
             print(i18n.t("privacy.cli_backup_done", lang, path=report.path, check=report.check))
@@ -90,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0 if report.ok else 1
     except UserError as error:
         print(i18n.t(error.key, lang, **error.params), file=sys.stderr)
+        return 2
+    except serving.ServeError as error:
+        print(f"Jobtavlen: {error}", file=sys.stderr)
         return 2
     return 0
 
