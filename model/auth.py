@@ -207,9 +207,10 @@ def client_address(headers: Mapping[str, str], peer: str | None) -> str | None:
 
 
 def authenticate(engine: Engine, username: str, password: str, *, source: str | None = None,
-                 now: datetime | None = None) -> Actor | None:
+                 now: datetime | None = None, confirming: bool = False) -> Actor | None:
     """Check a local login from the address `source`; log success and failure; return the actor
-    or None.
+    or None. `confirming`: a signed-in user confirms their password (to change it), which is
+    throttled and locked like a login but logged as "password_confirmed", not as a login.
 
     Wrong passwords from one address make it wait (SlowDown) and after max_failed_per_source()
     block it (SourceBlocked) for lockout_period(), before any account locks. Raises AccountLocked
@@ -269,11 +270,13 @@ def authenticate(engine: Engine, username: str, password: str, *, source: str | 
             session.expunge(sender)
         elif sender is not None:
             session.delete(sender)
-        user.last_login_at = now
+        if not confirming:
+            user.last_login_at = now
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         actor = _actor(session, user)
-        audit.log(session, actor, "login", "app_user", user.id)
+        audit.log(session, actor, "password_confirmed" if confirming else "login", "app_user",
+                  user.id)
         session.commit()
         return actor
 

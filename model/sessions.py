@@ -243,7 +243,8 @@ def change_own_password(engine: Engine, actor: Actor, *, current_password: str,
     if not password_login(engine, actor):
         raise AccessDenied("error.access_denied", permission="account.password")
     auth.check_new_password(new_password, confirmation)
-    if auth.authenticate(engine, actor.username, current_password, source=source) is None:
+    if auth.authenticate(engine, actor.username, current_password, source=source,
+                         confirming=True) is None:
         raise ValidationError("error.current_password_wrong")
     auth.change_password(engine, actor, new_password=new_password, confirmation=confirmation)
 

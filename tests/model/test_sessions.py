@@ -270,14 +270,20 @@ def with_session(engine, username: str) -> tuple[str, object]:
 def test_a_user_changes_their_own_password_after_typing_the_current_one(engine):
     here, actor = with_session(engine, "konsulent")
     elsewhere = sessions.start(engine, actor.user_id)
+    with Session(engine) as session:
+        last_login = session.get(AppUser, actor.user_id).last_login_at
     sessions.change_own_password(engine, actor, current_password="correct horse battery",
                                  new_password="a brand new secret", confirmation="a brand new secret")
     assert sessions.resolve(engine, here) is not None
     assert sessions.resolve(engine, elsewhere) is None
-    assert auth.authenticate(engine, "konsulent", "a brand new secret") is not None
     with Session(engine) as session:
-        logged = session.exec(select(AuditLog.action).where(AuditLog.user_id == actor.user_id)).all()
-    assert "password_changed" in logged
+        logged = session.exec(select(AuditLog.action).where(AuditLog.user_id == actor.user_id)
+                              .order_by(AuditLog.id)).all()
+        # Confirming the current password is no login: "last login" stays as it was.
+        assert session.get(AppUser, actor.user_id).last_login_at == last_login
+    assert logged[-2:] == ["password_confirmed", "password_changed"]
+    assert "login" not in logged[logged.index("password_confirmed"):]
+    assert auth.authenticate(engine, "konsulent", "a brand new secret") is not None
 
 
 def test_a_wrong_current_password_changes_nothing_and_counts_toward_the_lock(engine):
