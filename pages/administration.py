@@ -67,9 +67,10 @@ def account_list(accounts) -> None:
 
 def create_form() -> None:
     staff = admin.staff_choices(engine, actor)
+    plain = ui.translator()  # options show as plain text: typed names go in as typed
     labels = {None: t("admin.no_staff")} | {
-        int(row.id): t("admin.staff_option", name=row.name, role=t(f"role.{row.role}"),
-                       team=row.team or "-")
+        int(row.id): plain("admin.staff_option", name=row.name, role=t(f"role.{row.role}"),
+                           team=row.team or "-")
         + (t("admin.staff_has_account") if row.accounts else "")
         for row in staff.itertuples()}
     with st.form("admin_create", clear_on_submit=True):

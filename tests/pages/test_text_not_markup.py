@@ -84,6 +84,18 @@ def markup_in(at) -> list[str]:
     return [text for text in rendered(at) if any(p.search(text) for p in MARKUP)]
 
 
+def escaped_in_plain_text(at) -> list[str]:
+    """Options of select boxes and cells of tables, shown as plain text: typed text must read as
+    typed there, without the backslashes that keep it text in Markdown."""
+    shown = [str(option) for kind in ("selectbox", "multiselect") for widget in getattr(at, kind)
+             for option in widget.options]
+    for table in at.dataframe:
+        frame = table.value
+        shown += [str(cell) for column in frame.columns if frame[column].dtype == object
+                  for cell in frame[column]]
+    return [text for text in shown if "\\*" in text or "\\[" in text or "\\<" in text]
+
+
 PAGES_BY_USER = {
     "leder": sorted(page for page, roles in access.PAGES.items() if "leader" in roles),
     "konsulent": sorted(page for page, roles in access.PAGES.items() if "consultant" in roles),
@@ -99,6 +111,7 @@ def test_every_page_shows_typed_markup_as_text(poisoned, username, page):
                 else f"pages/{page}.py")
     assert not at.exception, at.exception
     assert markup_in(at) == []
+    assert escaped_in_plain_text(at) == []
 
 
 def test_the_profiles_show_typed_markup_as_text(poisoned):
@@ -118,3 +131,4 @@ def test_the_profiles_show_typed_markup_as_text(poisoned):
         assert not at.exception, at.exception
         assert any("evil.example" in text for text in rendered(at)), f"no typed text on {page}"
         assert markup_in(at) == [], page
+        assert escaped_in_plain_text(at) == [], page
