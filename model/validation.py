@@ -47,6 +47,8 @@ def has_control_characters(text: str, *, multi_line: bool) -> bool:
 
 def ascii_digits(text: str) -> str:
     """Every Unicode decimal digit (Arabic-Indic, Devanagari, full-width, ...) as 0-9."""
+    if text.isascii():  # nearly always: nothing to translate
+        return text
     return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text)
 
 
