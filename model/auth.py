@@ -358,6 +358,15 @@ def actor_for_user(engine: Engine, user_id: int) -> Actor | None:
         return _actor(session, user)
 
 
+def first_active_actor(engine: Engine, role: str) -> Actor | None:
+    """The first active account of a role (the app's own work on behalf of that role, such as
+    drawing the leaders' charts when the server starts), or None."""
+    with Session(engine) as session:
+        user = session.exec(select(AppUser).where(AppUser.role == role, AppUser.active)
+                            .order_by(AppUser.id)).first()
+        return _actor(session, user) if user is not None else None
+
+
 def actor_for_oidc(engine: Engine, sub: str) -> Actor | None:
     """Map an OIDC provider's `sub` to an active account; None when no account is linked."""
     with write_session(engine) as session:

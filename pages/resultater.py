@@ -1,29 +1,18 @@
 """Resultater: filters, one chart per question with its explanation and numbers, the report."""
 
+from dataclasses import replace
+
 import streamlit as st
 
-from model import access, charts, clock, freshness, report, results
+from model import access, charts, clock, report, results
 from model.errors import UserError
 from model.outcomes import MEASURE_MONTHS
 from pages import ui
+from pages.ui import figures
 
 actor = ui.guard("resultater")
 t, engine, lang = ui.t, ui.engine(), ui.lang()
 today = clock.today()
-
-
-def draw_charts(flt: results.Filter, settings: charts.Settings) -> list[tuple]:
-    """(chart, figure, table, summary) of every chart; plotly figures are slow to build."""
-    return [(d.chart, d.figure(settings, lang), d.table(settings, lang), d.summary(settings, lang))
-            for d in charts.compute(engine, actor, flt, settings)]
-
-
-# Drawn charts are aggregates shared by users who see the same teams, until the data changes
-# (the data stamp is part of the key, so any change anywhere draws them again).
-@st.cache_resource(max_entries=64, show_spinner=False)
-def drawn_charts(database: str, stamp: int, scope: tuple, flt: results.Filter,
-                 settings: charts.Settings, lang: str) -> list[tuple]:
-    return draw_charts(flt, settings)
 
 
 def choice(label_key: str, options: dict, key: str):
@@ -55,8 +44,7 @@ def filters(options: results.FilterOptions) -> tuple[results.Filter, charts.Sett
                           "results_kind")
         with bottom[2]:
             team = choice("results.team", options.teams, "results_team")
-        settings = charts.Settings(today=today, group_by=group_by,
-                                   min_size=results.min_group_size())
+        settings = replace(figures.default_settings(), today=today, group_by=group_by)
         bottom[3].caption(t("results.min_group", min=settings.min_size))
     if len(period) != 2:
         st.info(t("results.period_incomplete"))
@@ -170,9 +158,7 @@ if chosen is None:
     st.stop()
 flt, settings = chosen
 try:
-    stamp = freshness.stamp(engine)
-    drawn = (draw_charts(flt, settings) if stamp is None else
-             drawn_charts(str(engine.url), stamp, freshness.scope(actor), flt, settings, lang))
+    drawn = figures.result_charts(engine, actor, flt, settings, lang)
 except UserError as error:
     ui.show_error(error)
     st.stop()

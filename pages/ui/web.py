@@ -21,6 +21,7 @@ from starlette.routing import Route
 from model import auth, i18n, sessions
 from model.clock import LOCAL_TZ
 from model.db import database_url
+from pages.ui import figures
 
 LOGIN = "/konto/login"
 SCREEN = "/tv/{token}"
@@ -62,8 +63,9 @@ def _engine():
 
 @asynccontextmanager
 async def prepared(_app):
-    """On start: the database migrated (and on first start the demo filled) before any request."""
-    await run_in_threadpool(_engine)
+    """On start: the database migrated (and on first start the demo filled) before any request;
+    then Resultater's opening charts drawn in the background."""
+    figures.warm_up(await run_in_threadpool(_engine))
     yield
 
 

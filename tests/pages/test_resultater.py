@@ -182,3 +182,26 @@ def test_a_leader_imports_comparison_groups_under_data(app_db):
     assert at.success[0].value == "Importen er gemt: 2 rækker (sammenligningsgrupper)."
     with Session(app_db) as session:
         assert len(session.exec(select(ComparisonGroup)).all()) == before + 2
+
+
+def test_the_server_draws_the_opening_charts_on_start_and_the_first_leader_gets_them(app_db,
+                                                                                    monkeypatch):
+    from pages.ui import figures
+
+    figures._drawn.clear()
+    figures.warm_up(app_db).join(timeout=120)
+    computed = []
+    monkeypatch.setattr(charts, "compute", lambda *a, **k: computed.append(a) or [])
+    at = app_as(app_db, "leder", RESULTS)
+    assert not at.exception, at.exception
+    assert computed == []  # drawn before anyone asked
+    assert len(at.get("plotly_chart")) == len(charts.CHARTS)
+    # A consultant sees their own team's figures: not the leaders' drawing.
+    app_as(app_db, "konsulent", RESULTS)
+    assert len(computed) == 1
+
+
+def test_no_warm_up_without_a_leader(engine):
+    from pages.ui import figures
+
+    assert figures.warm_up(engine) is None
