@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LOGIN_FORM, Server, open_page, sign_in, wait_ready
+from tests.browser.conftest import LOGIN_FORM, Server, open_page, screenshot, sign_in, wait_ready
 
 UPDATED = re.compile(r"Opdateret \d\d:\d\d:\d\d")
 LOGIN_TITLE = "Log ind på Jobtavlen"
@@ -72,6 +72,8 @@ def test_a_paired_tv_survives_a_restart_and_stops_when_revoked(server, page, tv)
     address = section.locator('[data-testid="stCode"] code').inner_text().strip()
     assert re.fullmatch(rf"{re.escape(server.url)}/tv/[A-Za-z0-9_-]{{43,}}", address), address
     expect(section.locator('[data-testid="stImage"] img')).to_be_visible()  # the QR code
+    section.scroll_into_view_if_needed()
+    screenshot(page, "moedeskaerm-skaermlink")
 
     tv.goto(address)  # nothing typed on the TV
     wait_ready(tv)
