@@ -72,8 +72,15 @@ def private_folder(folder: Path) -> None:
 
 
 def private_file(path: Path) -> None:
-    """Create an empty file readable and writable by its owner only, unless it exists."""
-    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    """Create an empty file readable and writable by its owner only, unless it exists. An existing
+    file is not opened at all: closing any handle on a SQLite database drops every lock this
+    process's connections hold on it (POSIX advisory locks), which can corrupt it."""
+    if path.exists():
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:  # made meanwhile by another process
+        pass
 
 
 def make_engine(url: str | None = None) -> Engine:

@@ -4,7 +4,7 @@
 import pandas as pd
 import streamlit as st
 
-from model import access, clock, exporting, i18n, importing
+from model import access, clock, exporting, i18n, import_worker, importing
 from model.errors import UserError
 from model.tables import PLACEMENT_KINDS
 from pages import ui
@@ -121,23 +121,72 @@ def show_duplicates(report: importing.ImportReport) -> None:
     )
 
 
-def uploaded_table(upload) -> pd.DataFrame | None:
-    """The uploaded file read once: kept by the upload's id, so a rerun does not read it again.
-    None, with the reason shown, when the file is refused."""
-    cached = st.session_state.get("import_table")
-    if cached is None or cached[0] != upload.file_id:
-        try:
-            cached = (upload.file_id, importing.read_table(upload.getvalue(), upload.name), None)
-        except UserError as error:
-            cached = (upload.file_id, None, error)
-        st.session_state["import_table"] = cached
-    _file_id, frame, error = cached
-    if error is not None:
-        ui.show_error(error)
-    return frame
+def check_progress():
+    """The callback for a job in the import worker: the file being read, then the rows checked (a
+    bar for files of PROGRESS_FROM_ROWS rows or more)."""
+    slot = st.empty()
+
+    def update(done: int, total: int) -> None:
+        if total == import_worker.READING:
+            slot.progress(0.0, text=t("data.reading"))
+        elif total >= PROGRESS_FROM_ROWS:
+            slot.progress(min(1.0, done / total), text=t("data.checking", done=min(done, total),
+                                                         total=total, percent=round(100 * done / total)))
+
+    return slot, update
+
+
+def checked_upload(upload, kind: str, create_teams: bool,
+                   skip_duplicates: bool) -> tuple[pd.DataFrame, importing.ImportReport] | None:
+    """The upload read and dry-run in the import worker (model/import_worker.py), so the server
+    stays free for the other users meanwhile. The file is read once per upload, and checked once
+    for each choice of kind and options, not on every rerun; a job the page was waiting for when
+    it reran is waited for again, not begun anew. None, with the reason shown, when the file is
+    refused, has no rows, or cannot be checked."""
+    table = st.session_state.get("import_table")  # (file id, table read, the file's refusal)
+    if table is not None and table[0] != upload.file_id:
+        table = None
+    if table is not None and table[2] is not None:
+        ui.show_error(table[2])
+        return None
+    if table is not None and table[1].empty:
+        st.info(t("data.no_rows"))
+        return None
+    checked_for = (kind, upload.file_id, lang, create_teams, skip_duplicates)
+    cached = st.session_state.get("import_report")
+    if table is not None and cached is not None and cached[0] == checked_for:
+        return table[1], cached[1]
+    job = st.session_state.get("import_job")
+    if job is None or job[0] != checked_for:
+        if job is not None:
+            job[1].cancel()
+        options = {"create_teams": create_teams, "skip_duplicates": skip_duplicates}
+        job = (checked_for, import_worker.start(engine, actor, kind, **options, **(
+            {"frame": table[1]} if table is not None
+            else {"data": upload.getvalue(), "filename": upload.name})))
+        st.session_state["import_job"] = job
+    slot, update = check_progress()
+    outcome = job[1].wait(progress=update)
+    slot.empty()
+    st.session_state.pop("import_job", None)
+    if outcome.read:
+        error = outcome.error if outcome.frame is None else None
+        st.session_state["import_table"] = table = (upload.file_id, outcome.frame, error)
+        if error is not None:
+            ui.show_error(error)
+            return None
+        if outcome.frame.empty:
+            st.info(t("data.no_rows"))
+            return None
+    if outcome.error is not None:
+        ui.show_error(outcome.error)
+        return None
+    st.session_state["import_report"] = (checked_for, outcome.report)
+    return table[1], outcome.report
 
 
 def import_section() -> None:
+    import_worker.warm_up(engine)  # the process that reads uploads, ready before a file is chosen
     st.caption(t("data.import_intro"))
     kinds = [kind for kind in importing.KINDS if importing.may_import(actor, kind)]
     kind = st.radio(t("data.import_kind"), kinds, horizontal=True, key="import_kind",
@@ -178,28 +227,14 @@ def import_section() -> None:
                                   help=t("data.skip_duplicates_help"))
     if upload is None:
         st.session_state.pop("import_table", None)
+        st.session_state.pop("import_report", None)
+        if (job := st.session_state.pop("import_job", None)) is not None:
+            job[1].cancel()
         return
-    frame = uploaded_table(upload)
-    if frame is None:
+    checked = checked_upload(upload, kind, create_teams, skip_duplicates)
+    if checked is None:
         return
-    if frame.empty:
-        st.info(t("data.no_rows"))
-        return
-
-    checked_for = (kind, upload.file_id, lang, create_teams, skip_duplicates)
-    cached = st.session_state.get("import_report")
-    if cached is None or cached[0] != checked_for:
-        bar, update = progress_bar(len(frame), "data.checking")
-        try:
-            report = importing.dry_run(engine, actor, kind, frame, progress=update,
-                                       create_teams=create_teams, skip_duplicates=skip_duplicates)
-        except UserError as error:
-            ui.show_error(error)
-            return
-        if bar is not None:
-            bar.empty()
-        st.session_state["import_report"] = (checked_for, report)
-    report = st.session_state["import_report"][1]
+    frame, report = checked
     show_report(report)
 
     refusal = None if report.can_commit else (

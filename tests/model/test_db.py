@@ -1,5 +1,7 @@
 """The database: migrations create every table of the design, pragmas, indexes."""
 
+import os
+
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
@@ -49,3 +51,22 @@ def test_migrate_is_idempotent_and_leaves_an_empty_database(tmp_path):
     migrate(engine)
     assert is_empty(engine)
     assert inspect(engine).has_table("sprint_card")
+
+
+def test_an_existing_sqlite_file_is_not_opened_outside_sqlite(tmp_path, monkeypatch):
+    """Closing any handle on a SQLite database drops the locks this process's connections hold
+    on it (POSIX advisory locks): a second engine on the same file must not open it to check it."""
+    from model import db
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    first = db.make_engine(url)
+    with first.connect() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    opened = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open",
+                        lambda path, *a, **k: opened.append(str(path)) or real_open(path, *a, **k))
+    db.make_engine(url).dispose()
+    first.dispose()
+    assert str(tmp_path / "app.db") not in opened
+    assert oct((tmp_path / "app.db").stat().st_mode & 0o777) == "0o600"

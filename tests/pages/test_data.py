@@ -1,11 +1,13 @@
 """Data: the dry run shows every bad row, only a clean file is imported, exports by role."""
 
 import io
+import os
+import signal
 
 from openpyxl import Workbook
 from sqlmodel import Session, func, select
 
-from model import importing
+from model import import_worker, importing
 from model.tables import AuditLog, Citizen, Company, Initiative
 from tests.conftest import app_as, page_text
 
@@ -128,34 +130,80 @@ def test_the_limits_are_stated_before_the_upload_and_the_uploader_lets_a_file_ov
     assert "At most 10 MB and 20,000 rows per file." in page_text(at.run())
 
 
-def test_a_file_over_the_row_limit_is_refused_with_a_clear_message(app_db, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_IMPORT_ROWS", 3)
-    rows = "".join(f"Navn{i};Import;1990\n" for i in range(10))
+def test_a_file_over_the_row_limit_is_refused_with_a_clear_message(app_db):
+    # Read in the import worker, a process of its own: the real limit, not one set in this process.
+    rows = "Aisha;Import;1990\n" * (importing.MAX_IMPORT_ROWS + 1)
     at = upload(app_as(app_db, "leder", DATA), "mange.csv", f"Fornavn;Efternavn;Fødselsår\n{rows}".encode())
-    assert at.error[0].value == "Filen har over 3 rækker. Del den op i mindre filer."
+    assert at.error[0].value == "Filen har over 20.000 rækker. Del den op i mindre filer."
     assert "import_commit" not in [button.key for button in at.button]
 
 
 def test_a_file_is_read_once_however_often_the_page_reruns(app_db, monkeypatch):
-    calls = []
-    read_table = importing.read_table
+    reads, checks = [], []
+    start = import_worker.start
 
-    def counting(data, filename):
-        calls.append(filename)
-        return read_table(data, filename)
+    def counting(*args, **kwargs):
+        (reads if kwargs.get("data") is not None else checks).append(kwargs.get("filename"))
+        return start(*args, **kwargs)
 
-    monkeypatch.setattr(importing, "read_table", counting)
+    monkeypatch.setattr(import_worker, "start", counting)
     at = upload(app_as(app_db, "leder", DATA), "borgere.csv", CLEAN)
+    at.run()
+    assert at.success[0].value == "Alle 2 rækker er i orden og kan importeres."
+    assert (reads, checks) == (["borgere.csv"], [])
+    # Another option is a new dry run of the table read before, not a new reading of the file.
     at.checkbox(key="import_skip_duplicates").uncheck().run()
     at.run()
     assert at.success[0].value == "Alle 2 rækker er i orden og kan importeres."
-    assert calls == ["borgere.csv"]
+    assert (reads, len(checks)) == (["borgere.csv"], 1)
     # A refused file too: it is not read again on every rerun while it stays in the uploader.
     at = upload(at, "stor.csv", b"Fornavn\n" + b"x" * importing.MAX_IMPORT_BYTES)
     at.run()
     at.run()
     assert "Filen fylder 10,1 MB" in at.error[0].value
-    assert calls == ["borgere.csv", "stor.csv"]
+    assert reads == ["borgere.csv", "stor.csv"]
+
+
+def test_the_file_is_read_and_checked_in_the_import_worker(app_db, monkeypatch):
+    jobs = []
+    start = import_worker.start
+    monkeypatch.setattr(import_worker, "start", lambda *a, **kw: jobs.append(start(*a, **kw)) or jobs[-1])
+    at = upload(app_as(app_db, "leder", DATA), "borgere.csv", MIXED)
+    assert "3 af 4 rækker har fejl." in at.error[0].value
+    (job,) = jobs
+    outcome = job.wait()
+    assert outcome.pid != os.getpid()  # another process: the server's GIL stays free meanwhile
+    assert outcome.read and outcome.report.bad_rows == 3
+
+
+def test_a_check_that_stops_is_told_in_the_users_language_and_the_file_can_be_chosen_again(app_db,
+                                                                                            monkeypatch):
+    from tests.conftest import demo_actor
+
+    # The worker's process (it stays between files); it dies as soon as the next file is given to it.
+    pid = import_worker.start(app_db, demo_actor(app_db, "leder"), "citizens", data=CLEAN,
+                              filename="borgere.csv").wait().pid
+    start = import_worker.start
+
+    def dying(*args, **kwargs):
+        job = start(*args, **kwargs)
+        os.kill(pid, signal.SIGKILL)
+        return job
+
+    monkeypatch.setattr(import_worker, "start", dying)
+    at = app_as(app_db, "leder")
+    at.session_state["lang"] = "en"
+    at.switch_page(DATA)
+    many = "Fornavn;Efternavn;Fødselsår\n" + "Aisha;Import;1990\n" * 3000  # not done at once
+    at = upload(at.run(), "borgere.csv", many.encode())
+    assert not at.exception
+    assert at.error[0].value == ("The check of the file stopped unexpectedly, and nothing has been "
+                                 "saved. Choose the file again; if it happens again, split it into "
+                                 "smaller files.")
+    assert "import_commit" not in [button.key for button in at.button]
+    monkeypatch.setattr(import_worker, "start", start)
+    at = upload(at, "borgere.csv", CLEAN)
+    assert at.success[0].value == "All 2 rows are fine and can be imported."
 
 
 # --- Duplicates ------------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ CACHE = re.compile(r"st\.cache_(data|resource)|@cache_(data|resource)|experiment
 # The only cached things, with why they hold nothing personal.
 ALLOWED = {
     ("pages/ui/__init__.py", "_engine_for"): "the database engine of the process, no rows",
-    ("pages/resultater.py", "drawn_charts"): "aggregated figures without names, keyed by the "
-                                             "data stamp and the teams whose citizens count",
+    ("pages/ui/figures.py", "_drawn"): "aggregated figures without names, keyed by the "
+                                         "data stamp and the teams whose citizens count",
 }
 
 
