@@ -12,6 +12,7 @@ from urllib.parse import quote, urlsplit
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from model import access, audit, auth, clock, exporting, i18n, paging, sessions
 from model.access import Actor
@@ -325,7 +326,10 @@ def fragment_guard(page_actor: Actor, *, activity: bool) -> None:
     """The page's guard again in a fragment, whose own reruns (a timed refresh, typing into it)
     skip the page: unless the account is still the active, not idle one the page let in (same
     role, so still allowed there), a full rerun shows the login or the refusal. A timed refresh is
-    no `activity`."""
+    no `activity`. Within a full run the page's guard has just checked: nothing to do."""
+    run = get_script_run_ctx()
+    if run is not None and not run.fragment_ids_this_run:
+        return
     if current_actor() != page_actor:
         st.rerun(scope="app")
     if activity:
