@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from model import auth
+from model import access, auth, i18n
 from model.tables import AppUser, AuditLog
 from tests import demo_week
 from tests.conftest import app_as, demo_actor, page_text
@@ -24,8 +24,32 @@ def test_nobody_signed_in_sees_the_way_in_and_no_data(app_db):
     assert not at.metric
 
 
-@pytest.mark.parametrize("page", ["pages/overblik.py", "pages/sprinttavle.py",
-                                  "pages/moedeskaerm.py"])
+def navigation() -> dict[str, tuple[str, str, str]]:
+    """The pages of app.py's navigation (key: file, title key, icon), read from app.py itself, so
+    a new page is covered here without editing a list."""
+    import app
+
+    return app.PAGES
+
+
+# The demo account each role signs in with.
+DEMO_USERS = {"leader": "leder", "admin": "admin", "consultant": "konsulent",
+              "caseworker": "sagsbehandler", "mentor": "mentor", "screen": "skaerm"}
+
+
+@pytest.mark.parametrize("key", list(navigation()))
+def test_every_page_of_the_navigation_opens_for_a_role_allowed_there(app_db, key):
+    path, title_key, _icon = navigation()[key]
+    role = next(role for role in ("leader", "admin", "consultant") if role in access.PAGES[key])
+    at = app_as(app_db, DEMO_USERS[role], path)
+    assert not at.exception, at.exception
+    assert at.title, key
+    if key != "moedeskaerm":  # the meeting screen's heading is the sprint's name
+        assert at.title[0].value == i18n.t(title_key, "da"), key
+    assert not at.error, [error.value for error in at.error]
+
+
+@pytest.mark.parametrize("page", [path for path, _title, _icon in navigation().values()])
 def test_a_page_run_directly_shows_the_login(app_db, page):
     # Streamlit's legacy path runs a page file without app.py: the page's own guard must hold.
     at = AppTest.from_file(str(ROOT / page), default_timeout=30).run()
