@@ -22,9 +22,8 @@ from model import audit, auth, metrics, paging, sessions
 from model.access import ALL_ROLES, Actor, require
 from model.db import write_session
 from model.errors import ValidationError
-from model.people import check_free_text
 from model.tables import AppUser, AuditLog, Staff, Team, utcnow
-from model.validation import check_date
+from model.validation import check_date, check_free_text
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,59}")
 MAX_OIDC_SUB = 255

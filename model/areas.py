@@ -21,7 +21,7 @@ from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
 from model.paging import Page
-from model.people import MAX_NAME, check_free_text, visible_citizens
+from model.people import MAX_NAME, visible_citizens
 from model.tables import (
     Citizen,
     HousingArea,
@@ -31,6 +31,7 @@ from model.tables import (
     SprintCard,
     Staff,
 )
+from model.validation import check_free_text
 
 # Efteruddannelse: the qualification an industry usually asks for. A citizen who wishes to work
 # in the industry (a wish tag) but lacks the qualification (no such qualification tag) needs it.

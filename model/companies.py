@@ -19,8 +19,9 @@ from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
 from model.paging import Page
-from model.people import check_free_text, visible_citizens
+from model.people import visible_citizens
 from model.tables import Citizen, Company, Contact, Placement, Staff, utcnow
+from model.validation import check_free_text
 
 AGREEMENT_KINDS = ("none", "samarbejdsaftale", "partnerskabsaftale", "virksomhedscenter")
 CHANNELS = ("phone", "email", "visit", "meeting")

@@ -14,8 +14,9 @@ from model import audit, clock
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
-from model.people import check_free_text, visible_citizens
+from model.people import visible_citizens
 from model.tables import Citizen, Company, Event, EventParticipant
+from model.validation import check_free_text
 
 # Kinds of events, as stored (Danish codes without æ/ø/å, like the placement kinds).
 EVENT_KINDS = ("virksomhedsbesoeg", "oplaeg", "jobsamtaletraening", "haandvaerkercafe", "andet")

@@ -22,7 +22,7 @@ from model.access import Actor, require
 from model.clock import LOCAL_TZ
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
-from model.people import check_free_text, visible_citizens
+from model.people import visible_citizens
 from model.tables import (
     SECURED,
     Citizen,
@@ -39,6 +39,7 @@ from model.tables import (
     StageChange,
     Team,
 )
+from model.validation import check_free_text
 
 SCOPES = ("sprint", "team", "initiative", "period")
 METRICS = ("secured_placements", "placements_started", "share_job_or_education", "outreach_contacts",

@@ -165,6 +165,9 @@ def start(engine: Engine, actor: Actor, kind: str, *, data: bytes | None = None,
     job_id = next(_ids)
     for _attempt in (1, 2):  # a worker that died while idle is found out here, and replaced
         pool, messages = _executor()
+        if _has_died(pool):  # before its pool noticed: a job handed to it would be lost
+            _discard(pool)
+            pool, messages = _executor()
         with _lock:
             _progress[job_id] = (0, -1)
         try:
@@ -176,6 +179,12 @@ def start(engine: Engine, actor: Actor, kind: str, *, data: bytes | None = None,
         future.add_done_callback(lambda _future: _forget(job_id))
         return Job(future, pool, job_id, messages=messages)
     return Job(None, None, job_id, lambda _progress: Checked(error=ValidationError(STOPPED)))
+
+
+def _has_died(pool: ProcessPoolExecutor) -> bool:
+    """True when a worker process of the pool has ended (killed, out of memory)."""
+    processes = getattr(pool, "_processes", None) or {}  # the pool's own record of its workers
+    return any(process.exitcode is not None for process in list(processes.values()))
 
 
 def _forget(job_id: int) -> None:

@@ -15,8 +15,9 @@ from model import audit, clock, sprints, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
-from model.people import check_free_text, visible_citizens
+from model.people import visible_citizens
 from model.tables import Citizen, Initiative, Outcome, Progression, SprintCard
+from model.validation import check_free_text
 
 OUTCOME_STATUSES = ("job", "education", "job_with_benefits", "benefits", "other")
 MEASURE_MONTHS = (3, 6, 12)

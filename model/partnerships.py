@@ -17,8 +17,9 @@ from model import audit, clock, freshness, results, stats
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import ValidationError
-from model.people import check_free_text, visible_citizens
+from model.people import visible_citizens
 from model.tables import Citizen, Company, Initiative, Partner, Partnership, Placement
+from model.validation import check_free_text
 
 POCKET_MONEY = "lommepengejob"
 # Kinds of partners, as stored; the demo and forms use these codes.

@@ -25,7 +25,7 @@ from model.tables import (
     Staff,
     utcnow,
 )
-from model.validation import check_free_text, contains_cpr  # noqa: F401 (imported from here by other modules)
+from model.validation import check_free_text, contains_cpr
 
 # An external reference of ten digits (optionally split 6-4) could be a mistyped CPR number.
 TEN_DIGITS = re.compile(r"\d{6}[-\s]?\d{4}")

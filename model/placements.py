@@ -16,7 +16,7 @@ from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
 from model.paging import Page
-from model.people import check_free_text, visible_citizen, visible_citizens
+from model.people import visible_citizen, visible_citizens
 from model.tables import (
     PLACEMENT_KINDS,
     SECURED,
@@ -31,6 +31,7 @@ from model.tables import (
     Staff,
     utcnow,
 )
+from model.validation import check_free_text
 
 RESULTS = ("ordinary_job", "education", "continued_placement", "back_on_benefits", "other")
 POCKET_MONEY_AGES = (13, 17)

@@ -11,8 +11,9 @@ from model import audit
 from model.access import Actor, require
 from model.db import write_session
 from model.paging import Page
-from model.people import check_free_text, visible_citizens
+from model.people import visible_citizens
 from model.tables import Citizen, SprintCard
+from model.validation import check_free_text
 
 # How many choices a picker offers; a search finds the rest.
 PICKER_SIZE = 200

@@ -27,7 +27,7 @@ from model.db import is_sqlite, write_session
 from model.errors import ValidationError
 from model.goals import SUCCESS_STATUSES  # job eller uddannelse, as on Mål
 from model.outcomes import MEASURE_MONTHS
-from model.people import MAX_NAME, check_free_text, visible_citizens
+from model.people import MAX_NAME, visible_citizens
 from model.placements import OPEN_STATUSES
 from model.tables import (
     PLACEMENT_KINDS,
@@ -46,6 +46,7 @@ from model.tables import (
     StageChange,
     Team,
 )
+from model.validation import check_free_text
 
 MIN_GROUP_ENV = "JOBTAVLEN_MIN_GROUP_SIZE"
 DEFAULT_MIN_GROUP_SIZE = 5

@@ -16,7 +16,7 @@ from model import audit, clock, freshness, metrics, validation
 from model.access import Actor, require
 from model.db import write_session
 from model.errors import StaleVersion, ValidationError
-from model.people import check_free_text, create_citizen_in, visible_citizen, visible_citizens
+from model.people import create_citizen_in, visible_citizen, visible_citizens
 from model.tables import (
     SECURED,
     SPRINT_KINDS,
@@ -31,6 +31,7 @@ from model.tables import (
     StageChange,
     utcnow,
 )
+from model.validation import check_free_text
 
 # The intensive week's programme from the Brøndby story (uge 39): (day from Monday, part, title).
 PROGRAMME_TEMPLATE = [

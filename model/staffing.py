@@ -33,8 +33,9 @@ from model import audit, sessions, validation
 from model.access import Actor, can, require
 from model.db import write_session
 from model.errors import AccessDenied, StaleVersion, ValidationError
-from model.people import MAX_NAME, check_free_text
+from model.people import MAX_NAME
 from model.tables import AppUser, Citizen, Initiative, Staff, Team
+from model.validation import check_free_text
 
 # The roles a staff member can have (the screen role belongs to an account without a person).
 STAFF_MEMBER_ROLES = ("consultant", "caseworker", "mentor", "leader", "admin")

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session, func, select
 
-from model import clock, people, timeline
+from model import clock, people, timeline, validation
 from model.errors import AccessDenied, StaleVersion, ValidationError
 from model.tables import (
     AuditLog,
@@ -40,7 +40,7 @@ DAGPENGE_END = clock.today() + timedelta(days=150)
     ("", False),
 ])
 def test_contains_cpr(text, found):
-    assert people.contains_cpr(text) is found
+    assert validation.contains_cpr(text) is found
 
 
 def create(engine, actor, **fields):
